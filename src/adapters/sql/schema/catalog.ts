@@ -1,0 +1,117 @@
+import type { Generated } from "kysely";
+
+export interface EmbeddingModelsTable {
+  id: Generated<number>;
+  name: string;
+  dimension: number;
+  created_at: string;
+}
+
+export interface SongsTable {
+  /** Internal row key: stable across VACUUM, used by the full-text index. */
+  pk: Generated<number>;
+  id: string;
+  title: string;
+  /** JSON array of names. */
+  artists: string;
+  album: string | null;
+  genre: string | null;
+  language: string | null;
+  release_date: string | null;
+  popularity: number | null;
+  danceability: number | null;
+  energy: number | null;
+  key: number | null;
+  loudness: number | null;
+  mode: number | null;
+  speechiness: number | null;
+  acousticness: number | null;
+  instrumentalness: number | null;
+  liveness: number | null;
+  valence: number | null;
+  tempo: number | null;
+  duration_ms: number | null;
+  lyrics: string | null;
+  lyrics_status: "ok" | "missing" | "placeholder";
+  /** Mean of the song's passage vectors, L2-normalized; null without passages. */
+  vector: Uint8Array | null;
+  model_id: number | null;
+  /** The catalog object that last wrote this song. */
+  object_id: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PassagesTable {
+  id: Generated<number>;
+  song_id: string;
+  ordinal: number;
+  text: string;
+  /** Float32 little-endian, L2-normalized. */
+  vector: Uint8Array;
+  model_id: number;
+}
+
+export type CatalogObjectStatus = "queued" | "processing" | "done" | "failed";
+
+export interface CatalogObjectsTable {
+  id: Generated<number>;
+  source: string;
+  key: string;
+  etag: string;
+  size: number;
+  status: CatalogObjectStatus;
+  /** The embedding model this object was (or is being) ingested with. */
+  model: string | null;
+  songs: number;
+  passages: number;
+  skipped: number;
+  errors: number;
+  /** Data rows committed so far: where a restarted worker resumes. */
+  rows_done: number;
+  bytes_done: number;
+  error: string | null;
+  queued_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+}
+
+export interface CatalogRowErrorsTable {
+  object_id: number;
+  line: number;
+  reason: string;
+}
+
+export interface CatalogStateTable {
+  id: number;
+  /** Bumped by every commit that changes songs or passages; part of every search cache key. */
+  version: number;
+  updated_at: string;
+}
+
+export type JobStatus = "ready" | "leased" | "dead";
+
+export interface JobsTable {
+  id: Generated<number>;
+  queue: string;
+  payload: string;
+  status: JobStatus;
+  attempts: number;
+  available_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CatalogTables {
+  embedding_models: EmbeddingModelsTable;
+  songs: SongsTable;
+  passages: PassagesTable;
+  catalog_objects: CatalogObjectsTable;
+  catalog_row_errors: CatalogRowErrorsTable;
+  catalog_state: CatalogStateTable;
+  jobs: JobsTable;
+}

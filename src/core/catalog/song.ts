@@ -1,0 +1,48 @@
+/** A song of the catalog as the rest of Verso sees it. */
+export interface AudioFeatures {
+  danceability: number | null;
+  energy: number | null;
+  key: number | null;
+  loudness: number | null;
+  mode: number | null;
+  speechiness: number | null;
+  acousticness: number | null;
+  instrumentalness: number | null;
+  liveness: number | null;
+  valence: number | null;
+  tempo: number | null;
+  durationMs: number | null;
+}
+
+export interface Song {
+  id: string;
+  title: string;
+  artists: string[];
+  album: string | null;
+  genre: string | null;
+  language: string | null;
+  releaseDate: string | null;
+  features: AudioFeatures;
+}
+
+export interface SongWithLyrics extends Song {
+  lyrics: string | null;
+}
+
+/** Why a song has no passages, when it has none. */
+export type LyricsStatus = "ok" | "missing" | "placeholder";
+
+export const emptyFeatures = (): AudioFeatures => ({
+  danceability: null,
+  energy: null,
+  key: null,
+  loudness: null,
+  mode: null,
+  speechiness: null,
+  acousticness: null,
+  instrumentalness: null,
+  liveness: null,
+  valence: null,
+  tempo: null,
+  durationMs: null,
+});

@@ -1,0 +1,69 @@
+/**
+ * The catalogue of errors Verso reports. Every code is stable: clients and tests match on it,
+ * so a code is never renamed once released. The kind decides the HTTP status in one place
+ * (src/http/errors.ts); the domain never speaks HTTP.
+ */
+export type ErrorKind =
+  | "invalid"
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "too_large"
+  | "unsupported"
+  | "rate_limited"
+  | "unavailable"
+  | "internal";
+
+export const errorCatalogue = {
+  // request shape
+  VALIDATION_FAILED: "invalid",
+  INVALID_JSON: "invalid",
+  INVALID_CURSOR: "invalid",
+  BODY_TOO_LARGE: "too_large",
+  UNSUPPORTED_MEDIA_TYPE: "unsupported",
+  ROUTE_NOT_FOUND: "not_found",
+  // search and catalog
+  PROMPT_EMPTY: "invalid",
+  PROMPT_TOO_LONG: "invalid",
+  SONG_NOT_FOUND: "not_found",
+  CATALOG_NOT_READY: "unavailable",
+  // accounts
+  USERNAME_INVALID: "invalid",
+  USERNAME_TAKEN: "conflict",
+  PASSWORD_TOO_SHORT: "invalid",
+  PASSWORD_TOO_LONG: "invalid",
+  PASSWORD_TOO_COMMON: "invalid",
+  INVALID_CREDENTIALS: "unauthenticated",
+  WRONG_PASSWORD: "forbidden",
+  AUTH_REQUIRED: "unauthenticated",
+  RATE_LIMITED: "rate_limited",
+  ADMIN_ONLY: "forbidden",
+  // social
+  USER_NOT_FOUND: "not_found",
+  PROMPT_NOT_FOUND: "not_found",
+  NOT_OWNER: "forbidden",
+  CANNOT_FOLLOW_SELF: "invalid",
+  // infrastructure
+  DEPENDENCY_UNAVAILABLE: "unavailable",
+  INTERNAL: "internal",
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export class VersoError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  /** Seconds a client should wait before trying again (rate limits). */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
+    super(message, { cause: options.cause });
+    this.name = "VersoError";
+    this.code = code;
+    this.kind = errorCatalogue[code];
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+export const isVersoError = (error: unknown): error is VersoError => error instanceof VersoError;

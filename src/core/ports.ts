@@ -1,0 +1,123 @@
+/**
+ * The technology ports. Each has an embedded adapter (the default, in-process) and scale-out
+ * adapters chosen by configuration; every adapter of a port passes the same contract suite in
+ * test/contract/. Repository ports of each domain live beside that domain (catalog/store.ts …).
+ */
+import type { Readable } from "node:stream";
+
+// ── embedder ────────────────────────────────────────────────────────────────────────────────
+
+export interface EmbeddingModel {
+  /** Stable name recorded with every stored vector, e.g. "use-lite-v1". */
+  readonly name: string;
+  readonly dimension: number;
+}
+
+export type EmbedPriority = "interactive" | "bulk";
+
+export interface Embedder {
+  readonly model: EmbeddingModel;
+  /** How many batches it can work on at once; callers keep this many in flight to use every core. */
+  readonly parallelism: number;
+  /**
+   * One L2-normalized vector per text, in order. "interactive" work (a person waiting on a
+   * prompt) goes ahead of "bulk" work (ingest).
+   */
+  embed(texts: readonly string[], options?: { priority?: EmbedPriority }): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+// ── vector index ────────────────────────────────────────────────────────────────────────────
+
+export interface VectorEntry {
+  id: number;
+  vector: Float32Array;
+}
+
+export interface VectorHit {
+  id: number;
+  /** Cosine similarity, higher is nearer. */
+  score: number;
+}
+
+/** What a vector index reflects: the model of its vectors and the catalog version it was synced to. */
+export interface IndexStamp {
+  model: string;
+  dimension: number;
+  catalogVersion: number;
+}
+
+export interface VectorIndex {
+  /** The stamp of the data it holds, or null when it is empty or was never stamped. */
+  stamp(): Promise<IndexStamp | null>;
+  /** Drops everything and starts empty for vectors of this model. */
+  reset(model: EmbeddingModel): Promise<void>;
+  /** Adds or replaces entries by id. */
+  upsert(entries: readonly VectorEntry[]): Promise<void>;
+  remove(ids: readonly number[]): Promise<void>;
+  search(vector: Float32Array, k: number): Promise<VectorHit[]>;
+  size(): Promise<number>;
+  /** Records that the index now reflects this catalog version, durably where the adapter persists. */
+  commit(catalogVersion: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+// ── queue ───────────────────────────────────────────────────────────────────────────────────
+
+export interface QueueMessage<T> {
+  id: string;
+  payload: T;
+  /** 1 on first delivery; more when redelivered after a failure or a lost worker. */
+  attempt: number;
+}
+
+export interface QueueStats {
+  ready: number;
+  inFlight: number;
+  dead: number;
+}
+
+export interface Subscription {
+  /** Stops taking new messages and waits for the handlers in progress. */
+  stop(): Promise<void>;
+}
+
+/**
+ * At-least-once delivery with manual acknowledgement: a message is acknowledged when its
+ * handler resolves, retried with backoff when it throws, and dead-lettered after the
+ * adapter's attempt limit. A consumer that dies mid-message gets it redelivered.
+ */
+export interface JobQueue<T> {
+  enqueue(payload: T): Promise<void>;
+  consume(handler: (message: QueueMessage<T>) => Promise<void>, options: { prefetch: number }): Subscription;
+  stats(): Promise<QueueStats>;
+  close(): Promise<void>;
+}
+
+// ── bucket ──────────────────────────────────────────────────────────────────────────────────
+
+export interface BucketObject {
+  key: string;
+  /** Changes whenever the content changes (S3 ETag, or a content hash for a folder). */
+  etag: string;
+  size: number;
+  modifiedAt: Date;
+}
+
+export interface Bucket {
+  /** Identifies this bucket among others in the catalog, e.g. "file:///srv/csv" or "s3://songs/in". */
+  readonly url: string;
+  list(): AsyncIterable<BucketObject>;
+  open(key: string): Promise<Readable>;
+}
+
+// ── cache ───────────────────────────────────────────────────────────────────────────────────
+
+export interface Cache {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Atomically adds one and returns the new count; a new key starts at 1 and expires after ttlSeconds. */
+  increment(key: string, ttlSeconds: number): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,41 @@
+import type { Song } from "../catalog/song.js";
+
+/** The longest prompt Verso answers or publishes. */
+export const MAX_PROMPT_LENGTH = 500;
+export const MIN_K = 1;
+export const MAX_K = 50;
+export const DEFAULT_K = 10;
+
+/** Optional restrictions on song metadata. */
+export interface SongFilters {
+  language?: string;
+  genre?: string;
+}
+
+export interface AskRequest {
+  prompt: string;
+  /** How many songs; a "top N …" prompt sets it when k is not given. */
+  k?: number;
+  filters?: SongFilters;
+}
+
+export interface SongHit {
+  song: Song;
+  score: number;
+  /** The passage of the lyrics that matched best. */
+  passage: { text: string; ordinal: number };
+}
+
+export interface AskResult {
+  prompt: string;
+  k: number;
+  results: SongHit[];
+  /** Whether the answer came from the cache. */
+  cached: boolean;
+  catalogVersion: number;
+}
+
+/** What other domains (prompts, the feed) use to get a prompt's songs. */
+export interface SongSearch {
+  ask(request: AskRequest): Promise<AskResult>;
+}

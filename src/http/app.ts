@@ -1,0 +1,69 @@
+/**
+ * The HTTP application: Fastify with a JSON schema on every route, OpenAPI at /api/docs, the
+ * error catalogue, request metrics. Resources plug in as route plugins chosen by the
+ * composition root, so this file knows no domain.
+ */
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import cookie from "@fastify/cookie";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from "fastify";
+import type { Metrics } from "../observability/metrics.js";
+import { registerErrorHandling } from "./errors.js";
+import { ErrorResponse } from "./schemas.js";
+
+export interface HttpAppOptions {
+  metrics: Metrics;
+  /** Pino options, or false for none (tests). */
+  logger?: false | { level: string };
+  trustProxy?: boolean;
+  /** Route plugins, registered in order. */
+  routes: FastifyPluginAsync[];
+  bodyLimit?: number;
+}
+
+export type HttpApp = FastifyInstance;
+
+export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    trustProxy: options.trustProxy ?? false,
+    bodyLimit: options.bodyLimit ?? 64 * 1024,
+    // Schema validation reports every problem of a request at once.
+    ajv: { customOptions: { allErrors: true, coerceTypes: "array", useDefaults: true, removeAdditional: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerErrorHandling(app);
+  app.addSchema(ErrorResponse);
+
+  const { httpRequests } = options.metrics;
+  app.addHook("onResponse", async (request, reply) => {
+    const route = request.routeOptions.url ?? "unmatched";
+    httpRequests
+      .labels(request.method, route, String(reply.statusCode))
+      .observe(reply.elapsedTime / 1000);
+  });
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "Verso API",
+        description: "Find songs by what their lyrics mean, and share the prompts that found them.",
+        version: "0.1.0",
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer" },
+          cookie: { type: "apiKey", in: "cookie", name: "verso_session" },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+
+  for (const routes of options.routes) await app.register(routes);
+  return app;
+}

@@ -1,0 +1,69 @@
+/**
+ * One place that turns any error into `{error:{code,message}}` with the right status. Domain
+ * errors carry a stable code; Fastify's own errors (bad JSON, validation, size) are mapped to
+ * codes of the same catalogue; anything else is a 500 whose details stay in the log.
+ */
+import type { FastifyError, FastifyInstance } from "fastify";
+import { VersoError, type ErrorCode, type ErrorKind } from "../core/errors.js";
+
+export const statusOfKind: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported: 415,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+function fromFastify(error: FastifyError): VersoError | null {
+  if (error.validation) {
+    const context = error.validationContext ?? "request";
+    const detail = error.validation
+      .map((v) => `${context}${v.instancePath ? v.instancePath.replaceAll("/", ".") : ""} ${v.message ?? "is invalid"}`)
+      .join("; ");
+    return new VersoError("VALIDATION_FAILED", detail);
+  }
+  switch (error.code) {
+    case "FST_ERR_CTP_INVALID_JSON_BODY":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new VersoError("INVALID_JSON", "the request body is not valid JSON");
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new VersoError("BODY_TOO_LARGE", "the request body is too large");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return new VersoError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+  }
+  if (error instanceof SyntaxError && error.statusCode === 400) {
+    return new VersoError("INVALID_JSON", "the request body is not valid JSON");
+  }
+  return null;
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const known = error instanceof VersoError ? error : fromFastify(error);
+    if (!known) {
+      request.log.error({ err: error }, "unhandled error");
+      const body: ErrorBody = { error: { code: "INTERNAL", message: "something went wrong on our side" } };
+      return reply.status(500).send(body);
+    }
+    if (known.kind === "internal" || known.kind === "unavailable") request.log.warn({ err: error }, known.message);
+    if (known.retryAfterSeconds !== undefined) reply.header("retry-after", String(known.retryAfterSeconds));
+    const body: ErrorBody = { error: { code: known.code, message: known.message } };
+    return reply.status(statusOfKind[known.kind]).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorBody = {
+      error: { code: "ROUTE_NOT_FOUND", message: `no route ${request.method} ${request.url.split("?")[0]}` },
+    };
+    return reply.status(404).send(body);
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * Every Prometheus metric Verso exports, on a registry of its own (one per process, or per
+ * test), so components record into one place and /metrics shows all of them.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "verso_" });
+  const registers = [registry];
+
+  return {
+    registry,
+    httpRequests: new Histogram({
+      name: "verso_http_request_duration_seconds",
+      help: "HTTP requests by route and status, with their duration",
+      labelNames: ["method", "route", "status"] as const,
+      buckets: latencyBuckets,
+      registers,
+    }),
+    askDuration: new Histogram({
+      name: "verso_ask_duration_seconds",
+      help: "Time to answer a prompt, by phase: embed, index, lexical, total (uncached asks only)",
+      labelNames: ["phase"] as const,
+      buckets: latencyBuckets,
+      registers,
+    }),
+    cacheRequests: new Counter({
+      name: "verso_cache_requests_total",
+      help: "Search cache lookups by result (hit or miss)",
+      labelNames: ["result"] as const,
+      registers,
+    }),
+    ingestObjects: new Counter({
+      name: "verso_ingest_objects_total",
+      help: "Catalog objects processed, by outcome (done or failed)",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    ingestRows: new Counter({
+      name: "verso_ingest_rows_total",
+      help: "CSV rows read by the worker, by outcome (song, skipped, error)",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    ingestPassages: new Counter({
+      name: "verso_ingest_passages_total",
+      help: "Passages embedded and indexed",
+      registers,
+    }),
+    ingestDuration: new Histogram({
+      name: "verso_ingest_object_duration_seconds",
+      help: "Time to process one catalog object",
+      buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800],
+      registers,
+    }),
+    embedBatches: new Histogram({
+      name: "verso_embed_batch_duration_seconds",
+      help: "Time to embed one batch of texts, by priority",
+      labelNames: ["priority"] as const,
+      buckets: latencyBuckets,
+      registers,
+    }),
+    queueDepth: new Gauge({
+      name: "verso_queue_jobs",
+      help: "Jobs in the ingest queue, by state (ready, in_flight, dead)",
+      labelNames: ["state"] as const,
+      registers,
+    }),
+    catalogSongs: new Gauge({
+      name: "verso_catalog_songs",
+      help: "Songs in the catalog",
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
