@@ -7,15 +7,17 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import cookie from "@fastify/cookie";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import Fastify, { type FastifyInstance, type FastifyPluginAsync } from "fastify";
+import { AjvCompiler } from "@fastify/ajv-compiler";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from "fastify";
 import type { Metrics } from "../observability/metrics.js";
 import { registerErrorHandling } from "./errors.js";
 import { ErrorResponse } from "./schemas.js";
+import { AudioFeatures, Song, SongHit } from "./songs/schema.js";
 
 export interface HttpAppOptions {
   metrics: Metrics;
-  /** Pino options, or false for none (tests). */
-  logger?: false | { level: string };
+  /** The process's logger; none in tests. */
+  logger?: FastifyBaseLogger;
   trustProxy?: boolean;
   /** Route plugins, registered in order. */
   routes: FastifyPluginAsync[];
@@ -26,16 +28,35 @@ export type HttpApp = FastifyInstance;
 
 export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
-    // Schema validation reports every problem of a request at once.
-    ajv: { customOptions: { allErrors: true, coerceTypes: "array", useDefaults: true, removeAdditional: false } },
+    // Schema validation reports every problem of a request at once. Query strings and path
+    // parameters are text, so "?k=5" is read as a number; a JSON body is typed already, so
+    // {"k": "5"} or {"prompt": 42} is refused rather than coerced.
+    ajv: { customOptions: { allErrors: true, useDefaults: true, removeAdditional: false } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator(externalSchemas, serverOptions) {
+          const customOptions = { ...(serverOptions?.customOptions as Record<string, unknown> | undefined) };
+          const build = (coerceTypes: "array" | false) =>
+            AjvCompiler()(externalSchemas, {
+              ...serverOptions,
+              customOptions: { ...customOptions, coerceTypes },
+            } as Parameters<ReturnType<typeof AjvCompiler>>[1]);
+          const coercing = build("array");
+          const strict = build(false);
+          return (route) => (route.httpPart === "body" ? strict(route) : coercing(route));
+        },
+      },
+    },
     return503OnClosing: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
-  app.addSchema(ErrorResponse);
+  // Every body is JSON; anything else is refused with 415 instead of reaching a route as text.
+  app.removeContentTypeParser("text/plain");
+  for (const schema of [ErrorResponse, AudioFeatures, Song, SongHit]) app.addSchema(schema);
 
   const { httpRequests } = options.metrics;
   app.addHook("onResponse", async (request, reply) => {

@@ -6,13 +6,21 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** Where gauges read their values at scrape time; the composition root fills them in. */
+export interface MetricSources {
+  queueStats?: () => Promise<{ ready: number; inFlight: number; dead: number }>;
+  songCount?: () => Promise<number>;
+}
+
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const registry = new Registry();
+  const sources: MetricSources = {};
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "verso_" });
   const registers = [registry];
 
   return {
     registry,
+    sources,
     httpRequests: new Histogram({
       name: "verso_http_request_duration_seconds",
       help: "HTTP requests by route and status, with their duration",
@@ -68,10 +76,27 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: "Jobs in the ingest queue, by state (ready, in_flight, dead)",
       labelNames: ["state"] as const,
       registers,
+      async collect() {
+        const stats = await sources.queueStats?.();
+        if (!stats) return;
+        this.labels("ready").set(stats.ready);
+        this.labels("in_flight").set(stats.inFlight);
+        this.labels("dead").set(stats.dead);
+      },
     }),
     catalogSongs: new Gauge({
       name: "verso_catalog_songs",
       help: "Songs in the catalog",
+      registers,
+      async collect() {
+        const count = await sources.songCount?.();
+        if (count !== undefined) this.set(count);
+      },
+    }),
+    authAttempts: new Counter({
+      name: "verso_auth_attempts_total",
+      help: "Sign-ins and registrations by outcome (success, refused, rate_limited, busy)",
+      labelNames: ["action", "outcome"] as const,
       registers,
     }),
   };

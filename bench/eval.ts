@@ -1,0 +1,147 @@
+/**
+ * `npm run eval`: search quality as a number. Ingests the judged 2k Spotify set into its own
+ * data folder (once; later runs find nothing new), then answers every judged prompt with each
+ * ranking variant and prints nDCG@10 and P@10 — the same measure as ../shared/eval/score.mjs.
+ *
+ *   npm run eval [-- --dataset <folder> --judgments <folder> --data-dir <folder>]
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createExactIndex } from "../src/adapters/vectors/exact.js";
+import { composeVerso, type Verso } from "../src/compose.js";
+import { loadConfig } from "../src/config.js";
+import {
+  createSearchService,
+  defaultTuning,
+  type Ranking,
+  type RankingTuning,
+} from "../src/core/search/search-service.js";
+import type { Cache } from "../src/core/ports.js";
+import { packageRoot } from "../src/paths.js";
+import { ingestOnce } from "../src/roles/ingest-once.js";
+
+export interface Judgments {
+  queries: { qid: string; prompt: string }[];
+  grades: Map<string, Map<string, number>>;
+}
+
+export function readJudgments(folder: string): Judgments {
+  const rows = (file: string) =>
+    fs
+      .readFileSync(path.join(folder, file), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => line.split("\t"));
+  const grades = new Map<string, Map<string, number>>();
+  for (const [qid, songId, grade] of rows("qrels.tsv")) {
+    if (!qid || !songId) continue;
+    if (!grades.has(qid)) grades.set(qid, new Map());
+    grades.get(qid)!.set(songId, Number(grade));
+  }
+  const queries = rows("queries.tsv").map(([qid, prompt]) => ({ qid: qid!, prompt: prompt! }));
+  return { queries, grades };
+}
+
+const gain = (grade: number) => 2 ** grade - 1;
+const dcg = (grades: number[]) => grades.slice(0, 10).reduce((s, g, i) => s + gain(g) / Math.log2(i + 2), 0);
+
+/** nDCG@10 and P@10 of one ranked list against one prompt's judgments. */
+export function scoreRanking(ranked: string[], judged: Map<string, number>) {
+  const ideal = dcg([...judged.values()].sort((a, b) => b - a));
+  const ndcg = ideal > 0 ? dcg(ranked.map((id) => judged.get(id) ?? 0)) / ideal : 0;
+  const precision = ranked.slice(0, 10).filter((id) => (judged.get(id) ?? 0) >= 1).length / 10;
+  return { ndcg, precision };
+}
+
+const noCache: Cache = {
+  get: async () => undefined,
+  set: async () => {},
+  delete: async () => {},
+  increment: async () => 1,
+  close: async () => {},
+};
+
+export interface Variant {
+  name: string;
+  ranking: Ranking;
+  tuning?: Partial<RankingTuning>;
+}
+
+export const variants: Variant[] = [
+  { name: "one vector per song (mean of its passages)", ranking: "songs" },
+  { name: "best passage", ranking: "passages" },
+  { name: "full text (FTS5 bm25)", ranking: "lexical" },
+  { name: "passages + full text, fusion depth 15", ranking: "hybrid", tuning: { fusionDepth: 15 } },
+  { name: "passages + full text, full text weighted 0.5", ranking: "hybrid", tuning: { lexicalWeight: 0.5 } },
+  { name: "passages + full text (default)", ranking: "hybrid" },
+];
+
+export async function evaluate(verso: Verso, judgments: Judgments, variant: Variant) {
+  const songIndex = variant.ranking === "songs" ? createExactIndex() : undefined;
+  const search = createSearchService({
+    store: verso.songStore,
+    index: verso.index,
+    embedder: verso.embedder,
+    cache: noCache,
+    cacheTtlSeconds: 0,
+    catalogVersion: () => verso.catalogStore.catalogVersion(),
+    ranking: variant.ranking,
+    tuning: { ...defaultTuning, ...variant.tuning },
+    ...(songIndex ? { songIndex } : {}),
+  });
+  if (songIndex) await search.loadSongIndex();
+  const perPrompt: { qid: string; prompt: string; ndcg: number; precision: number }[] = [];
+  for (const { qid, prompt } of judgments.queries) {
+    const answer = await search.ask({ prompt, k: 10 });
+    const ranked = answer.results.map((r) => r.song.id);
+    perPrompt.push({ qid, prompt, ...scoreRanking(ranked, judgments.grades.get(qid) ?? new Map()) });
+  }
+  const mean = (f: (p: (typeof perPrompt)[number]) => number) =>
+    perPrompt.reduce((s, p) => s + f(p), 0) / perPrompt.length;
+  return { ndcg: mean((p) => p.ndcg), precision: mean((p) => p.precision), perPrompt };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      dataset: { type: "string", default: path.resolve(packageRoot, "../shared/datasets/spotify-songs-lyrics-2k") },
+      judgments: { type: "string", default: path.resolve(packageRoot, "../shared/eval") },
+      "data-dir": { type: "string", default: path.join(packageRoot, "data", "eval") },
+      verbose: { type: "boolean", default: false },
+    },
+  });
+  const config = loadConfig(process.env, { dataDir: values["data-dir"], demo: false, logLevel: "warn" });
+  const verso = await composeVerso(config);
+  try {
+    await verso.index.refresh();
+    console.log(`catalog: ${values.dataset} → ${config.dataDir}`);
+    const run = await ingestOnce(verso, `file://${path.resolve(values.dataset)}`);
+    if (run.objects.length > 0) {
+      const songs = run.objects.reduce((s, o) => s + o.songs, 0);
+      console.log(`ingested ${run.objects.length} objects, ${songs} songs in ${(run.ms / 1000).toFixed(0)} s`);
+    }
+    const totals = await verso.catalogStore.totals();
+    console.log(`songs ${totals.songs}, passages ${totals.passages}\n`);
+
+    const judgments = readJudgments(values.judgments);
+    console.log(`nDCG@10  P@10   ranking (${judgments.queries.length} judged prompts)`);
+    for (const variant of variants) {
+      const result = await evaluate(verso, judgments, variant);
+      console.log(`${result.ndcg.toFixed(3)}    ${result.precision.toFixed(2)}   ${variant.name}`);
+      if (values.verbose) {
+        for (const p of result.perPrompt) console.log(`        ${p.qid} ${p.ndcg.toFixed(3)} ${p.prompt}`);
+      }
+    }
+  } finally {
+    await verso.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,190 @@
+/**
+ * `verso serve | ingest | ask`: one program, several roles. Every VERSO_* setting is also a
+ * flag (`--data-dir`, `--database-url`, …); flags win over the environment.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { Command, Option } from "commander";
+import cliProgress from "cli-progress";
+import { pino } from "pino";
+import { ConfigError, fileUrlPath, loadConfig, settings, type Config, type SettingName } from "./config.js";
+import { composeVerso, type Verso } from "./compose.js";
+import type { CatalogObject } from "./core/catalog/store.js";
+import { isVersoError } from "./core/errors.js";
+import { startApi } from "./roles/api.js";
+import { seedDemoCatalog, startCrawler } from "./roles/crawler.js";
+import { startWorker } from "./roles/worker.js";
+import { ingestOnce } from "./roles/ingest-once.js";
+
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function withSettingFlags(command: Command, names: SettingName[]): Command {
+  for (const name of names) {
+    const spec = settings[name];
+    command.addOption(new Option(`--${kebab(name)} <value>`, `${spec.description} [${spec.env}]`));
+  }
+  return command;
+}
+
+function configFrom(options: Record<string, unknown>): Config {
+  const flags: Partial<Record<SettingName, string>> = {};
+  for (const name of Object.keys(settings) as SettingName[]) {
+    const value = options[name];
+    if (typeof value === "string") flags[name] = value;
+  }
+  return loadConfig(process.env, flags);
+}
+
+async function serve(options: Record<string, unknown>) {
+  const config = configFrom(options);
+  const logger = pino({ level: config.logLevel });
+  if (config.bucketUrl.startsWith("file://")) fs.mkdirSync(fileUrlPath(config.bucketUrl), { recursive: true });
+  const verso = await composeVerso(config, { log: (message) => logger.info(message) });
+  const refreshed = await verso.index.refresh();
+  logger.info(`vector index ready: ${refreshed.count} passages${refreshed.rebuilt ? " (rebuilt)" : ""}`);
+
+  const stops: (() => Promise<void>)[] = [];
+  if (config.roles.has("worker")) stops.push(startWorker(verso).stop);
+  if (config.roles.has("crawler")) {
+    if (config.demo) {
+      const demo = await seedDemoCatalog(verso);
+      if (demo) logger.info(`empty catalog: queued the demo catalog (${demo.queued.length} objects)`);
+    }
+    stops.push(startCrawler(verso).stop);
+  }
+  if (config.roles.has("api")) {
+    const api = await startApi(verso, logger);
+    stops.unshift(api.stop);
+  }
+  logger.info(`verso serving roles ${[...config.roles].join(", ")}`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    for (const stop of stops) await stop().catch((error: unknown) => logger.error({ err: error }, "stop failed"));
+    await verso.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+const rate = (songs: number, ms: number) => (ms > 0 ? (songs / (ms / 1000)).toFixed(1) : "–");
+
+function printSummary(objects: CatalogObject[], ms: number) {
+  const sum = (f: (o: CatalogObject) => number) => objects.reduce((s, o) => s + f(o), 0);
+  const songs = sum((o) => o.songs);
+  console.log("");
+  for (const o of objects) {
+    const detail = o.status === "failed" ? `FAILED: ${o.error}` : `${o.songs} songs, ${o.passages} passages`;
+    console.log(`  ${o.key}: ${detail}${o.skipped ? `, ${o.skipped} skipped` : ""}${o.errors ? `, ${o.errors} bad rows` : ""}`);
+  }
+  console.log(
+    `objects ${objects.length} (${objects.filter((o) => o.status === "failed").length} failed) · songs ${songs} · ` +
+      `passages ${sum((o) => o.passages)} · skipped ${sum((o) => o.skipped)} · errors ${sum((o) => o.errors)} · ` +
+      `${rate(songs, ms)} songs/s · ${(ms / 1000).toFixed(1)} s`,
+  );
+}
+
+async function ingest(target: string, options: Record<string, unknown>) {
+  const config = configFrom({ ...options, demo: "false" });
+  const absolute = path.resolve(target);
+  if (!fs.existsSync(absolute)) throw new Error(`no such file or folder: ${target}`);
+  const verso: Verso = await composeVerso(config);
+  try {
+    await verso.index.refresh();
+    const bar = new cliProgress.SingleBar(
+      {
+        format: "{bar} {percentage}% | {songs} songs | {passages} passages | {rate} songs/s | ETA {eta_formatted}",
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    const started = Date.now();
+    let barStarted = false;
+    const run = await ingestOnce(verso, `file://${absolute}`, {
+      onProgress(p) {
+        if (!barStarted) {
+          console.log("ingesting new and changed objects");
+          bar.start(p.totalBytes, 0, { songs: 0, passages: 0, rate: "–" });
+          barStarted = true;
+        }
+        bar.update(p.bytes, { songs: p.songs, passages: p.passages, rate: rate(p.songs, Date.now() - started) });
+      },
+    });
+    if (barStarted) bar.stop();
+    if (run.objects.length === 0) console.log(`nothing to do: ${run.listed} objects listed, none new or changed`);
+    printSummary(run.objects, run.ms);
+    for (const o of run.objects.filter((x) => x.errors > 0)) {
+      const errors = await verso.catalogStore.rowErrors(o.id, 10);
+      console.log(`  bad rows in ${o.key}${o.errors > errors.length ? ` (first ${errors.length} of ${o.errors})` : ""}:`);
+      for (const e of errors) console.log(`    line ${e.line}: ${e.reason}`);
+    }
+    return run.objects.some((o) => o.status === "failed") ? 1 : 0;
+  } finally {
+    await verso.close();
+  }
+}
+
+async function ask(prompt: string, options: Record<string, unknown>) {
+  const config = configFrom(options);
+  const verso = await composeVerso(config);
+  try {
+    await verso.index.refresh();
+    const k = typeof options.k === "string" ? Number(options.k) : undefined;
+    const answer = await verso.search.ask({ prompt, ...(k ? { k } : {}) });
+    answer.results.forEach((r, i) => {
+      console.log(`${i + 1}. ${r.song.title} — ${r.song.artists.join(", ")}  (${r.score.toFixed(4)})`);
+      console.log(`   “${r.passage.text.replace(/\s+/g, " ").slice(0, 160)}”`);
+    });
+    return 0;
+  } finally {
+    await verso.close();
+  }
+}
+
+const allSettings = Object.keys(settings) as SettingName[];
+const storageSettings: SettingName[] = [
+  "dataDir",
+  "databaseUrl",
+  "vectorUrl",
+  "queueUrl",
+  "cacheUrl",
+  "embedder",
+  "embedThreads",
+  "queueLeaseSeconds",
+  "logLevel",
+];
+
+const program = new Command("verso").description("Find songs by what their lyrics mean.");
+withSettingFlags(program.command("serve").description("run the roles of this process (default: api, worker, crawler)"), allSettings).action(
+  serve,
+);
+withSettingFlags(
+  program
+    .command("ingest")
+    .description("ingest a CSV file or a folder of CSV files, then print a summary")
+    .argument("<path>", "a .csv file or a folder of them"),
+  storageSettings,
+).action(async (target: string, options: Record<string, unknown>) => {
+  process.exitCode = await ingest(target, options);
+});
+withSettingFlags(
+  program
+    .command("ask")
+    .description("print the songs that fit a prompt")
+    .argument("<prompt>", "what the songs should be about")
+    .option("-k <count>", "how many songs"),
+  storageSettings,
+).action(async (prompt: string, options: Record<string, unknown>) => {
+  process.exitCode = await ask(prompt, options);
+});
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else if (isVersoError(error)) console.error(`${error.code}: ${error.message}`);
+  else console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,68 @@
+/**
+ * The api role: the HTTP API (and, later, the built web UI) with health and metrics. Where no
+ * worker runs in this process, the vector index is refreshed from the database on a timer,
+ * since another process writes the catalog.
+ */
+import type { FastifyBaseLogger } from "fastify";
+import type { Verso } from "../compose.js";
+import { VersoError } from "../core/errors.js";
+import { buildHttpApp, type HttpApp } from "../http/app.js";
+import { catalogRoutes } from "../http/catalog/routes.js";
+import { healthRoutes } from "../http/health/routes.js";
+import { searchRoutes } from "../http/search/routes.js";
+import { songsRoutes } from "../http/songs/routes.js";
+import { scanConfiguredBucket } from "./crawler.js";
+
+export async function buildApi(verso: Verso, logger?: FastifyBaseLogger): Promise<HttpApp> {
+  const { config, metrics } = verso;
+  return buildHttpApp({
+    metrics,
+    trustProxy: config.trustProxy,
+    ...(logger ? { logger } : {}),
+    routes: [
+      healthRoutes({
+        registry: metrics.registry,
+        checks: {
+          database: async () => (await verso.catalogStore.catalogVersion()) >= 0,
+          queue: async () => (await verso.queue.stats()).ready >= 0,
+          index: async () => (await verso.index.index.size()) >= 0,
+        },
+      }),
+      searchRoutes(verso.search),
+      songsRoutes({ store: verso.songStore, similar: (id, k) => verso.search.similar(id, k) }),
+      catalogRoutes({
+        store: verso.catalogStore,
+        queueStats: () => verso.queue.stats(),
+        scan: async () => {
+          const report = await scanConfiguredBucket(verso);
+          return { listed: report.listed, queued: report.queued.length };
+        },
+        requireAdmin: async (request) => {
+          const user = await verso.social.requireUser(request);
+          if (!config.admins.includes(user.username)) {
+            throw new VersoError("ADMIN_ONLY", "only an administrator can start a crawl");
+          }
+        },
+      }),
+      ...verso.social.routes,
+    ],
+  });
+}
+
+export async function startApi(verso: Verso, logger: FastifyBaseLogger) {
+  const app = await buildApi(verso, logger);
+  await app.listen({ port: verso.config.port, host: verso.config.host });
+  const timer = verso.config.roles.has("worker")
+    ? undefined
+    : setInterval(() => {
+        verso.index.refresh().catch((error: unknown) => logger.warn({ err: error }, "index refresh failed"));
+      }, 10_000);
+  timer?.unref();
+  return {
+    app,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await app.close();
+    },
+  };
+}
