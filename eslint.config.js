@@ -22,8 +22,14 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["**/adapters/**", "**/http/**", "**/roles/**", "**/compose*", "**/cli*"], message: "core imports no outer layer" },
-            { group: ["fastify*", "kysely*", "better-sqlite3", "usearch", "prom-client", "@energetic-ai/*"], message: "core is technology-free" },
+            {
+              group: ["**/adapters/**", "**/http/**", "**/roles/**", "**/compose*", "**/cli*"],
+              message: "core imports no outer layer",
+            },
+            {
+              group: ["fastify*", "kysely*", "better-sqlite3", "usearch", "prom-client", "@energetic-ai/*"],
+              message: "core is technology-free",
+            },
           ],
         },
       ],

@@ -71,11 +71,16 @@ export interface Variant {
 
 export const variants: Variant[] = [
   { name: "one vector per song (mean of its passages)", ranking: "songs" },
-  { name: "best passage", ranking: "passages" },
+  { name: "best passage", ranking: "passages", tuning: { secondPassageWeight: 0 } },
+  { name: "best passage + 0.5 × second best", ranking: "passages" },
   { name: "full text (FTS5 bm25)", ranking: "lexical" },
-  { name: "passages + full text, fusion depth 15", ranking: "hybrid", tuning: { fusionDepth: 15 } },
-  { name: "passages + full text, full text weighted 0.5", ranking: "hybrid", tuning: { lexicalWeight: 0.5 } },
-  { name: "passages + full text (default)", ranking: "hybrid" },
+  {
+    name: "best passage + full text, reciprocal rank fusion of the top 15",
+    ranking: "hybrid",
+    tuning: { fusion: "rrf", fusionDepth: 15, secondPassageWeight: 0, songWeight: 0 },
+  },
+  { name: "passages + full text, linear fusion", ranking: "hybrid", tuning: { songWeight: 0 } },
+  { name: "passages + full text + whole-song similarity, linear fusion (default)", ranking: "hybrid" },
 ];
 
 export async function evaluate(verso: Verso, judgments: Judgments, variant: Variant) {
@@ -106,10 +111,14 @@ export async function evaluate(verso: Verso, judgments: Judgments, variant: Vari
 async function main() {
   const { values } = parseArgs({
     options: {
-      dataset: { type: "string", default: path.resolve(packageRoot, "../shared/datasets/spotify-songs-lyrics-2k") },
+      dataset: {
+        type: "string",
+        default: path.resolve(packageRoot, "../shared/datasets/spotify-songs-lyrics-2k"),
+      },
       judgments: { type: "string", default: path.resolve(packageRoot, "../shared/eval") },
       "data-dir": { type: "string", default: path.join(packageRoot, "data", "eval") },
       verbose: { type: "boolean", default: false },
+      sensitivity: { type: "boolean", default: false },
     },
   });
   const config = loadConfig(process.env, { dataDir: values["data-dir"], demo: false, logLevel: "warn" });
@@ -120,7 +129,9 @@ async function main() {
     const run = await ingestOnce(verso, `file://${path.resolve(values.dataset)}`);
     if (run.objects.length > 0) {
       const songs = run.objects.reduce((s, o) => s + o.songs, 0);
-      console.log(`ingested ${run.objects.length} objects, ${songs} songs in ${(run.ms / 1000).toFixed(0)} s`);
+      console.log(
+        `ingested ${run.objects.length} objects, ${songs} songs in ${(run.ms / 1000).toFixed(0)} s`,
+      );
     }
     const totals = await verso.catalogStore.totals();
     console.log(`songs ${totals.songs}, passages ${totals.passages}\n`);
@@ -134,9 +145,28 @@ async function main() {
         for (const p of result.perPrompt) console.log(`        ${p.qid} ${p.ndcg.toFixed(3)} ${p.prompt}`);
       }
     }
+    if (values.sensitivity) await sensitivity(verso, judgments);
   } finally {
     await verso.close();
   }
+}
+
+/** How much the default depends on its exact settings: nDCG@10 over a grid around it. */
+async function sensitivity(verso: Verso, judgments: Judgments) {
+  const scores: number[] = [];
+  for (const lexicalWeight of [0.7, 1, 1.3])
+    for (const songWeight of [0.2, 0.3, 0.5])
+      for (const secondPassageWeight of [0.3, 0.5])
+        for (const fusionDepth of [20, 30, 50]) {
+          const tuning = { lexicalWeight, songWeight, secondPassageWeight, fusionDepth };
+          scores.push((await evaluate(verso, judgments, { name: "grid", ranking: "hybrid", tuning })).ndcg);
+        }
+  scores.sort((a, b) => a - b);
+  const at = (q: number) => scores[Math.min(scores.length - 1, Math.floor(q * scores.length))]!.toFixed(3);
+  console.log(
+    `\nsensitivity of the default (${scores.length} settings around it): ` +
+      `min ${at(0)}, quartiles ${at(0.25)} / ${at(0.5)} / ${at(0.75)}, max ${at(1)}`,
+  );
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

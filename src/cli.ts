@@ -38,7 +38,8 @@ function configFrom(options: Record<string, unknown>): Config {
 async function serve(options: Record<string, unknown>) {
   const config = configFrom(options);
   const logger = pino({ level: config.logLevel });
-  if (config.bucketUrl.startsWith("file://")) fs.mkdirSync(fileUrlPath(config.bucketUrl), { recursive: true });
+  if (config.bucketUrl.startsWith("file://"))
+    fs.mkdirSync(fileUrlPath(config.bucketUrl), { recursive: true });
   const verso = await composeVerso(config, { log: (message) => logger.info(message) });
   const refreshed = await verso.index.refresh();
   logger.info(`vector index ready: ${refreshed.count} passages${refreshed.rebuilt ? " (rebuilt)" : ""}`);
@@ -63,7 +64,8 @@ async function serve(options: Record<string, unknown>) {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: shutting down`);
-    for (const stop of stops) await stop().catch((error: unknown) => logger.error({ err: error }, "stop failed"));
+    for (const stop of stops)
+      await stop().catch((error: unknown) => logger.error({ err: error }, "stop failed"));
     await verso.close();
     process.exit(0);
   };
@@ -79,7 +81,9 @@ function printSummary(objects: CatalogObject[], ms: number) {
   console.log("");
   for (const o of objects) {
     const detail = o.status === "failed" ? `FAILED: ${o.error}` : `${o.songs} songs, ${o.passages} passages`;
-    console.log(`  ${o.key}: ${detail}${o.skipped ? `, ${o.skipped} skipped` : ""}${o.errors ? `, ${o.errors} bad rows` : ""}`);
+    console.log(
+      `  ${o.key}: ${detail}${o.skipped ? `, ${o.skipped} skipped` : ""}${o.errors ? `, ${o.errors} bad rows` : ""}`,
+    );
   }
   console.log(
     `objects ${objects.length} (${objects.filter((o) => o.status === "failed").length} failed) · songs ${songs} · ` +
@@ -97,7 +101,8 @@ async function ingest(target: string, options: Record<string, unknown>) {
     await verso.index.refresh();
     const bar = new cliProgress.SingleBar(
       {
-        format: "{bar} {percentage}% | {songs} songs | {passages} passages | {rate} songs/s | ETA {eta_formatted}",
+        format:
+          "{bar} {percentage}% | {songs} songs | {passages} passages | {rate} songs/s | ETA {eta_formatted}",
         hideCursor: true,
       },
       cliProgress.Presets.shades_classic,
@@ -111,15 +116,22 @@ async function ingest(target: string, options: Record<string, unknown>) {
           bar.start(p.totalBytes, 0, { songs: 0, passages: 0, rate: "–" });
           barStarted = true;
         }
-        bar.update(p.bytes, { songs: p.songs, passages: p.passages, rate: rate(p.songs, Date.now() - started) });
+        bar.update(p.bytes, {
+          songs: p.songs,
+          passages: p.passages,
+          rate: rate(p.songs, Date.now() - started),
+        });
       },
     });
     if (barStarted) bar.stop();
-    if (run.objects.length === 0) console.log(`nothing to do: ${run.listed} objects listed, none new or changed`);
+    if (run.objects.length === 0)
+      console.log(`nothing to do: ${run.listed} objects listed, none new or changed`);
     printSummary(run.objects, run.ms);
     for (const o of run.objects.filter((x) => x.errors > 0)) {
       const errors = await verso.catalogStore.rowErrors(o.id, 10);
-      console.log(`  bad rows in ${o.key}${o.errors > errors.length ? ` (first ${errors.length} of ${o.errors})` : ""}:`);
+      console.log(
+        `  bad rows in ${o.key}${o.errors > errors.length ? ` (first ${errors.length} of ${o.errors})` : ""}:`,
+      );
       for (const e of errors) console.log(`    line ${e.line}: ${e.reason}`);
     }
     return run.objects.some((o) => o.status === "failed") ? 1 : 0;
@@ -159,9 +171,10 @@ const storageSettings: SettingName[] = [
 ];
 
 const program = new Command("verso").description("Find songs by what their lyrics mean.");
-withSettingFlags(program.command("serve").description("run the roles of this process (default: api, worker, crawler)"), allSettings).action(
-  serve,
-);
+withSettingFlags(
+  program.command("serve").description("run the roles of this process (default: api, worker, crawler)"),
+  allSettings,
+).action(serve);
 withSettingFlags(
   program
     .command("ingest")

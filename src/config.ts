@@ -56,7 +56,11 @@ export const settings = {
     description: "embedding model (default use-lite: Universal Sentence Encoder lite, in process)",
   },
   port: { env: "VERSO_PORT", accepts: "an integer from 0 to 65535", description: "HTTP port (default 3000)" },
-  host: { env: "VERSO_HOST", accepts: "an address to listen on", description: "HTTP address (default 0.0.0.0)" },
+  host: {
+    env: "VERSO_HOST",
+    accepts: "an address to listen on",
+    description: "HTTP address (default 0.0.0.0)",
+  },
   roles: {
     env: "VERSO_ROLES",
     accepts: `a comma-separated list of ${roleNames.join(", ")}, or all`,
@@ -71,6 +75,12 @@ export const settings = {
     env: "VERSO_WORKER_CONCURRENCY",
     accepts: "an integer from 1 to 64",
     description: "catalog objects one worker processes at once (default 1)",
+  },
+  queueLeaseSeconds: {
+    env: "VERSO_QUEUE_LEASE",
+    accepts: "a number of seconds from 1 to 3600",
+    description:
+      "how long a job waits for a worker that stopped answering before another takes it (default 30)",
   },
   crawlIntervalSeconds: {
     env: "VERSO_CRAWL_INTERVAL",
@@ -91,6 +101,11 @@ export const settings = {
     env: "VERSO_SESSION_TTL_DAYS",
     accepts: "a number of days from 1 to 365",
     description: "how long a session lasts without use (default 30)",
+  },
+  hashConcurrency: {
+    env: "VERSO_HASH_CONCURRENCY",
+    accepts: "an integer from 1 to 16",
+    description: "password hashes computed at once, 19 MiB each (default 2)",
   },
   admins: {
     env: "VERSO_ADMINS",
@@ -119,7 +134,9 @@ export class ConfigError extends Error {
 }
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => ["true", "1", "yes"].includes(v));
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => ["true", "1", "yes"].includes(v));
 const list = z.string().transform((v) =>
   v
     .split(",")
@@ -140,10 +157,12 @@ const schema = {
   roles: list.pipe(z.array(z.enum([...roleNames, "all"])).min(1)),
   embedThreads: int(1, 64),
   workerConcurrency: int(1, 64),
+  queueLeaseSeconds: z.coerce.number().min(1).max(3600),
   crawlIntervalSeconds: z.coerce.number().min(0),
   demo: bool,
   cacheTtlSeconds: z.coerce.number().min(0),
   sessionTtlDays: z.coerce.number().min(1).max(365),
+  hashConcurrency: int(1, 16),
   admins: list.pipe(z.array(z.string())),
   trustProxy: bool,
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
@@ -162,10 +181,12 @@ export interface Config {
   roles: ReadonlySet<Role>;
   embedThreads: number;
   workerConcurrency: number;
+  queueLeaseSeconds: number;
   crawlIntervalSeconds: number;
   demo: boolean;
   cacheTtlSeconds: number;
   sessionTtlDays: number;
+  hashConcurrency: number;
   admins: readonly string[];
   trustProxy: boolean;
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -184,10 +205,12 @@ const defaults = (dataDir: string): Record<SettingName, string> => ({
   roles: "api,worker,crawler",
   embedThreads: String(Math.min(64, os.availableParallelism())),
   workerConcurrency: "1",
+  queueLeaseSeconds: "30",
   crawlIntervalSeconds: "300",
   demo: "true",
   cacheTtlSeconds: "3600",
   sessionTtlDays: "30",
+  hashConcurrency: "2",
   admins: "",
   trustProxy: "false",
   logLevel: "info",
@@ -229,4 +252,5 @@ export function loadConfig(
 export const sqlitePath = (databaseUrl: string): string => databaseUrl.replace(/^sqlite:/, "");
 
 /** The folder behind a file:// URL. */
-export const fileUrlPath = (url: string): string => path.resolve(decodeURIComponent(url.replace(/^file:\/\//, "")));
+export const fileUrlPath = (url: string): string =>
+  path.resolve(decodeURIComponent(url.replace(/^file:\/\//, "")));

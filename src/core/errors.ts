@@ -39,6 +39,12 @@ export const errorCatalogue = {
   AUTH_REQUIRED: "unauthenticated",
   RATE_LIMITED: "rate_limited",
   ADMIN_ONLY: "forbidden",
+  USERNAME_RESERVED: "invalid",
+  PASSWORD_MATCHES_USERNAME: "invalid",
+  CURRENT_PASSWORD_REQUIRED: "invalid",
+  DISPLAY_NAME_INVALID: "invalid",
+  BIO_TOO_LONG: "invalid",
+  AUTH_BUSY: "unavailable",
   // social
   USER_NOT_FOUND: "not_found",
   PROMPT_NOT_FOUND: "not_found",
@@ -57,7 +63,11 @@ export class VersoError extends Error {
   /** Seconds a client should wait before trying again (rate limits). */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; retryAfterSeconds?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; retryAfterSeconds?: number } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = "VersoError";
     this.code = code;

@@ -61,9 +61,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const { httpRequests } = options.metrics;
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
-    httpRequests
-      .labels(request.method, route, String(reply.statusCode))
-      .observe(reply.elapsedTime / 1000);
+    httpRequests.labels(request.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
   });
 
   await app.register(cookie);

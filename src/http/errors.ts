@@ -27,7 +27,10 @@ function fromFastify(error: FastifyError): VersoError | null {
   if (error.validation) {
     const context = error.validationContext ?? "request";
     const detail = error.validation
-      .map((v) => `${context}${v.instancePath ? v.instancePath.replaceAll("/", ".") : ""} ${v.message ?? "is invalid"}`)
+      .map(
+        (v) =>
+          `${context}${v.instancePath ? v.instancePath.replaceAll("/", ".") : ""} ${v.message ?? "is invalid"}`,
+      )
       .join("; ");
     return new VersoError("VALIDATION_FAILED", detail);
   }
@@ -54,7 +57,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const body: ErrorBody = { error: { code: "INTERNAL", message: "something went wrong on our side" } };
       return reply.status(500).send(body);
     }
-    if (known.kind === "internal" || known.kind === "unavailable") request.log.warn({ err: error }, known.message);
+    if (known.kind === "internal" || known.kind === "unavailable")
+      request.log.warn({ err: error }, known.message);
     if (known.retryAfterSeconds !== undefined) reply.header("retry-after", String(known.retryAfterSeconds));
     const body: ErrorBody = { error: { code: known.code, message: known.message } };
     return reply.status(statusOfKind[known.kind]).send(body);

@@ -5,7 +5,6 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { Verso } from "../compose.js";
-import { VersoError } from "../core/errors.js";
 import { buildHttpApp, type HttpApp } from "../http/app.js";
 import { catalogRoutes } from "../http/catalog/routes.js";
 import { healthRoutes } from "../http/health/routes.js";
@@ -38,10 +37,7 @@ export async function buildApi(verso: Verso, logger?: FastifyBaseLogger): Promis
           return { listed: report.listed, queued: report.queued.length };
         },
         requireAdmin: async (request) => {
-          const user = await verso.social.requireUser(request);
-          if (!config.admins.includes(user.username)) {
-            throw new VersoError("ADMIN_ONLY", "only an administrator can start a crawl");
-          }
+          await verso.social.requireAdmin(request);
         },
       }),
       ...verso.social.routes,

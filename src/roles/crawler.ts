@@ -25,14 +25,17 @@ export function startCrawler(verso: Verso) {
     running = running
       .then(() => scanConfiguredBucket(verso))
       .then((report) => {
-        if (report.queued.length > 0) log(`crawl of ${report.source}: ${report.queued.length} objects queued`);
+        if (report.queued.length > 0)
+          log(`crawl of ${report.source}: ${report.queued.length} objects queued`);
       })
       .catch((error: unknown) => log(`crawl of ${config.bucketUrl} failed: ${String(error)}`));
     return running;
   };
   void crawl();
   const timer =
-    config.crawlIntervalSeconds > 0 ? setInterval(() => void crawl(), config.crawlIntervalSeconds * 1000) : undefined;
+    config.crawlIntervalSeconds > 0
+      ? setInterval(() => void crawl(), config.crawlIntervalSeconds * 1000)
+      : undefined;
   timer?.unref();
   return {
     async stop() {

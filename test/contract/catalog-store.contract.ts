@@ -22,7 +22,12 @@ const unit = (...values: number[]) => {
   return v.map((x) => x / norm);
 };
 
-const listed = (key: string, etag = "e1", size = 100): BucketObject => ({ key, etag, size, modifiedAt: new Date() });
+const listed = (key: string, etag = "e1", size = 100): BucketObject => ({
+  key,
+  etag,
+  size,
+  modifiedAt: new Date(),
+});
 
 const songRow = (id: string, overrides: Partial<SongRow> = {}): SongRow => ({
   id,
@@ -95,7 +100,9 @@ export function describeCatalogStoreContract(name: string, open: () => Promise<C
       const changed = await catalog.offerObject("file:///bucket", listed("a.csv", "e2"), model.name);
       expect(changed.enqueue).toBe(true);
       expect(changed.object.id).toBe(first.object.id);
-      expect((await catalog.offerObject("file:///bucket", listed("a.csv", "e2"), "another-model")).enqueue).toBe(true);
+      expect(
+        (await catalog.offerObject("file:///bucket", listed("a.csv", "e2"), "another-model")).enqueue,
+      ).toBe(true);
       expect(await catalog.listObjects({ source: "file:///bucket" })).toHaveLength(1);
     });
 
@@ -103,14 +110,20 @@ export function describeCatalogStoreContract(name: string, open: () => Promise<C
       const { object } = await catalog.offerObject("file:///bucket", listed("a.csv"), model.name);
       expect(await catalog.startObject(object.id, "stale", model.name)).toBeNull();
       expect(await catalog.startObject(object.id, "e1", "another-model")).toBeNull();
-      expect(await catalog.startObject(object.id, "e1", model.name)).toMatchObject({ status: "processing", rowsDone: 0 });
+      expect(await catalog.startObject(object.id, "e1", model.name)).toMatchObject({
+        status: "processing",
+        rowsDone: 0,
+      });
     });
 
     it("commits songs and passages, and replaces a song's passages when it comes again", async () => {
       const object = await startedObject();
       const v1 = await catalog.catalogVersion();
       const first = await catalog.commitBatch(
-        await batchOf(object.id, [ingested(songRow("s1"), [unit(1, 0, 0, 0), unit(0, 1, 0, 0)]), ingested(songRow("s2"), [])]),
+        await batchOf(object.id, [
+          ingested(songRow("s1"), [unit(1, 0, 0, 0), unit(0, 1, 0, 0)]),
+          ingested(songRow("s2"), []),
+        ]),
       );
       expect(first).not.toBeNull();
       expect(first!.catalogVersion).toBe(v1 + 1);
@@ -123,7 +136,11 @@ export function describeCatalogStoreContract(name: string, open: () => Promise<C
       expect(again!.removed.sort()).toEqual(first!.added.map((a) => a.id).sort());
       expect(again!.added).toHaveLength(1);
 
-      expect(await songs.getSong("s1")).toMatchObject({ id: "s1", title: "New title", lyrics: "lyrics of s1" });
+      expect(await songs.getSong("s1")).toMatchObject({
+        id: "s1",
+        title: "New title",
+        lyrics: "lyrics of s1",
+      });
       expect(await songs.getSong("s2")).toMatchObject({ id: "s2" });
       const passages = await songs.passagesOfSongs(["s1", "s2"], model.name);
       expect(passages.map((p) => p.text)).toEqual(["s1 passage 0"]);
@@ -142,7 +159,13 @@ export function describeCatalogStoreContract(name: string, open: () => Promise<C
           bytesDone: 55,
         }),
       );
-      expect(await catalog.getObject(object.id)).toMatchObject({ songs: 1, passages: 1, errors: 1, rowsDone: 2, bytesDone: 55 });
+      expect(await catalog.getObject(object.id)).toMatchObject({
+        songs: 1,
+        passages: 1,
+        errors: 1,
+        rowsDone: 2,
+        bytesDone: 55,
+      });
       expect(await catalog.rowErrors(object.id, 10)).toEqual([{ line: 7, reason: "no title" }]);
       await catalog.finishObject(object.id, "e1", { status: "done" });
       expect(await catalog.getObject(object.id)).toMatchObject({ status: "done" });
@@ -153,14 +176,18 @@ export function describeCatalogStoreContract(name: string, open: () => Promise<C
       const object = await startedObject();
       await catalog.offerObject("file:///bucket", listed("a.csv", "e2"), model.name);
       const version = await catalog.catalogVersion();
-      expect(await catalog.commitBatch(await batchOf(object.id, [ingested(songRow("s1"), [unit(1, 0, 0, 0)])]))).toBeNull();
+      expect(
+        await catalog.commitBatch(await batchOf(object.id, [ingested(songRow("s1"), [unit(1, 0, 0, 0)])])),
+      ).toBeNull();
       expect(await songs.getSong("s1")).toBeNull();
       expect(await catalog.catalogVersion()).toBe(version);
     });
 
     it("streams every passage vector of a model in batches", async () => {
       const object = await startedObject();
-      const list = Array.from({ length: 7 }, (_, i) => ingested(songRow(`s${i}`), [unit(1, i, 0, 0), unit(0, 1, i, 0)]));
+      const list = Array.from({ length: 7 }, (_, i) =>
+        ingested(songRow(`s${i}`), [unit(1, i, 0, 0), unit(0, 1, i, 0)]),
+      );
       await catalog.commitBatch(await batchOf(object.id, list));
       const batches = [];
       for await (const batch of catalog.streamPassageVectors(model.name, 5)) batches.push(batch);
@@ -181,7 +208,10 @@ export function describeCatalogStoreContract(name: string, open: () => Promise<C
       expect(found.get("s1")).toMatchObject({ artists: ["A", "B"], features: { energy: 0.5, tempo: null } });
       const passages = await songs.getPassages(committed!.added.map((a) => a.id));
       expect([...passages.values()][0]).toMatchObject({ songId: "s1", ordinal: 0, text: "s1 passage 0" });
-      expect(Array.from((await songs.songVector("s1", model.name))!)).toEqual(Array.from(unit(1, 0, 0, 0)));
+      const songVectors = await songs.songVectors(["s1", "missing"], model.name);
+      expect([...songVectors.keys()]).toEqual(["s1"]);
+      expect(Array.from(songVectors.get("s1")!)).toEqual(Array.from(unit(1, 0, 0, 0)));
+      expect((await songs.songVectors(["s1"], "another-model")).size).toBe(0);
       const vectors = [];
       for await (const batch of songs.streamSongVectors(model.name)) vectors.push(...batch);
       expect(vectors.map((v) => v.songId)).toEqual(["s1"]);
@@ -199,7 +229,9 @@ export function describeCatalogStoreContract(name: string, open: () => Promise<C
       const hits = await songs.searchLexical(["ocean", "sea"], 10);
       expect(hits.map((h) => h.songId)).toEqual(["ocean", "sea"]);
       expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
-      expect((await songs.searchLexical(["cancion", "corazon"], 10)).map((h) => h.songId)).toEqual(["cancion"]);
+      expect((await songs.searchLexical(["cancion", "corazon"], 10)).map((h) => h.songId)).toEqual([
+        "cancion",
+      ]);
       expect(await songs.searchLexical(['sea" OR ocean', "NEAR(", "*"], 10)).toEqual([]);
       expect(await songs.searchLexical([], 10)).toEqual([]);
     });

@@ -51,7 +51,12 @@ describe("ingesting a folder", () => {
   });
 
   it("processes every CSV object, accounting for each row", () => {
-    expect(Object.keys(first).sort()).toEqual(["artists/one.csv", "artists/two.csv", "no-lyrics.csv", "original.csv"]);
+    expect(Object.keys(first).sort()).toEqual([
+      "artists/one.csv",
+      "artists/two.csv",
+      "no-lyrics.csv",
+      "original.csv",
+    ]);
     expect(first["original.csv"]).toMatchObject({ status: "done", songs: 4, skipped: 2, errors: 1 });
     expect(first["artists/one.csv"]).toMatchObject({ status: "done", songs: 2, skipped: 0, errors: 0 });
     expect(first["artists/two.csv"]).toMatchObject({ status: "done", songs: 1 });
@@ -75,7 +80,9 @@ describe("ingesting a folder", () => {
       expect(await t.verso.songStore.getSong(id)).toMatchObject({ id });
       expect(await t.verso.songStore.passagesOfSongs([id], t.verso.embedder.model.name)).toEqual([]);
     }
-    expect((await t.verso.songStore.passagesOfSongs(["s1"], t.verso.embedder.model.name)).length).toBeGreaterThan(0);
+    expect(
+      (await t.verso.songStore.passagesOfSongs(["s1"], t.verso.embedder.model.name)).length,
+    ).toBeGreaterThan(0);
   });
 
   it("keeps the same song from two objects as one song", async () => {

@@ -43,7 +43,11 @@ describe("search slice, end to end over a real CSV", () => {
     expect(body.k).toBe(10);
     expect(body.results).toHaveLength(10);
     for (const hit of body.results) {
-      expect(hit.song).toMatchObject({ id: expect.any(String), title: expect.any(String), artists: ["Khalid"] });
+      expect(hit.song).toMatchObject({
+        id: expect.any(String),
+        title: expect.any(String),
+        artists: ["Khalid"],
+      });
       expect(typeof hit.score).toBe("number");
       expect(hit.passage.text.length).toBeGreaterThan(0);
     }
@@ -55,7 +59,9 @@ describe("search slice, end to end over a real CSV", () => {
     const song = rows.find((r) => r.Title === "Young Dumb & Broke")!;
     const words = song.Lyric!.split(/\s+/).slice(0, 40).join(" ");
     const body = (await ask({ prompt: words, k: 3 })).json();
-    expect(body.results.map((r: { song: { title: string } }) => r.song.title)).toContain("Young Dumb & Broke");
+    expect(body.results.map((r: { song: { title: string } }) => r.song.title)).toContain(
+      "Young Dumb & Broke",
+    );
   });
 
   it("reads 'top N' from the prompt, and an explicit k wins", async () => {
@@ -70,7 +76,10 @@ describe("search slice, end to end over a real CSV", () => {
     expect(again.results).toEqual(first.results);
     // Every ingest commit bumps the catalog version, which is part of every cache key.
     const before = await t.verso.catalogStore.catalogVersion();
-    await t.verso.database.db.updateTable("catalog_state").set({ version: before + 1 }).execute();
+    await t.verso.database.db
+      .updateTable("catalog_state")
+      .set({ version: before + 1 })
+      .execute();
     const after = (await ask({ prompt: "Talking To The Moon at night", k: 4 })).json();
     expect(after.cached).toBe(false);
     expect(after.catalogVersion).toBe(before + 1);
@@ -123,7 +132,12 @@ describe("search slice, end to end over a real CSV", () => {
     const docs = await t.app.inject({ method: "GET", url: "/api/docs/json" });
     expect(docs.statusCode).toBe(200);
     expect(Object.keys(docs.json().paths)).toEqual(
-      expect.arrayContaining(["/api/ask", "/api/songs/{id}", "/api/songs/{id}/similar", "/api/catalog/status"]),
+      expect.arrayContaining([
+        "/api/ask",
+        "/api/songs/{id}",
+        "/api/songs/{id}/similar",
+        "/api/catalog/status",
+      ]),
     );
   });
 

@@ -84,7 +84,12 @@ describe("a worker killed mid-object", () => {
     const [object] = query<{ status: string; rows_done: number; songs: number; passages: number }>(
       "SELECT status, rows_done, songs, passages FROM catalog_objects",
     );
-    expect(object).toEqual({ status: "done", rows_done: rows.length, songs: rows.length, passages: expectedPassages });
+    expect(object).toEqual({
+      status: "done",
+      rows_done: rows.length,
+      songs: rows.length,
+      passages: expectedPassages,
+    });
 
     const [songs] = query<{ n: number; distinct_ids: number }>(
       "SELECT count(*) AS n, count(DISTINCT id) AS distinct_ids FROM songs",
@@ -92,7 +97,9 @@ describe("a worker killed mid-object", () => {
     expect(songs).toEqual({ n: rows.length, distinct_ids: rows.length });
     const [passages] = query<{ n: number }>("SELECT count(*) AS n FROM passages");
     expect(passages!.n).toBe(expectedPassages);
-    const orphans = query("SELECT p.id FROM passages p LEFT JOIN songs s ON s.id = p.song_id WHERE s.id IS NULL");
+    const orphans = query(
+      "SELECT p.id FROM passages p LEFT JOIN songs s ON s.id = p.song_id WHERE s.id IS NULL",
+    );
     expect(orphans).toEqual([]);
     // Ordinals of each song run 0..n-1 with no gap and no repeat.
     const broken = query(

@@ -76,7 +76,9 @@ export function createSqlCatalogStore(db: Kysely<Database>): CatalogStore {
       }
       // Vectors of one name and two sizes would be mixed in one index: refuse.
       if (known.dimension !== model.dimension) {
-        throw new Error(`model ${model.name} was recorded with dimension ${known.dimension}, not ${model.dimension}`);
+        throw new Error(
+          `model ${model.name} was recorded with dimension ${known.dimension}, not ${model.dimension}`,
+        );
       }
       return known.id;
     },

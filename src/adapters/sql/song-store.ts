@@ -57,8 +57,8 @@ const toSong = (row: SongRowSelection): Song => ({
 /** Quotes a word for an FTS5 query, so no user input is read as query syntax. */
 const ftsTerm = (term: string) => `"${term.replaceAll('"', '""')}"`;
 
-/** bm25 column weights: title, artists, lyrics. A word in the title says more than one in the lyrics. */
-const bm25Weights = sql`bm25(songs_fts, 2.0, 0.5, 1.0)`;
+/** bm25 column weights: title, artists, lyrics. Names weigh less: a prompt is mostly about themes. */
+const bm25Weights = sql`bm25(songs_fts, 1.0, 0.5, 1.0)`;
 
 export function createSqlSongStore(db: Kysely<Database>): SongStore {
   const modelIdOf = async (model: string) =>
@@ -117,16 +117,18 @@ export function createSqlSongStore(db: Kysely<Database>): SongStore {
       }));
     },
 
-    async songVector(id, model) {
+    async songVectors(ids, model) {
+      const out = new Map<string, Float32Array>();
       const modelId = await modelIdOf(model);
-      if (modelId === undefined) return null;
-      const row = await db
+      if (modelId === undefined || ids.length === 0) return out;
+      const rows = await db
         .selectFrom("songs")
-        .select("vector")
-        .where("id", "=", id)
+        .select(["id", "vector"])
+        .where("id", "in", [...ids])
         .where("model_id", "=", modelId)
-        .executeTakeFirst();
-      return row?.vector ? decodeVector(row.vector) : null;
+        .execute();
+      for (const row of rows) if (row.vector) out.set(row.id, decodeVector(row.vector));
+      return out;
     },
 
     async *streamSongVectors(model, batchSize = 2048) {

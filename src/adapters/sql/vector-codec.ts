@@ -4,7 +4,8 @@ import os from "node:os";
 const littleEndian = os.endianness() === "LE";
 
 export function encodeVector(vector: Float32Array): Uint8Array {
-  if (littleEndian) return new Uint8Array(vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength));
+  if (littleEndian)
+    return new Uint8Array(vector.buffer.slice(vector.byteOffset, vector.byteOffset + vector.byteLength));
   const bytes = new Uint8Array(vector.length * 4);
   const view = new DataView(bytes.buffer);
   vector.forEach((v, i) => view.setFloat32(i * 4, v, true));

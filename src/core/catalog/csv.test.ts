@@ -12,12 +12,16 @@ const collect = async (text: string) => {
 describe("readCatalogCsv", () => {
   it("streams rows with their line numbers, across quoted line breaks and CRLF", async () => {
     const csv =
-      'track_id,track_name,track_artist,lyrics\r\n' +
+      "track_id,track_name,track_artist,lyrics\r\n" +
       'a1,One,Ann,"first line\nsecond line"\r\n' +
       "b2,Two,Bo,plain words\r\n";
     const events = await collect(csv);
     expect(events.map((e) => e.kind)).toEqual(["song", "song"]);
-    expect(events[0]).toMatchObject({ row: 1, line: 2, song: { id: "a1", lyrics: "first line\nsecond line" } });
+    expect(events[0]).toMatchObject({
+      row: 1,
+      line: 2,
+      song: { id: "a1", lyrics: "first line\nsecond line" },
+    });
     expect(events[1]).toMatchObject({ row: 2, line: 4, song: { id: "b2", title: "Two" } });
   });
 
@@ -27,7 +31,7 @@ describe("readCatalogCsv", () => {
       "a,Good,['X'],words",
       "b,Short row",
       ",No id,['X'],words",
-      'c,"Unclosed,[\'X\'],words',
+      "c,\"Unclosed,['X'],words",
     ].join("\n");
     const csvTail = '\nd,Also good,X,"more words"\n';
     const events = await collect(csv + csvTail);
@@ -35,7 +39,10 @@ describe("readCatalogCsv", () => {
     expect(events.filter((e) => e.kind === "song").map((e) => e.kind === "song" && e.song.id)).toContain("a");
     expect(errors[0]).toMatchObject({ line: 3, reason: "has 2 fields where the header has 4" });
     expect(errors[1]).toMatchObject({ line: 4, reason: "no id" });
-    expect(errors[2]).toMatchObject({ line: 6, reason: expect.stringMatching(/^unreadable CSV: Invalid Closing Quote/) });
+    expect(errors[2]).toMatchObject({
+      line: 6,
+      reason: expect.stringMatching(/^unreadable CSV: Invalid Closing Quote/),
+    });
     expect(events.map((e) => e.row)).toEqual([1, 2, 3, 4]);
   });
 

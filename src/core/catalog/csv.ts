@@ -67,7 +67,9 @@ export async function* readCatalogCsv(
       continue;
     }
     const result = readRow(layout, record);
-    yield result.ok ? { kind: "song", ...at, song: result.song } : { kind: "error", ...at, reason: result.reason };
+    yield result.ok
+      ? { kind: "song", ...at, song: result.song }
+      : { kind: "error", ...at, reason: result.reason };
   }
   if (layout) yield* skipsBefore(Number.POSITIVE_INFINITY, 0);
   if (!layout) throw new LayoutError("the object is empty: no header row");

@@ -129,7 +129,13 @@ export function createIngestWorker(options: IngestOptions) {
       while (inFlight.length > inFlightLimit) await commitHead();
     };
 
-    const empty = (): PendingBatch => ({ songs: [], rowErrors: [], rowsDone: 0, bytesDone: 0, passageCount: 0 });
+    const empty = (): PendingBatch => ({
+      songs: [],
+      rowErrors: [],
+      rowsDone: 0,
+      bytesDone: 0,
+      passageCount: 0,
+    });
     let pending = empty();
     const stream = await options.bucketFor(job.source).open(job.key);
     try {
@@ -140,7 +146,10 @@ export function createIngestWorker(options: IngestOptions) {
         } else {
           const lyrics = judgeLyrics(event.song.lyrics);
           const passages = lyrics.status === "ok" ? toPassages(lyrics.text, chunking) : [];
-          const song = { ...event.song, lyrics: lyrics.status === "ok" ? lyrics.text : event.song.lyrics.trim() };
+          const song = {
+            ...event.song,
+            lyrics: lyrics.status === "ok" ? lyrics.text : event.song.lyrics.trim(),
+          };
           if (!song.language && lyrics.status === "ok") song.language = guessLanguage(lyrics.text);
           pending.songs.push({ song, status: lyrics.status, passages });
           pending.passageCount += passages.length;

@@ -4,7 +4,9 @@
  * languages of the demo catalog; anything else stays unknown.
  */
 const common: Record<string, Set<string>> = {
-  en: new Set("the and you i to a my me it in is of that your on we for be all don't i'm love with this".split(" ")),
+  en: new Set(
+    "the and you i to a my me it in is of that your on we for be all don't i'm love with this".split(" "),
+  ),
   es: new Set("el la de que y en yo tu mi me no un una los las por con es se te lo mas pero".split(" ")),
 };
 

@@ -1,12 +1,52 @@
 import { describe, expect, it } from "vitest";
 import { derivedSongId, detectLayout, LayoutError, parseArtists, readRow } from "./layout.js";
 
-const original = ["id", "name", "album_name", "artists", "danceability", "energy", "key", "loudness", "mode",
-  "speechiness", "acousticness", "instrumentalness", "liveness", "valence", "tempo", "duration_ms", "lyrics"];
-const spotify = ["track_id", "track_name", "track_artist", "lyrics", "track_popularity", "track_album_id",
-  "track_album_name", "track_album_release_date", "playlist_name", "playlist_id", "playlist_genre",
-  "playlist_subgenre", "danceability", "energy", "key", "loudness", "mode", "speechiness", "acousticness",
-  "instrumentalness", "liveness", "valence", "tempo", "duration_ms", "language"];
+const original = [
+  "id",
+  "name",
+  "album_name",
+  "artists",
+  "danceability",
+  "energy",
+  "key",
+  "loudness",
+  "mode",
+  "speechiness",
+  "acousticness",
+  "instrumentalness",
+  "liveness",
+  "valence",
+  "tempo",
+  "duration_ms",
+  "lyrics",
+];
+const spotify = [
+  "track_id",
+  "track_name",
+  "track_artist",
+  "lyrics",
+  "track_popularity",
+  "track_album_id",
+  "track_album_name",
+  "track_album_release_date",
+  "playlist_name",
+  "playlist_id",
+  "playlist_genre",
+  "playlist_subgenre",
+  "danceability",
+  "energy",
+  "key",
+  "loudness",
+  "mode",
+  "speechiness",
+  "acousticness",
+  "instrumentalness",
+  "liveness",
+  "valence",
+  "tempo",
+  "duration_ms",
+  "language",
+];
 const perArtist = ["", "Artist", "Title", "Album", "Year", "Date", "Lyric"];
 const perArtistReordered = ["Artist", "Title", "Album", "Date", "Lyric", "Year"];
 
@@ -32,8 +72,25 @@ describe("detectLayout", () => {
 describe("readRow", () => {
   it("reads the original layout with a list of artists and audio features", () => {
     const layout = detectLayout(original);
-    const row = ["abc123", "Harbour Lights", "Sea Songs", "['Ann Lee', 'Bo \\'Kid\\' Ray']", "0.5", "0.6", "7",
-      "-6.5", "1", "0.05", "0.3", "0", "0.1", "0.7", "120.5", "200000", "the tide comes in"];
+    const row = [
+      "abc123",
+      "Harbour Lights",
+      "Sea Songs",
+      "['Ann Lee', 'Bo \\'Kid\\' Ray']",
+      "0.5",
+      "0.6",
+      "7",
+      "-6.5",
+      "1",
+      "0.05",
+      "0.3",
+      "0",
+      "0.1",
+      "0.7",
+      "120.5",
+      "200000",
+      "the tide comes in",
+    ];
     const result = readRow(layout, row);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
@@ -74,8 +131,23 @@ describe("readRow", () => {
 
   it("derives a stable id for layouts without one, equal across spellings", () => {
     const layout = detectLayout(perArtist);
-    const a = readRow(layout, ["0", "Ariana Grande", "\u200bthank u, next", "x", "2018", "2018-11-03", "la la"]);
-    const b = readRow(detectLayout(perArtistReordered), ["ariana  grande", "Thank U, Next", "x", "nan", "la", "nan"]);
+    const a = readRow(layout, [
+      "0",
+      "Ariana Grande",
+      "\u200bthank u, next",
+      "x",
+      "2018",
+      "2018-11-03",
+      "la la",
+    ]);
+    const b = readRow(detectLayout(perArtistReordered), [
+      "ariana  grande",
+      "Thank U, Next",
+      "x",
+      "nan",
+      "la",
+      "nan",
+    ]);
     expect(a.ok && b.ok).toBe(true);
     if (!a.ok || !b.ok) return;
     expect(a.song.id).toBe(b.song.id);
@@ -104,7 +176,10 @@ describe("readRow", () => {
     expect(readRow(layout, noId)).toEqual({ ok: false, reason: "no id" });
     const badId = [...noId];
     badId[0] = "has spaces and / slashes";
-    expect(readRow(layout, badId)).toMatchObject({ ok: false, reason: expect.stringMatching(/not a valid id/) });
+    expect(readRow(layout, badId)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not a valid id/),
+    });
   });
 });
 

@@ -201,7 +201,8 @@ export function readRow(layout: CsvLayout, record: readonly string[]): RowResult
   let id = text(cell("id"));
   if (layout.columns.id === undefined) id = derivedSongId(artists, title);
   else if (!id) return { ok: false, reason: "no id" };
-  else if (!idPattern.test(id)) return { ok: false, reason: `id ${JSON.stringify(id.slice(0, 80))} is not a valid id` };
+  else if (!idPattern.test(id))
+    return { ok: false, reason: `id ${JSON.stringify(id.slice(0, 80))} is not a valid id` };
 
   const features = emptyFeatures();
   for (const [feature, index] of Object.entries(layout.features) as [keyof AudioFeatures, number][]) {

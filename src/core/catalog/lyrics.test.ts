@@ -40,7 +40,10 @@ describe("toPassages", () => {
   });
 
   it("splits on stanzas, joining short ones and windowing long ones", () => {
-    const stanza = (n: number, p: string) => words(n, p).replace(/ (\S+ \S+ \S+ \S+ \S+)/g, " $1\n").trim();
+    const stanza = (n: number, p: string) =>
+      words(n, p)
+        .replace(/ (\S+ \S+ \S+ \S+ \S+)/g, " $1\n")
+        .trim();
     const text = [stanza(30, "a"), stanza(8, "b"), stanza(25, "c"), stanza(120, "d")].join("\n\n");
     const passages = toPassages(text);
     expect(passages[0]).toContain("a0");
@@ -59,6 +62,8 @@ describe("toPassages", () => {
   });
 
   it("bounds the passages of one song", () => {
-    expect(toPassages(words(10_000), { words: 50, overlap: 10, minWords: 20, maxPassages: 8 })).toHaveLength(8);
+    expect(toPassages(words(10_000), { words: 50, overlap: 10, minWords: 20, maxPassages: 8 })).toHaveLength(
+      8,
+    );
   });
 });

@@ -82,7 +82,11 @@ export interface CatalogStore {
    * etag or size changed, it was ingested with another model, or it never finished.
    * A changed object is reset to queued.
    */
-  offerObject(source: string, object: BucketObject, model: string): Promise<{ object: CatalogObject; enqueue: boolean }>;
+  offerObject(
+    source: string,
+    object: BucketObject,
+    model: string,
+  ): Promise<{ object: CatalogObject; enqueue: boolean }>;
   getObject(id: number): Promise<CatalogObject | null>;
   listObjects(options?: { source?: string }): Promise<CatalogObject[]>;
   /** Marks the object as being processed; null when it changed since the job was queued. */
@@ -92,7 +96,11 @@ export interface CatalogStore {
    * errors and progress recorded, catalog version bumped. Null when the object changed meanwhile.
    */
   commitBatch(batch: IngestBatch): Promise<CommittedBatch | null>;
-  finishObject(id: number, etag: string, outcome: { status: "done" | "failed"; error?: string }): Promise<void>;
+  finishObject(
+    id: number,
+    etag: string,
+    outcome: { status: "done" | "failed"; error?: string },
+  ): Promise<void>;
   rowErrors(objectId: number, limit: number): Promise<{ line: number; reason: string }[]>;
   totals(): Promise<CatalogTotals>;
   /** Every stored passage vector of a model, in batches: what a vector index is rebuilt from. */
@@ -121,9 +129,13 @@ export interface SongStore {
     songIds: readonly string[],
     model: string,
   ): Promise<(PassageRecord & { vector: Float32Array })[]>;
-  songVector(id: string, model: string): Promise<Float32Array | null>;
+  /** Whole-song vectors (the mean of each song's passages) of the songs that have one. */
+  songVectors(ids: readonly string[], model: string): Promise<Map<string, Float32Array>>;
   /** Every song vector of a model, in batches (whole-song ranking and similar songs). */
-  streamSongVectors(model: string, batchSize?: number): AsyncIterable<{ songId: string; vector: Float32Array }[]>;
+  streamSongVectors(
+    model: string,
+    batchSize?: number,
+  ): AsyncIterable<{ songId: string; vector: Float32Array }[]>;
   /** Full-text search over title, artists and lyrics; terms are plain words, OR-ed. */
   searchLexical(terms: readonly string[], limit: number): Promise<LexicalHit[]>;
 }

@@ -37,7 +37,8 @@ export class LiveIndex {
         catalogVersion,
         source: this.source,
       });
-      if (report.rebuilt) this.log(`vector index rebuilt from the database: ${report.count} vectors in ${report.ms} ms`);
+      if (report.rebuilt)
+        this.log(`vector index rebuilt from the database: ${report.count} vectors in ${report.ms} ms`);
       this.version = catalogVersion;
       return { rebuilt: report.rebuilt, count: report.count };
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { VersoError } from "../errors.js";
+import type { VersoError } from "../errors.js";
 import { parsePrompt } from "./prompt.js";
 
 describe("parsePrompt", () => {
@@ -21,10 +21,11 @@ describe("parsePrompt", () => {
     },
   );
 
-  it("keeps the words that say what the songs are about", () => {
-    expect(parsePrompt("songs to dedicate to my mother").terms).toEqual(["dedicate", "mother"]);
-    expect(parsePrompt("canciones de amor para dedicar").terms).toEqual(["amor", "dedicar"]);
-    expect(parsePrompt("Christmas songs").terms).toEqual(["christmas"]);
+  it("keeps every word for full-text matching but the ones that only ask for songs", () => {
+    expect(parsePrompt("songs to dedicate to my mother").terms).toEqual(["to", "dedicate", "my", "mother"]);
+    expect(parsePrompt("canciones de amor para dedicar").terms).toEqual(["de", "amor", "para", "dedicar"]);
+    expect(parsePrompt("Christmas SONGS").terms).toEqual(["christmas"]);
+    expect(parsePrompt("top 5 songs about 'leaving' home").terms).toEqual(["about", "leaving", "home"]);
   });
 
   it("refuses an empty or over-long prompt with a stable code", () => {

@@ -3,7 +3,6 @@
  * leaving home. The words that only say "I want songs" are dropped before matching, since every
  * song is a song.
  */
-import { eng, spa } from "stopword";
 import { VersoError } from "../errors.js";
 import { MAX_K, MAX_PROMPT_LENGTH } from "./types.js";
 
@@ -69,12 +68,15 @@ const requestWords = new Set([
   "letras",
   "mejores",
 ]);
-const stopwords = new Set([...eng, ...spa, ...requestWords, "i'm", "i've", "it's", "don't"]);
 
 export interface ParsedPrompt {
   /** The prompt without its leading count: what is embedded. */
   text: string;
-  /** Words for the full-text signal, without stop words and request words. */
+  /**
+   * Words for the full-text signal, without the request words. Function words stay: bm25
+   * gives the commonest next to no weight, and the rest carry meaning ("alone", "never give
+   * up") or language ("de", "para"); removing a stop-word list measurably hurt ranking.
+   */
   terms: string[];
   /** The count a "top N" prompt asked for. */
   k?: number;
@@ -110,7 +112,7 @@ export function parsePrompt(prompt: string): ParsedPrompt {
   }
   const words = text.toLowerCase().match(/[\p{L}\p{N}']+/gu) ?? [];
   const terms = [
-    ...new Set(words.map((w) => w.replace(/^'+|'+$/g, "")).filter((w) => w && !stopwords.has(w))),
+    ...new Set(words.map((w) => w.replace(/^'+|'+$/g, "")).filter((w) => w && !requestWords.has(w))),
   ];
   return { text, terms, ...(k !== undefined ? { k } : {}) };
 }

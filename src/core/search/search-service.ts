@@ -1,9 +1,11 @@
 /**
  * Answers a prompt with songs. The prompt is embedded once; the vector index returns the
- * nearest passages, which are grouped by song (a song is as good as its best passage); a
- * full-text signal over titles, artists and lyrics is fused with it by reciprocal rank; the
- * best passage of each song is its snippet. Answers are cached under a key that includes the
- * catalog version, so a catalog change never serves stale results.
+ * nearest passages, grouped by song; a full-text signal over titles, artists and lyrics and the
+ * similarity of each candidate's whole lyrics are fused with it; the best passage of each song
+ * is its snippet. Answers are cached under a key that includes the catalog version, so a
+ * catalog change never serves stale results.
+ *
+ * How each choice was made, with figures: docs/benchmarks.md (npm run eval).
  */
 import { createHash } from "node:crypto";
 import type { Song } from "../catalog/song.js";
@@ -25,24 +27,42 @@ import {
 } from "./types.js";
 
 /**
- * songs: one vector per song (mean of its passages); passages: a song scored by its best
- * passage; lexical: full-text only; hybrid: passages and full-text fused.
+ * songs: one vector per song (the mean of its passages); passages: a song scored by its best
+ * passages; lexical: full text only; hybrid: passages, full text and whole-song similarity fused.
  */
 export type Ranking = "songs" | "passages" | "lexical" | "hybrid";
-export const rankings: readonly Ranking[] = ["songs", "passages", "lexical", "hybrid"];
 
 export interface RankingTuning {
   /** Passages asked of the index per prompt. */
   passageCandidates: number;
+  /**
+   * Weight of a song's second-best passage in its score: a song that comes back to the theme
+   * in several passages is more about it than one that brushes it once.
+   */
+  secondPassageWeight: number;
   /** Songs of each signal that enter the fusion. */
   fusionDepth: number;
-  /** The k of reciprocal rank fusion: larger flattens the difference between ranks. */
+  /**
+   * linear: each signal's scores scaled to 0..1 over its top songs, then added with their
+   * weights; rrf: reciprocal rank fusion, which ignores how far apart the scores are.
+   */
+  fusion: "linear" | "rrf";
   rrfK: number;
-  /** Weight of the full-text signal in the fusion (the semantic one weighs 1). */
+  /** Weight of the full-text signal (the passage signal weighs 1). */
   lexicalWeight: number;
+  /** Weight of the whole-song similarity of the fused candidates; 0 leaves it out. */
+  songWeight: number;
 }
 
-export const defaultTuning: RankingTuning = { passageCandidates: 200, fusionDepth: 30, rrfK: 60, lexicalWeight: 1 };
+export const defaultTuning: RankingTuning = {
+  passageCandidates: 200,
+  secondPassageWeight: 0.5,
+  fusionDepth: 30,
+  fusion: "linear",
+  rrfK: 60,
+  lexicalWeight: 1,
+  songWeight: 0.3,
+};
 
 export interface AskTimings {
   embedMs: number;
@@ -60,7 +80,7 @@ export interface SearchServiceOptions {
   catalogVersion(): Promise<number>;
   ranking?: Ranking;
   tuning?: Partial<RankingTuning>;
-  /** One vector per song, for the "songs" ranking and for similar songs. */
+  /** One vector per song, for the "songs" ranking only (filled by `loadSongIndex`). */
   songIndex?: VectorIndex;
   onTimings?(timings: AskTimings): void;
   onCache?(result: "hit" | "miss"): void;
@@ -73,6 +93,11 @@ interface Candidate {
   passageId?: number;
 }
 
+interface Signal {
+  candidates: Candidate[];
+  weight: number;
+}
+
 const elapsed = (since: number) => performance.now() - since;
 
 export function createSearchService(options: SearchServiceOptions) {
@@ -80,28 +105,49 @@ export function createSearchService(options: SearchServiceOptions) {
   const ranking = options.ranking ?? "hybrid";
   const tuning: RankingTuning = { ...defaultTuning, ...options.tuning };
   const model = embedder.model.name;
+  /** Song index keys are numbers; this maps them back. */
+  const songIndexIds = new Map<number, string>();
 
+  /** Passages to songs: a song scores its best passage plus a share of its second best. */
   function groupBySong(hits: { id: number; score: number }[], songOf: Map<number, string>): Candidate[] {
-    const best = new Map<string, Candidate>();
+    const songs = new Map<string, { best: number; second: number; passageId: number }>();
     for (const hit of hits) {
       const songId = songOf.get(hit.id);
       if (!songId) continue;
-      const current = best.get(songId);
-      if (!current || hit.score > current.score) best.set(songId, { songId, score: hit.score, passageId: hit.id });
+      const song = songs.get(songId);
+      if (!song) songs.set(songId, { best: hit.score, second: 0, passageId: hit.id });
+      else if (hit.score > song.best)
+        Object.assign(song, { second: song.best, best: hit.score, passageId: hit.id });
+      else song.second = Math.max(song.second, hit.score);
     }
-    return [...best.values()].sort((a, b) => b.score - a.score);
+    return [...songs.entries()]
+      .map(([songId, s]) => ({
+        songId,
+        score: s.best + tuning.secondPassageWeight * s.second,
+        passageId: s.passageId,
+      }))
+      .sort((a, b) => b.score - a.score);
   }
 
-  function fuse(lists: { candidates: Candidate[]; weight: number }[]): Candidate[] {
+  function fuse(signals: Signal[]): Candidate[] {
     const fused = new Map<string, Candidate>();
-    for (const { candidates, weight } of lists) {
-      candidates.slice(0, tuning.fusionDepth).forEach((c, rank) => {
-        const add = weight / (tuning.rrfK + rank + 1);
+    for (const { candidates, weight } of signals) {
+      const top = candidates.slice(0, tuning.fusionDepth);
+      if (top.length === 0 || weight === 0) continue;
+      const max = top[0]!.score;
+      const min = top[top.length - 1]!.score;
+      top.forEach((c, rank) => {
+        const share =
+          tuning.fusion === "rrf"
+            ? 1 / (tuning.rrfK + rank + 1)
+            : max > min
+              ? (c.score - min) / (max - min)
+              : 1;
         const current = fused.get(c.songId);
         if (current) {
-          current.score += add;
+          current.score += weight * share;
           current.passageId ??= c.passageId;
-        } else fused.set(c.songId, { songId: c.songId, score: add, ...(c.passageId ? { passageId: c.passageId } : {}) });
+        } else fused.set(c.songId, { ...c, score: weight * share });
       });
     }
     return [...fused.values()].sort((a, b) => b.score - a.score);
@@ -112,23 +158,36 @@ export function createSearchService(options: SearchServiceOptions) {
     ((!filters.language || song.language === filters.language.toLowerCase()) &&
       (!filters.genre || song.genre?.toLowerCase() === filters.genre.toLowerCase()));
 
-  async function semanticCandidates(vector: Float32Array, depth: number) {
+  async function passageCandidates(vector: Float32Array, depth: number) {
     const hits = await index.search(vector, depth);
     const passages = await store.getPassages(hits.map((h) => h.id));
     const songOf = new Map([...passages.values()].map((p) => [p.id, p.songId]));
     return groupBySong(hits, songOf);
   }
 
-  async function songCandidates(vector: Float32Array, depth: number): Promise<Candidate[]> {
+  async function songIndexCandidates(vector: Float32Array, depth: number): Promise<Candidate[]> {
     if (!options.songIndex) throw new Error("the songs ranking needs a song index");
     const hits = await options.songIndex.search(vector, depth);
-    return hits.map((h) => ({ songId: songIds.get(h.id) ?? "", score: h.score })).filter((c) => c.songId);
+    return hits.flatMap((h) => {
+      const songId = songIndexIds.get(h.id);
+      return songId ? [{ songId, score: h.score }] : [];
+    });
   }
-  /** Song index keys are numbers; this maps them back (filled by `loadSongIndex`). */
-  const songIds = new Map<number, string>();
 
-  /** Chooses the snippet of songs the index did not reach through a passage. */
-  async function bestPassages(vector: Float32Array, songs: string[]) {
+  /** The whole-lyrics similarity of songs another signal found. */
+  async function wholeSongSignal(vector: Float32Array, signals: Signal[]): Promise<Signal> {
+    const ids = [
+      ...new Set(signals.flatMap((s) => s.candidates.slice(0, tuning.fusionDepth).map((c) => c.songId))),
+    ];
+    const vectors = await store.songVectors(ids, model);
+    const candidates = [...vectors.entries()]
+      .map(([songId, v]) => ({ songId, score: dot(vector, v) }))
+      .sort((a, b) => b.score - a.score);
+    return { candidates, weight: tuning.songWeight };
+  }
+
+  /** The snippet of songs the index did not reach through a passage: their nearest passage. */
+  async function nearestPassages(vector: Float32Array, songs: string[]) {
     const passages = await store.passagesOfSongs(songs, model);
     const best = new Map<string, { id: number; score: number }>();
     for (const p of passages) {
@@ -139,72 +198,75 @@ export function createSearchService(options: SearchServiceOptions) {
     return best;
   }
 
-  async function answer(request: AskRequest, k: number, catalogVersion: number): Promise<AskResult> {
-    const t0 = performance.now();
-    const parsed = parsePrompt(request.prompt);
-    // Asking for more when filtering leaves room for what the filter removes.
-    const depth = Math.max(k, tuning.fusionDepth) * (request.filters ? 4 : 1);
-
-    const embedding = ranking === "lexical" && parsed.terms.length > 0 ? null : embedder.embed([parsed.text], { priority: "interactive" });
-    // The full-text query runs while the prompt is being embedded on another thread.
-    const tLexical = performance.now();
-    const lexical =
-      ranking === "lexical" || ranking === "hybrid" ? await store.searchLexical(parsed.terms, depth) : [];
-    const lexicalMs = elapsed(tLexical);
-    const vector = embedding ? (await embedding)[0]! : null;
-    const embedMs = embedding ? elapsed(t0) : 0;
-
-    const tIndex = performance.now();
-    let semantic: Candidate[] = [];
-    if (vector && ranking === "songs") semantic = await songCandidates(vector, depth);
-    else if (vector && ranking !== "lexical") semantic = await semanticCandidates(vector, tuning.passageCandidates);
-    const indexMs = elapsed(tIndex);
-
-    const lexicalCandidates: Candidate[] = lexical.map((h) => ({ songId: h.songId, score: h.score }));
-    let ranked: Candidate[];
-    if (ranking === "hybrid") {
-      ranked = fuse([
-        { candidates: semantic, weight: 1 },
-        { candidates: lexicalCandidates, weight: lexicalCandidates.length > 0 ? tuning.lexicalWeight : 0 },
-      ]);
-    } else if (ranking === "lexical") ranked = lexicalCandidates.length > 0 ? lexicalCandidates : semantic;
-    else ranked = semantic;
-
-    const songs = await store.getSongs(ranked.slice(0, depth).map((c) => c.songId));
-    const chosen = ranked.filter((c) => songs.has(c.songId) && matchesFilters(songs.get(c.songId)!, request.filters)).slice(0, k);
-
-    const needSnippet = chosen.filter((c) => c.passageId === undefined).map((c) => c.songId);
-    const snippetVector = vector ?? (needSnippet.length > 0 ? (await embedder.embed([parsed.text], { priority: "interactive" }))[0]! : null);
-    const fallback = snippetVector && needSnippet.length > 0 ? await bestPassages(snippetVector, needSnippet) : new Map();
-    const passageIds = chosen.map((c) => c.passageId ?? fallback.get(c.songId)?.id).filter((id): id is number => id !== undefined);
-    const passages = await store.getPassages(passageIds);
-
-    const results: SongHit[] = chosen.map((c) => {
-      const passage = passages.get(c.passageId ?? fallback.get(c.songId)?.id ?? -1);
+  async function present(chosen: Candidate[], vector: Float32Array | null, songs: Map<string, Song>) {
+    const missing = chosen.filter((c) => c.passageId === undefined).map((c) => c.songId);
+    const nearest = vector && missing.length > 0 ? await nearestPassages(vector, missing) : new Map();
+    const passageOf = (c: Candidate): number | undefined => c.passageId ?? nearest.get(c.songId)?.id;
+    const passages = await store.getPassages(
+      chosen.map(passageOf).filter((id): id is number => id !== undefined),
+    );
+    return chosen.map((c): SongHit => {
+      const passage = passages.get(passageOf(c) ?? -1);
       return {
         song: songs.get(c.songId)!,
         score: Number(c.score.toFixed(6)),
         passage: passage ? { text: passage.text, ordinal: passage.ordinal } : { text: "", ordinal: -1 },
       };
     });
+  }
+
+  async function answer(request: AskRequest, k: number, catalogVersion: number): Promise<AskResult> {
+    const t0 = performance.now();
+    const parsed = parsePrompt(request.prompt);
+    // Asking for more when filtering leaves room for what the filter removes.
+    const depth = Math.max(k, tuning.fusionDepth) * (request.filters ? 4 : 1);
+
+    // Every ranking but full text needs the prompt's vector; full text needs it for snippets.
+    const embedding = embedder.embed([parsed.text], { priority: "interactive" });
+    embedding.catch(() => {});
+    // The full-text query runs here while the prompt is embedded on another thread.
+    const tLexical = performance.now();
+    const lexical =
+      ranking === "lexical" || ranking === "hybrid" ? await store.searchLexical(parsed.terms, depth) : [];
+    const lexicalMs = elapsed(tLexical);
+    const vector = (await embedding)[0]!;
+    const embedMs = elapsed(t0);
+
+    const tIndex = performance.now();
+    let ranked: Candidate[];
+    const lexicalSignal: Signal = { candidates: lexical, weight: tuning.lexicalWeight };
+    if (ranking === "songs") ranked = await songIndexCandidates(vector, depth);
+    else if (ranking === "lexical") ranked = lexical;
+    else {
+      const passages = await passageCandidates(vector, tuning.passageCandidates);
+      if (ranking === "passages") ranked = passages;
+      else {
+        const signals: Signal[] = [{ candidates: passages, weight: 1 }, lexicalSignal];
+        if (tuning.songWeight > 0) signals.push(await wholeSongSignal(vector, signals));
+        ranked = fuse(signals);
+      }
+    }
+    const indexMs = elapsed(tIndex);
+
+    const songs = await store.getSongs(ranked.slice(0, depth).map((c) => c.songId));
+    const chosen = ranked
+      .filter((c) => songs.has(c.songId) && matchesFilters(songs.get(c.songId)!, request.filters))
+      .slice(0, k);
+    const results = await present(chosen, vector, songs);
     options.onTimings?.({ embedMs, indexMs, lexicalMs, totalMs: elapsed(t0) });
     return { prompt: request.prompt, k, results, cached: false, catalogVersion };
   }
 
   const cacheKey = (request: AskRequest, k: number, catalogVersion: number) => {
     const normalized = request.prompt.trim().toLowerCase().replace(/\s+/g, " ");
-    const identity = JSON.stringify([ranking, k, request.filters ?? null, normalized]);
+    const identity = JSON.stringify([ranking, tuning, k, request.filters ?? null, normalized]);
     return `ask:${catalogVersion}:${createHash("sha256").update(identity).digest("base64url")}`;
   };
 
-  const service: SongSearch & {
-    ranking: Ranking;
-    loadSongIndex(): Promise<number>;
-    similar(songId: string, k: number): Promise<SongHit[]>;
-  } = {
+  return {
     ranking,
 
-    async ask(request) {
+    async ask(request: AskRequest): Promise<AskResult> {
       const parsed = parsePrompt(request.prompt);
       const k = request.k ?? parsed.k ?? DEFAULT_K;
       if (!Number.isInteger(k) || k < MIN_K || k > MAX_K) {
@@ -224,47 +286,37 @@ export function createSearchService(options: SearchServiceOptions) {
     },
 
     /** Fills the song index from stored song vectors (needed by the "songs" ranking only). */
-    async loadSongIndex() {
+    async loadSongIndex(): Promise<number> {
       if (!options.songIndex) return 0;
       await options.songIndex.reset(embedder.model);
-      songIds.clear();
-      let n = 0;
+      songIndexIds.clear();
       for await (const batch of store.streamSongVectors(model)) {
-        await options.songIndex.upsert(
-          batch.map((s) => {
-            songIds.set(++n, s.songId);
-            return { id: n, vector: s.vector };
-          }),
-        );
+        const entries = batch.map((s) => {
+          const id = songIndexIds.size + 1;
+          songIndexIds.set(id, s.songId);
+          return { id, vector: s.vector };
+        });
+        await options.songIndex.upsert(entries);
       }
-      return n;
+      return songIndexIds.size;
     },
 
-    /** Songs whose lyrics read like this one's, by the song's whole-lyrics vector. */
-    async similar(songId, k) {
+    /** Songs whose lyrics read like this one's: its whole-lyrics vector against every passage. */
+    async similar(songId: string, k: number): Promise<SongHit[]> {
       const song = await store.getSong(songId);
       if (!song) throw new VersoError("SONG_NOT_FOUND", `no song with id ${songId}`);
-      const vector = await store.songVector(songId, model);
+      const vector = (await store.songVectors([songId], model)).get(songId);
       if (!vector) return [];
-      const candidates = (await semanticCandidates(vector, Math.max(tuning.passageCandidates, k * 20))).filter(
-        (c) => c.songId !== songId,
-      );
-      const chosen = candidates.slice(0, k);
+      const candidates = await passageCandidates(vector, Math.max(tuning.passageCandidates, k * 20));
+      const chosen = candidates.filter((c) => c.songId !== songId).slice(0, k);
       const songs = await store.getSongs(chosen.map((c) => c.songId));
-      const passages = await store.getPassages(chosen.map((c) => c.passageId!).filter(Boolean));
-      return chosen
-        .filter((c) => songs.has(c.songId))
-        .map((c) => {
-          const passage = passages.get(c.passageId!);
-          return {
-            song: songs.get(c.songId)!,
-            score: Number(c.score.toFixed(6)),
-            passage: passage ? { text: passage.text, ordinal: passage.ordinal } : { text: "", ordinal: -1 },
-          };
-        });
+      return present(
+        chosen.filter((c) => songs.has(c.songId)),
+        vector,
+        songs,
+      );
     },
-  };
-  return service;
+  } satisfies SongSearch & Record<string, unknown>;
 }
 
 export type SearchService = ReturnType<typeof createSearchService>;

@@ -8,7 +8,12 @@ import { errors } from "../schemas.js";
 const ObjectStatus = Type.Object({
   source: Type.String(),
   key: Type.String(),
-  status: Type.Union([Type.Literal("queued"), Type.Literal("processing"), Type.Literal("done"), Type.Literal("failed")]),
+  status: Type.Union([
+    Type.Literal("queued"),
+    Type.Literal("processing"),
+    Type.Literal("done"),
+    Type.Literal("failed"),
+  ]),
   size: Type.Integer(),
   progress: Type.Number({ description: "share of the object read, 0 to 1" }),
   songs: Type.Integer(),
@@ -53,7 +58,11 @@ export interface CatalogDeps {
 const rowErrorsShown = 20;
 
 async function presentObject(store: CatalogStore, o: CatalogObject) {
-  const seconds = o.durationMs ? o.durationMs / 1000 : o.startedAt ? (Date.now() - Date.parse(o.startedAt)) / 1000 : 0;
+  const seconds = o.durationMs
+    ? o.durationMs / 1000
+    : o.startedAt
+      ? (Date.now() - Date.parse(o.startedAt)) / 1000
+      : 0;
   return {
     source: o.source,
     key: o.key,

@@ -8,7 +8,10 @@ export interface HealthDeps {
   checks: Record<string, () => Promise<boolean>>;
 }
 
-const Health = Type.Object({ status: Type.String(), checks: Type.Optional(Type.Record(Type.String(), Type.Boolean())) });
+const Health = Type.Object({
+  status: Type.String(),
+  checks: Type.Optional(Type.Record(Type.String(), Type.Boolean())),
+});
 
 export const healthRoutes =
   (deps: HealthDeps): FastifyPluginAsyncTypebox =>
@@ -30,7 +33,9 @@ export const healthRoutes =
       },
       async (_request, reply) => {
         const entries = await Promise.all(
-          Object.entries(deps.checks).map(async ([name, check]) => [name, await check().catch(() => false)] as const),
+          Object.entries(deps.checks).map(
+            async ([name, check]) => [name, await check().catch(() => false)] as const,
+          ),
         );
         const checks = Object.fromEntries(entries);
         const ready = entries.every(([, ok]) => ok);

@@ -23,7 +23,10 @@ export const songsRoutes =
           summary: "One song with its lyrics",
           params: SongParams,
           response: {
-            200: Type.Intersect([Type.Ref("Song"), Type.Object({ lyrics: Type.Union([Type.String(), Type.Null()]) })]),
+            200: Type.Intersect([
+              Type.Ref("Song"),
+              Type.Object({ lyrics: Type.Union([Type.String(), Type.Null()]) }),
+            ]),
             ...errors(400, 404),
           },
         },
@@ -42,7 +45,9 @@ export const songsRoutes =
           tags: ["songs"],
           summary: "Songs whose lyrics read like this one's",
           params: SongParams,
-          querystring: Type.Object({ k: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })) }),
+          querystring: Type.Object({
+            k: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
+          }),
           response: { 200: Type.Object({ results: Type.Array(Type.Ref("SongHit")) }), ...errors(400, 404) },
         },
       },

@@ -37,7 +37,9 @@ export async function up(db: Db): Promise<void> {
 
   await db.schema
     .createTable("catalog_row_errors")
-    .addColumn("object_id", "integer", (c) => c.notNull().references("catalog_objects.id").onDelete("cascade"))
+    .addColumn("object_id", "integer", (c) =>
+      c.notNull().references("catalog_objects.id").onDelete("cascade"),
+    )
     .addColumn("line", "integer", (c) => c.notNull())
     .addColumn("reason", "text", (c) => c.notNull())
     .execute();

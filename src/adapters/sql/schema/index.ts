@@ -1,4 +1,5 @@
 import type { CatalogTables } from "./catalog.js";
+import type { SocialTables } from "./social.js";
 
 /** Every table Verso keeps, as Kysely sees them. Each domain adds its tables in a file of its own. */
-export type Database = CatalogTables;
+export type Database = CatalogTables & SocialTables;

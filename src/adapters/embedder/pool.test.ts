@@ -1,0 +1,165 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createWorkerPoolEmbedder,
+  type PoolEmbedder,
+  type PoolEvent,
+  type WorkerPoolOptions,
+} from "./pool.js";
+import type { StubSettings } from "./stub.worker.js";
+
+const dimension = 8;
+const open: PoolEmbedder[] = [];
+
+function stubPool(settings: StubSettings = {}, options: Partial<WorkerPoolOptions> = {}) {
+  const events: PoolEvent[] = [];
+  const pool = createWorkerPoolEmbedder({
+    model: { name: "stub-v1", dimension },
+    worker: { baseUrl: import.meta.url, name: "stub.worker", settings },
+    threads: 1,
+    onEvent: (event) => events.push(event),
+    ...options,
+  });
+  open.push(pool);
+  return { pool, events };
+}
+
+const crashBudget = (n: number) => {
+  const budget = new Int32Array(new SharedArrayBuffer(4));
+  budget[0] = n;
+  return budget;
+};
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((pool) => pool.close()));
+});
+
+describe("worker pool embedder", () => {
+  it("returns normalized vectors, each with a buffer of its own, in order", async () => {
+    const { pool } = stubPool();
+    await pool.ready();
+    const texts = ["bb", "a", "cccc", "a"];
+    const vectors = await pool.embed(texts);
+    expect(vectors).toHaveLength(4);
+    for (const v of vectors) {
+      expect(v.buffer.byteLength).toBe(dimension * 4);
+      expect(Math.hypot(...v)).toBeCloseTo(1, 5);
+    }
+    expect(vectors[1]).toEqual(vectors[3]);
+    expect(vectors[0]).toEqual((await pool.embed(["bb"]))[0]);
+    expect(pool.stats().startupMs).toBeGreaterThan(0);
+  });
+
+  it("coalesces small queued requests into one batch", async () => {
+    const { pool } = stubPool({ msPerText: 20 });
+    await pool.ready();
+    const calls = Array.from({ length: 10 }, (_, i) => pool.embed([`text ${i}`, `more ${i}`]));
+    const results = await Promise.all(calls);
+    const alone = await pool.embed(results.map((_, i) => `more ${i}`));
+    results.forEach((r, i) => expect(r[1]).toEqual(alone[i]));
+    // The first call goes out alone; the nine queued behind it travel together; then `alone`.
+    expect(pool.stats().workers.find((w) => w.lane === "bulk")?.batches).toBe(3);
+  });
+
+  it("answers a prompt on the interactive worker while bulk work is queued", async () => {
+    const { pool } = stubPool({ msPerText: 20 });
+    await pool.ready();
+    const bulk = Array.from({ length: 5 }, (_, i) =>
+      pool.embed(
+        Array.from({ length: 10 }, (_, k) => `passage ${i}.${k}`),
+        { priority: "bulk" },
+      ),
+    );
+    const t0 = performance.now();
+    await pool.embed(["a prompt"], { priority: "interactive" });
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(pool.stats().queued.bulk).toBeGreaterThan(0);
+    await Promise.all(bulk);
+  });
+
+  it("without an interactive worker, puts prompts ahead of queued bulk work", async () => {
+    const { pool } = stubPool({ msPerText: 20 }, { interactiveWorker: false, maxBatch: 10 });
+    await pool.ready();
+    const done: string[] = [];
+    const bulk = Array.from({ length: 4 }, (_, i) =>
+      pool
+        .embed(Array.from({ length: 10 }, (_, k) => `passage ${i}.${k}`))
+        .then(() => done.push(`bulk ${i}`)),
+    );
+    const prompt = pool.embed(["a prompt"], { priority: "interactive" }).then(() => done.push("prompt"));
+    await Promise.all([...bulk, prompt]);
+    expect(done).toEqual(["bulk 0", "prompt", "bulk 1", "bulk 2", "bulk 3"]);
+  });
+
+  it("replaces a crashed worker and retries its batch once", async () => {
+    const { pool, events } = stubPool({ crashes: crashBudget(1) });
+    await pool.ready();
+    const vectors = await pool.embed(["before", "crash", "after"]);
+    expect(vectors).toHaveLength(3);
+    expect(pool.stats().crashes).toBe(1);
+    expect(events.some((e) => e.type === "worker-crashed" && e.textsInFlight === 3)).toBe(true);
+    expect(await pool.embed(["still working"])).toHaveLength(1);
+  });
+
+  it("fails only the request whose text crashes the worker every time", async () => {
+    const { pool } = stubPool({ crashes: crashBudget(100) }, { interactiveWorker: false });
+    await pool.ready();
+    const first = pool.embed(["occupy the worker"]);
+    const poison = pool.embed(["crash"]);
+    const innocent = pool.embed(["innocent"]);
+    await first;
+    await expect(poison).rejects.toThrow(/crashed twice/);
+    expect(await innocent).toHaveLength(1);
+    expect(pool.stats().crashes).toBe(2);
+  });
+
+  it("fails only the request whose text the model rejects", async () => {
+    const { pool } = stubPool({}, { interactiveWorker: false });
+    await pool.ready();
+    const first = pool.embed(["occupy the worker"]);
+    const bad = pool.embed(["fail"]);
+    const good = pool.embed(["good"]);
+    await first;
+    await expect(bad).rejects.toThrow(/could not embed.*refuses/);
+    expect(await good).toHaveLength(1);
+  });
+
+  it("reports a model that cannot load, from ready() and from embed()", async () => {
+    const { pool, events } = stubPool({ failLoad: "weights are missing" });
+    await expect(pool.ready()).rejects.toThrow(/stub-v1 embedder could not start: .*weights are missing/);
+    await expect(pool.embed(["anything"])).rejects.toThrow(/could not start/);
+    expect(events.some((e) => e.type === "failed")).toBe(true);
+  });
+
+  it("refuses network access inside the workers", async () => {
+    const { pool } = stubPool({ fetchAtLoad: "https://tfhub.dev/some/model.json" });
+    await expect(pool.ready()).rejects.toThrow(/works offline; refused to fetch https:\/\/tfhub.dev/);
+  });
+
+  it("rejects queued and in-flight work on close", async () => {
+    const { pool } = stubPool({ msPerText: 50 });
+    await pool.ready();
+    const calls = [
+      pool.embed(["one", "two"]),
+      pool.embed(["three"]),
+      pool.embed(["four"], { priority: "interactive" }),
+    ];
+    const outcomes = calls.map((call) => expect(call).rejects.toThrow(/closed/));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pool.close();
+    await Promise.all(outcomes);
+  });
+
+  it("settles ready() when closed during start-up", async () => {
+    const { pool } = stubPool({ loadDelayMs: 5000 });
+    const ready = expect(pool.ready()).rejects.toThrow(/closed/);
+    const waiting = expect(pool.embed(["queued before any worker is up"])).rejects.toThrow(/closed/);
+    await pool.close();
+    await Promise.all([ready, waiting]);
+  });
+
+  it("rejects texts that are not strings and unknown priorities", async () => {
+    const { pool } = stubPool();
+    await expect(pool.embed([42 as unknown as string])).rejects.toThrow(/not a string/);
+    await expect(pool.embed(["x"], { priority: "urgent" as "bulk" })).rejects.toThrow(/priority/);
+  });
+});

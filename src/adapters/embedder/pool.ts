@@ -1,0 +1,467 @@
+/**
+ * An Embedder on a pool of worker threads, each holding its own copy of a model.
+ *
+ * Two lanes: bulk work (ingest) goes to the bulk workers, one per core; interactive work (a
+ * person waiting on a prompt) goes first to a dedicated interactive worker, or to any idle
+ * worker, and always ahead of queued bulk work. The interactive worker never takes bulk work:
+ * with the bulk workers already on every core it would add no throughput, and a prompt could
+ * then land behind a bulk batch that takes seconds.
+ *
+ * Requests queued in a lane are coalesced into batches of up to `maxBatch` texts, so callers
+ * sending a few texts at a time still fill the model. A worker that dies is replaced; its
+ * batch is retried once, each request on its own, so one poisonous text fails only its caller.
+ */
+import type { Worker } from "node:worker_threads";
+import { VersoError } from "../../core/errors.js";
+import type { EmbedPriority, Embedder, EmbeddingModel } from "../../core/ports.js";
+import type { Metrics } from "../../observability/metrics.js";
+import type { EmbedMessage, Lane, ModelWorkerData, WorkerReply } from "./protocol.js";
+import { startWorker } from "./worker-entry.js";
+
+export interface WorkerPoolOptions {
+  model: EmbeddingModel;
+  /** The worker file: its name without extension, next to the module whose import.meta.url is baseUrl. */
+  worker: { baseUrl: string; name: string; settings?: unknown };
+  /** Bulk workers; also the embedder's parallelism. */
+  threads: number;
+  /** A worker reserved for interactive requests (default true). */
+  interactiveWorker?: boolean;
+  /** Most texts sent to a worker at once (default 64). */
+  maxBatch?: number;
+  /** Texts per model call inside a worker, after sorting by length (default 16). */
+  subBatch?: number;
+  /** Nice value of bulk worker threads on Linux (default 10; 0 leaves them alone). */
+  bulkNice?: number;
+  metrics?: Pick<Metrics, "embedBatches">;
+  onEvent?: (event: PoolEvent) => void;
+}
+
+export type PoolEvent =
+  /** startMs: from spawning the thread to a warmed-up model; modelMs: the model's part of it. */
+  | { type: "worker-ready"; lane: Lane; worker: number; startMs: number; modelMs: number }
+  | { type: "worker-crashed"; lane: Lane; worker: number; error: Error; textsInFlight: number }
+  | { type: "failed"; error: Error };
+
+export type WorkerState = "starting" | "idle" | "busy" | "gone";
+
+export interface PoolStats {
+  workers: {
+    lane: Lane;
+    state: WorkerState;
+    /** From spawning the thread to a warmed-up model. */
+    startMs: number | undefined;
+    batches: number;
+    /** Time spent embedding, and the CPU time the thread got for it (Linux only). */
+    busyMs: number;
+    cpuMs: number | undefined;
+  }[];
+  /** Texts waiting for a worker, by lane. */
+  queued: Record<Lane, number>;
+  /** From construction until every worker had loaded its model; undefined while starting. */
+  startupMs: number | undefined;
+  crashes: number;
+}
+
+export interface PoolEmbedder extends Embedder {
+  /** Resolves once every worker has loaded its model; rejects with the reason if one could not. */
+  ready(): Promise<void>;
+  stats(): PoolStats;
+}
+
+interface Request {
+  texts: string[];
+  priority: Lane;
+  crashes: number;
+  /** Sent to a worker alone, never coalesced: set when retrying after a failed batch. */
+  solo: boolean;
+  resolve: (vectors: Float32Array[]) => void;
+  reject: (error: Error) => void;
+}
+
+interface Batch {
+  id: number;
+  priority: Lane;
+  requests: Request[];
+  sentAt: number;
+}
+
+interface Slot {
+  readonly index: number;
+  readonly lane: Lane;
+  readonly worker: Worker;
+  state: WorkerState;
+  batch: Batch | undefined;
+  readonly spawnedAt: number;
+  startMs: number | undefined;
+  batches: number;
+  busyMs: number;
+  cpuMs: number | undefined;
+  lastError: Error | undefined;
+  /** Settles when the worker has loaded its model, or could not. */
+  readonly started: Promise<void>;
+  readonly settle: { resolve: () => void; reject: (error: Error) => void };
+  /** Started to replace a crashed worker, after the pool was up. */
+  readonly replacement: boolean;
+}
+
+/** A burst of crashes this large within a minute means the workers cannot run at all. */
+const crashWindowMs = 60_000;
+
+export function createWorkerPoolEmbedder(options: WorkerPoolOptions): PoolEmbedder {
+  return new WorkerPool(options);
+}
+
+class WorkerPool implements PoolEmbedder {
+  readonly model: EmbeddingModel;
+  readonly parallelism: number;
+
+  private readonly maxBatch: number;
+  private readonly subBatch: number;
+  private readonly bulkNice: number;
+  private readonly slots: Slot[] = [];
+  private readonly queues: Record<Lane, Request[]> = { interactive: [], bulk: [] };
+  private readonly startedAt = performance.now();
+  private readonly allStarted: Promise<void>;
+  private startupMs: number | undefined;
+  private nextBatchId = 1;
+  private crashTimes: number[] = [];
+  private crashCount = 0;
+  private failure: VersoError | undefined;
+  private closed = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    if (!Number.isInteger(options.threads) || options.threads < 1) {
+      throw new RangeError(`embedder threads must be a positive integer, not ${options.threads}`);
+    }
+    this.model = { name: options.model.name, dimension: options.model.dimension };
+    this.parallelism = options.threads;
+    this.maxBatch = options.maxBatch ?? 64;
+    this.subBatch = options.subBatch ?? 16;
+    this.bulkNice = options.bulkNice ?? 10;
+
+    const lanes: Lane[] = Array.from({ length: options.threads }, () => "bulk");
+    if (options.interactiveWorker ?? true) lanes.unshift("interactive");
+    lanes.forEach((lane, index) => this.slots.push(this.spawn(index, lane, false)));
+    this.allStarted = Promise.all(this.slots.map((slot) => slot.started)).then(
+      () => {
+        this.startupMs = performance.now() - this.startedAt;
+      },
+      (error: unknown) => {
+        if (this.closed) throw this.closedError();
+        throw this.fail(`could not start: ${messageOf(error)}`, error);
+      },
+    );
+    // Reported through ready(), embed() and the onEvent hook; never as an unhandled rejection.
+    this.allStarted.catch(() => {});
+  }
+
+  ready(): Promise<void> {
+    return this.allStarted;
+  }
+
+  async embed(texts: readonly string[], options: { priority?: EmbedPriority } = {}): Promise<Float32Array[]> {
+    // Bulk unless asked: a caller that forgets must not crowd out people waiting on prompts.
+    const priority = options.priority ?? "bulk";
+    if (priority !== "interactive" && priority !== "bulk") {
+      throw new VersoError("VALIDATION_FAILED", `unknown embedding priority ${JSON.stringify(priority)}`);
+    }
+    validateTexts(texts);
+    if (this.failure) throw this.failure;
+    if (this.closed) throw this.closedError();
+    if (texts.length === 0) return [];
+
+    const pending = splitEvenly(texts, this.maxBatch).map(
+      (chunk) =>
+        new Promise<Float32Array[]>((resolve, reject) => {
+          this.queues[priority].push({ texts: chunk, priority, crashes: 0, solo: false, resolve, reject });
+        }),
+    );
+    this.pump();
+    return (await Promise.all(pending)).flat();
+  }
+
+  stats(): PoolStats {
+    const queued = (lane: Lane) => this.queues[lane].reduce((sum, r) => sum + r.texts.length, 0);
+    return {
+      workers: this.slots.map((s) => ({
+        lane: s.lane,
+        state: s.state,
+        startMs: s.startMs,
+        batches: s.batches,
+        busyMs: s.busyMs,
+        cpuMs: s.cpuMs,
+      })),
+      queued: { interactive: queued("interactive"), bulk: queued("bulk") },
+      startupMs: this.startupMs,
+      crashes: this.crashCount,
+    };
+  }
+
+  close(): Promise<void> {
+    if (!this.closing) {
+      this.closed = true;
+      const error = this.closedError();
+      this.rejectAll(error);
+      for (const slot of this.slots) if (slot.state === "starting") slot.settle.reject(error);
+      this.closing = Promise.all(this.slots.map((slot) => slot.worker.terminate())).then(() => undefined);
+    }
+    return this.closing;
+  }
+
+  // ── scheduling ──────────────────────────────────────────────────────────────────────────
+
+  private pump() {
+    if (this.closed || this.failure) return;
+    while (this.queues.interactive.length > 0) {
+      const slot = this.idleSlot("interactive") ?? this.idleSlot("bulk");
+      if (!slot) break;
+      this.send(slot, "interactive");
+    }
+    while (this.queues.bulk.length > 0) {
+      const slot = this.idleSlot("bulk");
+      if (!slot) break;
+      this.send(slot, "bulk");
+    }
+  }
+
+  private idleSlot(lane: Lane): Slot | undefined {
+    return this.slots.find((slot) => slot.lane === lane && slot.state === "idle");
+  }
+
+  private send(slot: Slot, priority: Lane) {
+    const queue = this.queues[priority];
+    const first = queue.shift()!;
+    const requests = [first];
+    let count = first.texts.length;
+    while (!first.solo && queue[0] && !queue[0].solo && count + queue[0].texts.length <= this.maxBatch) {
+      const next = queue.shift()!;
+      requests.push(next);
+      count += next.texts.length;
+    }
+    const batch: Batch = { id: this.nextBatchId++, priority, requests, sentAt: performance.now() };
+    slot.batch = batch;
+    slot.state = "busy";
+    // A busy worker keeps the process alive until it answers; an idle one does not.
+    slot.worker.ref();
+    const message: EmbedMessage = { type: "embed", id: batch.id, texts: requests.flatMap((r) => r.texts) };
+    slot.worker.postMessage(message);
+  }
+
+  private finish(slot: Slot, vectors: Float32Array) {
+    const batch = this.takeBatch(slot);
+    this.options.metrics?.embedBatches
+      .labels(batch.priority)
+      .observe((performance.now() - batch.sentAt) / 1000);
+    const dimension = this.model.dimension;
+    let offset = 0;
+    for (const request of batch.requests) {
+      // Copies, not views: a caller storing vector.buffer must get this vector's bytes only.
+      const own = request.texts.map(() => vectors.slice(offset * dimension, ++offset * dimension));
+      request.resolve(own);
+    }
+    this.pump();
+  }
+
+  private batchFailed(slot: Slot, message: string) {
+    const batch = this.takeBatch(slot);
+    if (batch.requests.length > 1) {
+      // Only one request may hold the text the model choked on: retry each on its own.
+      this.requeue(batch.requests.map((r) => ({ ...r, solo: true })));
+    } else {
+      batch.requests[0]!.reject(new Error(`${this.model.name} could not embed these texts: ${message}`));
+    }
+    this.pump();
+  }
+
+  private takeBatch(slot: Slot): Batch {
+    const batch = slot.batch!;
+    slot.batch = undefined;
+    slot.state = "idle";
+    slot.batches += 1;
+    slot.worker.unref();
+    return batch;
+  }
+
+  private requeue(requests: Request[]) {
+    for (const lane of ["bulk", "interactive"] as const) {
+      this.queues[lane].unshift(...requests.filter((r) => r.priority === lane));
+    }
+  }
+
+  // ── workers ─────────────────────────────────────────────────────────────────────────────
+
+  private spawn(index: number, lane: Lane, replacement: boolean): Slot {
+    const data: ModelWorkerData = {
+      lane,
+      nice: lane === "bulk" ? this.bulkNice : 0,
+      subBatch: this.subBatch,
+      dimension: this.options.model.dimension,
+      ...(this.options.worker.settings === undefined ? {} : { settings: this.options.worker.settings }),
+    };
+    let settle!: { resolve: () => void; reject: (error: Error) => void };
+    const started = new Promise<void>((resolve, reject) => {
+      settle = { resolve, reject };
+    });
+    started.catch(() => {});
+    const slot: Slot = {
+      index,
+      lane,
+      worker: startWorker(this.options.worker.baseUrl, this.options.worker.name, data),
+      state: "starting",
+      batch: undefined,
+      spawnedAt: performance.now(),
+      startMs: undefined,
+      batches: 0,
+      busyMs: 0,
+      cpuMs: undefined,
+      lastError: undefined,
+      started,
+      settle,
+      replacement,
+    };
+    slot.worker.on("message", (reply: WorkerReply) => this.onReply(slot, reply));
+    slot.worker.on("error", (error) => {
+      slot.lastError = error;
+    });
+    slot.worker.on("exit", (code) => this.onExit(slot, code));
+    return slot;
+  }
+
+  private onReply(slot: Slot, reply: WorkerReply) {
+    if (this.closed || slot.state === "gone") return;
+    switch (reply.type) {
+      case "ready":
+        if (slot.state !== "starting") return;
+        slot.state = "idle";
+        slot.startMs = performance.now() - slot.spawnedAt;
+        slot.worker.unref();
+        this.options.onEvent?.({
+          type: "worker-ready",
+          lane: slot.lane,
+          worker: slot.index,
+          startMs: slot.startMs,
+          modelMs: reply.modelMs,
+        });
+        slot.settle.resolve();
+        this.pump();
+        return;
+      case "failed": {
+        const error = new Error(`the model did not load: ${reply.message}`);
+        if (reply.stack) error.stack = reply.stack;
+        this.startFailed(slot, error);
+        return;
+      }
+      case "done":
+        if (slot.batch?.id !== reply.id) return;
+        slot.busyMs += reply.computeMs;
+        if (reply.cpuMs !== undefined) slot.cpuMs = (slot.cpuMs ?? 0) + reply.cpuMs;
+        this.finish(slot, reply.vectors);
+        return;
+      case "error":
+        if (slot.batch?.id === reply.id) this.batchFailed(slot, reply.message);
+        return;
+    }
+  }
+
+  private onExit(slot: Slot, code: number) {
+    if (this.closed || slot.state === "gone") return;
+    if (slot.state === "starting") {
+      const reason = slot.lastError?.message ?? `the worker exited with code ${code}`;
+      this.startFailed(slot, new Error(`the model did not load: ${reason}`, { cause: slot.lastError }));
+      return;
+    }
+    const error = slot.lastError ?? new Error(`the worker exited with code ${code}`);
+    const batch = slot.batch;
+    slot.batch = undefined;
+    slot.state = "gone";
+    this.crashCount += 1;
+    this.options.onEvent?.({
+      type: "worker-crashed",
+      lane: slot.lane,
+      worker: slot.index,
+      error,
+      textsInFlight: batch ? batch.requests.reduce((sum, r) => sum + r.texts.length, 0) : 0,
+    });
+    if (batch) {
+      const retry: Request[] = [];
+      const gaveUp = `an embedding worker crashed twice on these texts: ${error.message}`;
+      for (const request of batch.requests) {
+        request.crashes += 1;
+        if (request.crashes < 2) retry.push({ ...request, solo: true });
+        else request.reject(new VersoError("DEPENDENCY_UNAVAILABLE", gaveUp, { cause: error }));
+      }
+      this.requeue(retry);
+    }
+    const now = performance.now();
+    this.crashTimes = [...this.crashTimes.filter((t) => now - t < crashWindowMs), now];
+    if (this.crashTimes.length > 3 + 2 * this.slots.length) {
+      this.fail(`its workers keep crashing (${this.crashTimes.length} in a minute): ${error.message}`, error);
+      return;
+    }
+    this.slots[slot.index] = this.spawn(slot.index, slot.lane, true);
+    // The replacement is loading; an idle worker elsewhere may take the retried work now.
+    this.pump();
+  }
+
+  private startFailed(slot: Slot, error: Error) {
+    slot.state = "gone";
+    void slot.worker.terminate();
+    slot.settle.reject(error);
+    // A first start is reported through allStarted; a replacement that cannot load the
+    // model it loaded before means it cannot be loaded any more.
+    if (slot.replacement) this.fail(`could not restart a worker: ${error.message}`, error);
+  }
+
+  /** Puts the pool out of service: everything waiting, and everything asked from now on, fails. */
+  private fail(reason: string, cause: unknown): VersoError {
+    if (this.failure) return this.failure;
+    this.failure = new VersoError("DEPENDENCY_UNAVAILABLE", `the ${this.model.name} embedder ${reason}`, {
+      cause,
+    });
+    this.options.onEvent?.({ type: "failed", error: this.failure });
+    this.rejectAll(this.failure);
+    for (const slot of this.slots) {
+      slot.state = "gone";
+      void slot.worker.terminate();
+    }
+    return this.failure;
+  }
+
+  private rejectAll(error: Error) {
+    const requests = [...this.queues.interactive, ...this.queues.bulk];
+    this.queues.interactive = [];
+    this.queues.bulk = [];
+    for (const slot of this.slots) {
+      if (slot.batch) requests.push(...slot.batch.requests);
+      slot.batch = undefined;
+    }
+    for (const request of requests) request.reject(error);
+  }
+
+  private closedError() {
+    return new VersoError("DEPENDENCY_UNAVAILABLE", `the ${this.model.name} embedder is closed`);
+  }
+}
+
+/** Every text must say something: the model drops texts without tokens and would misalign the rest. */
+function validateTexts(texts: readonly string[]) {
+  if (!Array.isArray(texts)) throw new VersoError("VALIDATION_FAILED", "embed() takes an array of texts");
+  const invalid = (i: number, problem: string) =>
+    new VersoError("VALIDATION_FAILED", `text ${i} to embed ${problem}`);
+  texts.forEach((text: unknown, i) => {
+    if (typeof text !== "string") throw invalid(i, "is not a string");
+    if (!/\S/.test(text)) throw invalid(i, "is empty or only whitespace");
+  });
+}
+
+/** Chunks of near-equal size, at most `max` each: 70 texts become 35 + 35, not 64 + 6. */
+function splitEvenly(texts: readonly string[], max: number): string[][] {
+  const count = Math.ceil(texts.length / max);
+  const size = Math.ceil(texts.length / count);
+  const chunks: string[][] = [];
+  for (let i = 0; i < texts.length; i += size) chunks.push(texts.slice(i, i + size));
+  return chunks;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

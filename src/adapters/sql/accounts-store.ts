@@ -1,0 +1,201 @@
+/** The accounts domain's stores over Kysely: users and sessions. */
+import type { Kysely, Selectable } from "kysely";
+import type { SessionStore, StoredSession, UserStore } from "../../core/accounts/store.js";
+import type { User } from "../../core/accounts/user.js";
+import { VersoError } from "../../core/errors.js";
+import type { Database } from "./schema/index.js";
+import type { UsersTable } from "./schema/social.js";
+
+export const userColumns = [
+  "users.id",
+  "users.username",
+  "users.display_name",
+  "users.bio",
+  "users.created_at",
+] as const;
+
+type UserRow = Pick<Selectable<UsersTable>, "id" | "username" | "display_name" | "bio" | "created_at">;
+
+export const toUser = (row: UserRow): User => ({
+  id: row.id,
+  username: row.username,
+  displayName: row.display_name,
+  bio: row.bio,
+  createdAt: row.created_at,
+});
+
+/** A duplicate key, as each dialect reports it (SQLite, MariaDB, PostgreSQL). */
+const isUniqueViolation = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "ER_DUP_ENTRY" || code === "23505";
+};
+
+const usernameTaken = (username: string): VersoError =>
+  new VersoError("USERNAME_TAKEN", `the username "${username}" is taken`);
+
+export function createSqlUserStore(db: Kysely<Database>): UserStore {
+  const findById = async (id: number): Promise<User | null> => {
+    const row = await db.selectFrom("users").select(userColumns).where("id", "=", id).executeTakeFirst();
+    return row ? toUser(row) : null;
+  };
+
+  return {
+    async create(user) {
+      try {
+        const row = await db
+          .insertInto("users")
+          .values({
+            username: user.username,
+            password_hash: user.passwordHash,
+            created_at: user.createdAt,
+            updated_at: user.createdAt,
+          })
+          .returning(userColumns)
+          .executeTakeFirstOrThrow();
+        return toUser(row);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw usernameTaken(user.username);
+        throw error;
+      }
+    },
+
+    findById,
+
+    async findByUsername(username) {
+      const row = await db
+        .selectFrom("users")
+        .select(userColumns)
+        .where("username", "=", username)
+        .executeTakeFirst();
+      return row ? toUser(row) : null;
+    },
+
+    async findCredentials(username) {
+      const row = await db
+        .selectFrom("users")
+        .select([...userColumns, "users.password_hash"])
+        .where("username", "=", username)
+        .executeTakeFirst();
+      return row ? { user: toUser(row), passwordHash: row.password_hash } : null;
+    },
+
+    async findPasswordHash(userId) {
+      const row = await db
+        .selectFrom("users")
+        .select("password_hash")
+        .where("id", "=", userId)
+        .executeTakeFirst();
+      return row?.password_hash ?? null;
+    },
+
+    async updateProfile(userId, changes, updatedAt) {
+      try {
+        await db
+          .updateTable("users")
+          .set({
+            ...(changes.username !== undefined && { username: changes.username }),
+            ...(changes.displayName !== undefined && { display_name: changes.displayName }),
+            ...(changes.bio !== undefined && { bio: changes.bio }),
+            updated_at: updatedAt,
+          })
+          .where("id", "=", userId)
+          .execute();
+      } catch (error) {
+        if (isUniqueViolation(error) && changes.username !== undefined) throw usernameTaken(changes.username);
+        throw error;
+      }
+      const user = await findById(userId);
+      if (!user) throw new VersoError("USER_NOT_FOUND", "the account no longer exists");
+      return user;
+    },
+
+    async setPasswordHash(userId, passwordHash, updatedAt) {
+      await db
+        .updateTable("users")
+        .set({ password_hash: passwordHash, updated_at: updatedAt })
+        .where("id", "=", userId)
+        .execute();
+    },
+
+    async changePassword(userId, passwordHash, keepSessionId, updatedAt) {
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable("users")
+          .set({ password_hash: passwordHash, updated_at: updatedAt })
+          .where("id", "=", userId)
+          .execute();
+        await trx
+          .deleteFrom("sessions")
+          .where("user_id", "=", userId)
+          .where("id", "!=", keepSessionId)
+          .execute();
+      });
+    },
+
+    async deleteAccount(userId) {
+      await db.transaction().execute(async (trx) => {
+        const myPrompts = trx.selectFrom("prompts").select("id").where("author_id", "=", userId);
+        // The prompts I liked lose my like: counted down before the like rows go.
+        await trx
+          .updateTable("prompts")
+          .set((eb) => ({ like_count: eb("like_count", "-", 1) }))
+          .where("id", "in", trx.selectFrom("likes").select("prompt_id").where("user_id", "=", userId))
+          .execute();
+        await trx.deleteFrom("likes").where("user_id", "=", userId).execute();
+        await trx.deleteFrom("likes").where("prompt_id", "in", myPrompts).execute();
+        await trx.deleteFrom("activities").where("actor_id", "=", userId).execute();
+        await trx.deleteFrom("activities").where("prompt_id", "in", myPrompts).execute();
+        await trx.deleteFrom("follows").where("follower_id", "=", userId).execute();
+        await trx.deleteFrom("follows").where("followee_id", "=", userId).execute();
+        await trx.deleteFrom("prompts").where("author_id", "=", userId).execute();
+        await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
+        await trx.deleteFrom("users").where("id", "=", userId).execute();
+      });
+    },
+  };
+}
+
+export function createSqlSessionStore(db: Kysely<Database>): SessionStore {
+  return {
+    async create(session) {
+      const row = await db
+        .insertInto("sessions")
+        .values({
+          token_hash: session.tokenHash,
+          user_id: session.userId,
+          created_at: session.now,
+          last_seen_at: session.now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      return row.id;
+    },
+
+    async findByTokenHash(tokenHash): Promise<StoredSession | null> {
+      const row = await db
+        .selectFrom("sessions")
+        .innerJoin("users", "users.id", "sessions.user_id")
+        .select([...userColumns, "sessions.id as session_id", "sessions.last_seen_at"])
+        .where("sessions.token_hash", "=", tokenHash)
+        .executeTakeFirst();
+      return row ? { id: row.session_id, lastSeenAt: row.last_seen_at, user: toUser(row) } : null;
+    },
+
+    async touch(sessionId, lastSeenAt) {
+      await db
+        .updateTable("sessions")
+        .set({ last_seen_at: lastSeenAt })
+        .where("id", "=", sessionId)
+        .execute();
+    },
+
+    async delete(sessionId) {
+      await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+    },
+
+    async deleteIdleSince(cutoff) {
+      const result = await db.deleteFrom("sessions").where("last_seen_at", "<=", cutoff).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}

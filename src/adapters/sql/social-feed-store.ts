@@ -1,0 +1,83 @@
+/** The home feed over Kysely: a merge of each followed person's newest activities. */
+import { sql, type Kysely } from "kysely";
+import type { FeedEntry, FeedStore } from "../../core/social/store.js";
+import type { Database } from "./schema/index.js";
+import type { ActivityKind } from "./schema/social.js";
+
+interface FeedRow {
+  activity_id: number;
+  kind: ActivityKind;
+  at: string;
+  actor_id: number;
+  actor_username: string;
+  id: number;
+  text: string;
+  created_at: string;
+  updated_at: string;
+  like_count: number;
+  author_id: number;
+  author_username: string;
+  liked_by_me: number;
+}
+
+/** Beyond any id: the first page has no cursor. */
+const NO_CURSOR = Number.MAX_SAFE_INTEGER;
+
+export function createSqlFeedStore(db: Kysely<Database>): FeedStore {
+  return {
+    // The page is the newest `limit` activities of me and everyone I follow, below the cursor.
+    // Each actor can contribute at most `limit` of them, so one short backwards walk of
+    // activities_actor(actor_id, id) per actor finds the id of their `limit`-th newest (the
+    // OFFSET is that bound, never a page position), and only the rows above it are merged. The
+    // work grows with the number of people I follow, never with how much they ever posted;
+    // ids only grow, so the id cursor keeps pages stable as new posts arrive.
+    async page({ viewerId, beforeActivityId, limit }) {
+      const before = beforeActivityId ?? NO_CURSOR;
+      const { rows } = await sql<FeedRow>`
+        WITH actors(actor_id) AS (
+          SELECT followee_id FROM follows WHERE follower_id = ${viewerId}
+          UNION ALL SELECT ${viewerId}
+        ),
+        newest AS (
+          SELECT a.id
+          FROM actors
+          JOIN activities a ON a.actor_id = actors.actor_id AND a.id < ${before} AND a.id >= coalesce((
+            SELECT oldest.id FROM activities oldest
+            WHERE oldest.actor_id = actors.actor_id AND oldest.id < ${before}
+            ORDER BY oldest.id DESC LIMIT 1 OFFSET ${limit - 1}
+          ), 0)
+          ORDER BY a.id DESC
+          LIMIT ${limit}
+        ),
+        -- Ids first, from the index alone; the rows of the page only.
+        page AS (
+          SELECT a.id, a.actor_id, a.prompt_id, a.kind, a.created_at FROM newest JOIN activities a ON a.id = newest.id
+        )
+        SELECT
+          page.id AS activity_id, page.kind, page.created_at AS at,
+          actor.id AS actor_id, actor.username AS actor_username,
+          p.id, p.text, p.created_at, p.updated_at, p.like_count,
+          author.id AS author_id, author.username AS author_username,
+          EXISTS (SELECT 1 FROM likes WHERE likes.user_id = ${viewerId} AND likes.prompt_id = p.id) AS liked_by_me
+        FROM page
+        JOIN prompts p ON p.id = page.prompt_id
+        JOIN users author ON author.id = p.author_id
+        JOIN users actor ON actor.id = page.actor_id
+        ORDER BY page.id DESC`.execute(db);
+      return rows.map((row): FeedEntry => ({
+        activityId: row.activity_id,
+        prompt: {
+          id: row.id,
+          text: row.text,
+          author: { id: row.author_id, username: row.author_username },
+          createdAt: row.created_at,
+          updatedAt: row.updated_at,
+          likeCount: row.like_count,
+          likedByMe: Boolean(row.liked_by_me),
+        },
+        repostedBy: row.kind === "repost" ? { id: row.actor_id, username: row.actor_username } : null,
+        at: row.at,
+      }));
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/** What the accounts domain needs from storage; the SQL adapter implements it per dialect. */
+import type { User } from "./user.js";
+
+export interface NewUser {
+  username: string;
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface ProfileChanges {
+  username?: string;
+  displayName?: string;
+  bio?: string;
+}
+
+export interface UserStore {
+  /** Throws USERNAME_TAKEN when the username exists, also when a concurrent insert won. */
+  create(user: NewUser): Promise<User>;
+  findById(id: number): Promise<User | null>;
+  findByUsername(username: string): Promise<User | null>;
+  /** The user and their password hash in one read: what a login needs. */
+  findCredentials(username: string): Promise<{ user: User; passwordHash: string } | null>;
+  findPasswordHash(userId: number): Promise<string | null>;
+  /** Throws USERNAME_TAKEN on a rename to an existing username. */
+  updateProfile(userId: number, changes: ProfileChanges, updatedAt: string): Promise<User>;
+  setPasswordHash(userId: number, passwordHash: string, updatedAt: string): Promise<void>;
+  /** The new hash and the end of every other session of the user, in one transaction. */
+  changePassword(
+    userId: number,
+    passwordHash: string,
+    keepSessionId: number,
+    updatedAt: string,
+  ): Promise<void>;
+  /**
+   * Removes the user and every row that points to them (sessions, prompts, likes, reposts,
+   * follows both ways), fixing the like counts of the prompts they liked, in one transaction.
+   */
+  deleteAccount(userId: number): Promise<void>;
+}
+
+export interface StoredSession {
+  id: number;
+  lastSeenAt: string;
+  user: User;
+}
+
+export interface SessionStore {
+  create(session: { tokenHash: string; userId: number; now: string }): Promise<number>;
+  findByTokenHash(tokenHash: string): Promise<StoredSession | null>;
+  touch(sessionId: number, lastSeenAt: string): Promise<void>;
+  delete(sessionId: number): Promise<void>;
+  /** Deletes sessions not used since the cutoff; returns how many. */
+  deleteIdleSince(cutoff: string): Promise<number>;
+}

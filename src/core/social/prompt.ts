@@ -1,0 +1,32 @@
+import { VersoError } from "../errors.js";
+import { MAX_PROMPT_LENGTH } from "../search/types.js";
+
+/** A reference to a person small enough to repeat on every item of a list. */
+export interface UserRef {
+  id: number;
+  username: string;
+}
+
+/** A published prompt as a given viewer sees it. */
+export interface Prompt {
+  id: number;
+  text: string;
+  author: UserRef;
+  createdAt: string;
+  updatedAt: string;
+  likeCount: number;
+  /** Always false for an anonymous viewer. */
+  likedByMe: boolean;
+}
+
+const characterCount = (text: string): number => [...text].length;
+
+/** The text a prompt is published with: trimmed, 1 to MAX_PROMPT_LENGTH characters. */
+export function parsePromptText(raw: string): string {
+  const text = raw.trim();
+  if (text.length === 0) throw new VersoError("PROMPT_EMPTY", "a prompt needs some words");
+  if (characterCount(text) > MAX_PROMPT_LENGTH) {
+    throw new VersoError("PROMPT_TOO_LONG", `a prompt has at most ${MAX_PROMPT_LENGTH} characters`);
+  }
+  return text;
+}

@@ -1,0 +1,123 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import type { PromptService } from "../../core/social/prompts.js";
+import { errors } from "../schemas.js";
+import { requireViewer, sessionSecurity, signedInOnly } from "../session.js";
+import { NoBody, Paged } from "../users/schema.js";
+import { PromptBody, PromptListQuery, PromptParams, PromptSchema, PromptWithSongsSchema } from "./schema.js";
+
+export const promptRoutes =
+  (prompts: PromptService): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.post(
+      "/api/prompts",
+      {
+        schema: {
+          tags: ["prompts"],
+          summary: "Publish a prompt",
+          security: sessionSecurity,
+          body: PromptBody,
+          response: { 201: PromptSchema, ...errors(400, 401, 413, 415) },
+        },
+        onRequest: signedInOnly,
+      },
+      async (request, reply) =>
+        reply.status(201).send(await prompts.publish(requireViewer(request), request.body.text)),
+    );
+
+    app.get(
+      "/api/prompts",
+      {
+        schema: {
+          tags: ["prompts"],
+          summary: "Search prompts by words (best first, newest among equals), or the newest prompts",
+          querystring: PromptListQuery,
+          response: { 200: Paged(PromptSchema), ...errors(400) },
+        },
+      },
+      async (request) => prompts.list(request.query, request.viewer),
+    );
+
+    app.get(
+      "/api/prompts/:id",
+      {
+        schema: {
+          tags: ["prompts"],
+          summary: "One prompt with the songs it finds",
+          params: PromptParams,
+          response: { 200: PromptWithSongsSchema, ...errors(400, 404) },
+        },
+      },
+      async (request) => {
+        const { prompt, results, resultsError } = await prompts.read(request.params.id, request.viewer);
+        return { ...prompt, results, resultsError };
+      },
+    );
+
+    app.patch(
+      "/api/prompts/:id",
+      {
+        schema: {
+          tags: ["prompts"],
+          summary: "Edit my prompt",
+          security: sessionSecurity,
+          params: PromptParams,
+          body: PromptBody,
+          response: { 200: PromptSchema, ...errors(400, 401, 403, 404, 413, 415) },
+        },
+        onRequest: signedInOnly,
+      },
+      async (request) => prompts.edit(requireViewer(request), request.params.id, request.body.text),
+    );
+
+    app.delete(
+      "/api/prompts/:id",
+      {
+        schema: {
+          tags: ["prompts"],
+          summary: "Delete my prompt",
+          security: sessionSecurity,
+          params: PromptParams,
+          body: NoBody,
+          response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
+        },
+        onRequest: signedInOnly,
+      },
+      async (request, reply) => {
+        await prompts.remove(requireViewer(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.put(
+      "/api/prompts/:id/like",
+      {
+        schema: {
+          tags: ["prompts"],
+          summary: "Like a prompt, which also reposts it to my followers (idempotent)",
+          security: sessionSecurity,
+          params: PromptParams,
+          body: NoBody,
+          response: { 200: PromptSchema, ...errors(400, 401, 404) },
+        },
+        onRequest: signedInOnly,
+      },
+      async (request) => prompts.like(requireViewer(request), request.params.id),
+    );
+
+    app.delete(
+      "/api/prompts/:id/like",
+      {
+        schema: {
+          tags: ["prompts"],
+          summary: "Take my like and its repost back (idempotent)",
+          security: sessionSecurity,
+          params: PromptParams,
+          body: NoBody,
+          response: { 200: PromptSchema, ...errors(400, 401, 404) },
+        },
+        onRequest: signedInOnly,
+      },
+      async (request) => prompts.unlike(requireViewer(request), request.params.id),
+    );
+  };

@@ -1,0 +1,47 @@
+import { Type } from "typebox";
+import { MAX_PROMPT_LENGTH } from "../../core/search/types.js";
+import { PageQuery, UserRefSchema } from "../users/schema.js";
+
+export const PromptSchema = Type.Object(
+  {
+    id: Type.Integer(),
+    text: Type.String(),
+    author: UserRefSchema,
+    createdAt: Type.String({ format: "date-time" }),
+    updatedAt: Type.String({ format: "date-time" }),
+    likeCount: Type.Integer(),
+    likedByMe: Type.Boolean({ description: "false when not signed in" }),
+  },
+  { description: "a published prompt" },
+);
+
+export const PromptWithSongsSchema = Type.Object({
+  ...PromptSchema.properties,
+  results: Type.Array(Type.Ref("SongHit"), { description: "the songs this prompt finds, best first" }),
+  resultsError: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()], {
+    description: "why results are empty when search could not answer (catalog loading, say); else null",
+  }),
+});
+
+// Generous on the wire; the domain trims and answers PROMPT_EMPTY / PROMPT_TOO_LONG precisely.
+export const PromptBody = Type.Object(
+  {
+    text: Type.String({
+      maxLength: MAX_PROMPT_LENGTH * 4,
+      description: `1 to ${MAX_PROMPT_LENGTH} characters`,
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export const PromptParams = Type.Object({
+  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+});
+
+export const PromptListQuery = Type.Object({
+  q: Type.Optional(
+    Type.String({ maxLength: 200, description: "words to search for; without it, the newest prompts" }),
+  ),
+  cursor: PageQuery.properties.cursor,
+  limit: PageQuery.properties.limit,
+});

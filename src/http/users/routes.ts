@@ -1,0 +1,139 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "typebox";
+import type { PeopleService } from "../../core/social/people.js";
+import type { PromptService } from "../../core/social/prompts.js";
+import { PromptSchema } from "../prompts/schema.js";
+import { errors } from "../schemas.js";
+import { requireViewer, sessionSecurity, signedInOnly } from "../session.js";
+import {
+  NoBody,
+  PageQuery,
+  Paged,
+  ProfileSchema,
+  SuggestionsQuery,
+  UsernameParams,
+  UserSchema,
+  UserSearchQuery,
+} from "./schema.js";
+
+export interface UserRoutesDeps {
+  people: PeopleService;
+  prompts: PromptService;
+}
+
+export const userRoutes =
+  ({ people, prompts }: UserRoutesDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      "/api/users",
+      {
+        schema: {
+          tags: ["users"],
+          summary: "Find people by name: usernames starting with q first",
+          querystring: UserSearchQuery,
+          response: { 200: Paged(UserSchema), ...errors(400) },
+        },
+      },
+      async (request) => people.search(request.query.q, request.query),
+    );
+
+    app.get(
+      "/api/users/random",
+      {
+        schema: {
+          tags: ["users"],
+          summary: "People to discover, never me nor those I follow",
+          querystring: SuggestionsQuery,
+          response: { 200: Type.Object({ items: Type.Array(UserSchema) }), ...errors(400) },
+        },
+      },
+      async (request) => ({ items: await people.suggestions(request.viewer, request.query.n) }),
+    );
+
+    app.get(
+      "/api/users/:name",
+      {
+        schema: {
+          tags: ["users"],
+          summary: "A profile with counts and whether I follow them",
+          params: UsernameParams,
+          response: { 200: ProfileSchema, ...errors(400, 404) },
+        },
+      },
+      async (request) => people.profile(request.params.name, request.viewer),
+    );
+
+    app.get(
+      "/api/users/:name/prompts",
+      {
+        schema: {
+          tags: ["users"],
+          summary: "Their prompts, newest first",
+          params: UsernameParams,
+          querystring: PageQuery,
+          response: { 200: Paged(PromptSchema), ...errors(400, 404) },
+        },
+      },
+      async (request) => prompts.listByAuthor(request.params.name, request.query, request.viewer),
+    );
+
+    app.put(
+      "/api/users/:name/follow",
+      {
+        schema: {
+          tags: ["users"],
+          summary: "Follow them (idempotent); answers their profile",
+          security: sessionSecurity,
+          params: UsernameParams,
+          body: NoBody,
+          response: { 200: ProfileSchema, ...errors(400, 401, 404) },
+        },
+        onRequest: signedInOnly,
+      },
+      async (request) => people.follow(requireViewer(request), request.params.name),
+    );
+
+    app.delete(
+      "/api/users/:name/follow",
+      {
+        schema: {
+          tags: ["users"],
+          summary: "Stop following them (idempotent); answers their profile",
+          security: sessionSecurity,
+          params: UsernameParams,
+          body: NoBody,
+          response: { 200: ProfileSchema, ...errors(400, 401, 404) },
+        },
+        onRequest: signedInOnly,
+      },
+      async (request) => people.unfollow(requireViewer(request), request.params.name),
+    );
+
+    app.get(
+      "/api/users/:name/following",
+      {
+        schema: {
+          tags: ["users"],
+          summary: "Whom they follow, newest follow first",
+          params: UsernameParams,
+          querystring: PageQuery,
+          response: { 200: Paged(UserSchema), ...errors(400, 404) },
+        },
+      },
+      async (request) => people.following(request.params.name, request.query),
+    );
+
+    app.get(
+      "/api/users/:name/followers",
+      {
+        schema: {
+          tags: ["users"],
+          summary: "Who follows them, newest follow first",
+          params: UsernameParams,
+          querystring: PageQuery,
+          response: { 200: Paged(UserSchema), ...errors(400, 404) },
+        },
+      },
+      async (request) => people.followers(request.params.name, request.query),
+    );
+  };

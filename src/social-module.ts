@@ -1,0 +1,109 @@
+/**
+ * Accounts and the social network, assembled: stores over the SQL database, the use cases,
+ * and the HTTP routes (the session plugin first, so every later route sees `request.viewer`).
+ * The composition root builds it once and registers `routes` in the HTTP app.
+ */
+import type { FastifyRequest } from "fastify";
+import type { Kysely } from "kysely";
+import { createArgon2Hasher } from "./adapters/password/argon2-hasher.js";
+import { loadCommonPasswords } from "./adapters/password/common-passwords.js";
+import { createSqlSessionStore, createSqlUserStore } from "./adapters/sql/accounts-store.js";
+import type { Database } from "./adapters/sql/schema/index.js";
+import { createSqlSocialStores } from "./adapters/sql/social-store.js";
+import type { Config } from "./config.js";
+import { AccountService, type AccountRateRules } from "./core/accounts/account-service.js";
+import { limitHashing } from "./core/accounts/hashing-limiter.js";
+import type { PasswordHasher } from "./core/accounts/password-hasher.js";
+import { SessionService } from "./core/accounts/sessions.js";
+import { systemClock, type Clock, type User } from "./core/accounts/user.js";
+import type { Cache } from "./core/ports.js";
+import type { SongSearch } from "./core/search/types.js";
+import { FeedService } from "./core/social/feed.js";
+import { PeopleService } from "./core/social/people.js";
+import { PromptService } from "./core/social/prompts.js";
+import { authRoutes } from "./http/auth/routes.js";
+import { feedRoutes } from "./http/feed/routes.js";
+import { meRoutes } from "./http/me/routes.js";
+import { promptRoutes } from "./http/prompts/routes.js";
+import { requireAdmin, requireUser, sessionPlugin } from "./http/session.js";
+import { userRoutes } from "./http/users/routes.js";
+import type { Metrics } from "./observability/metrics.js";
+
+export interface SocialModuleDeps {
+  db: Kysely<Database>;
+  cache: Cache;
+  config: Pick<Config, "sessionTtlDays" | "admins" | "hashConcurrency">;
+  search: SongSearch;
+  metrics: Metrics;
+  /** Argon2id with the OWASP parameters unless given; tests pass a cheaper one where speed is not under test. */
+  hasher?: PasswordHasher;
+  clock?: Clock;
+  rateRules?: AccountRateRules;
+  /** Hashes that may wait for a free slot before sign-ins are refused with AUTH_BUSY. */
+  maxHashesWaiting?: number;
+}
+
+const SESSION_PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+export function createSocialModule(deps: SocialModuleDeps) {
+  const clock = deps.clock ?? systemClock;
+  const { config, db } = deps;
+  const hasher = limitHashing(deps.hasher ?? createArgon2Hasher(), {
+    concurrency: config.hashConcurrency,
+    maxWaiting: deps.maxHashesWaiting ?? config.hashConcurrency * 32,
+  });
+  const users = createSqlUserStore(db);
+  const stores = createSqlSocialStores(db);
+  const sessions = new SessionService(createSqlSessionStore(db), clock, {
+    ttlDays: config.sessionTtlDays,
+    admins: config.admins,
+  });
+  const accounts = new AccountService({
+    users,
+    sessions,
+    hasher,
+    commonPasswords: loadCommonPasswords(),
+    cache: deps.cache,
+    clock,
+    admins: config.admins,
+    ...(deps.rateRules ? { rateRules: deps.rateRules } : {}),
+    events: { authAttempt: (action, outcome) => deps.metrics.authAttempts.labels(action, outcome).inc() },
+  });
+  const prompts = new PromptService({ prompts: stores.prompts, users, search: deps.search, clock });
+  const people = new PeopleService({ users, graph: stores.graph, people: stores.people, clock });
+  const feed = new FeedService(stores.feed);
+
+  // Failures here are retried on the next sign-in of an unknown name or the next purge; the
+  // database failing would show everywhere else first.
+  accounts.warmUp().catch(() => {});
+  const purgeTimer = setInterval(() => {
+    sessions.purgeExpired().catch(() => {});
+  }, SESSION_PURGE_INTERVAL_MS);
+  purgeTimer.unref();
+
+  return {
+    routes: [
+      sessionPlugin(sessions),
+      authRoutes({ accounts, sessions }),
+      meRoutes(accounts),
+      promptRoutes(prompts),
+      userRoutes({ people, prompts }),
+      feedRoutes(feed),
+    ],
+    accounts,
+    sessions,
+    hasher,
+    social: { prompts, people, feed },
+    /** The signed-in user of a request (after the session plugin), or AUTH_REQUIRED. */
+    requireUser: (request: FastifyRequest): User => requireUser(request),
+    /** For other resources' preHandlers: AUTH_REQUIRED or ADMIN_ONLY unless an administrator asks. */
+    requireAdmin: async (request: FastifyRequest): Promise<void> => {
+      requireAdmin(request);
+    },
+    async close(): Promise<void> {
+      clearInterval(purgeTimer);
+    },
+  };
+}
+
+export type SocialModule = ReturnType<typeof createSocialModule>;

@@ -1,0 +1,258 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createUsearchIndex, type UsearchIndexOptions } from "../../src/adapters/vectors/usearch.js";
+import type { EmbeddingModel, VectorEntry } from "../../src/core/ports.js";
+import { describeVectorIndexContract, randomUnitVector, seededRandom } from "./vector-index.contract.js";
+
+async function tempDirectory(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), "verso-usearch-"));
+}
+
+describeVectorIndexContract("usearch (HNSW, persisted)", {
+  persists: true,
+  async storage() {
+    const directory = await tempDirectory();
+    return {
+      open: () => createUsearchIndex({ directory, warn: () => {} }),
+      dispose: () => rm(directory, { recursive: true, force: true }),
+    };
+  },
+});
+
+describeVectorIndexContract("usearch (HNSW, memory only)", {
+  persists: false,
+  async storage() {
+    return { open: () => createUsearchIndex({ directory: null }), dispose: async () => {} };
+  },
+});
+
+describeVectorIndexContract("usearch (HNSW, memory only, f16 storage)", {
+  persists: false,
+  async storage() {
+    return {
+      open: () => createUsearchIndex({ directory: null, quantization: "f16" }),
+      dispose: async () => {},
+    };
+  },
+});
+
+const model: EmbeddingModel = { name: "usearch-test-v1", dimension: 16 };
+
+function entries(count: number, seed: number, firstId = 1): VectorEntry[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, (_, i) => ({ id: firstId + i, vector: randomUnitVector(16, random) }));
+}
+
+describe("usearch index persistence", () => {
+  let directory: string;
+  let warnings: string[];
+  const open = (options: Partial<UsearchIndexOptions> = {}) =>
+    createUsearchIndex({ directory, warn: (message) => warnings.push(message), ...options });
+  const sidecar = async () =>
+    JSON.parse(await readFile(path.join(directory, "vectors.usearch.json"), "utf8"));
+  const snapshots = async () => (await readdir(directory)).filter((name) => name.endsWith(".usearch")).sort();
+
+  beforeEach(async () => {
+    directory = await tempDirectory();
+    warnings = [];
+  });
+
+  afterEach(async () => {
+    vi.useRealTimers();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it("saves the first commit at once, then at most once per interval, and on close", async () => {
+    const index = await open({ saveIntervalMs: 60_000 });
+    await index.reset(model);
+    await index.upsert(entries(10, 1));
+    await index.commit(1);
+    expect((await sidecar()).stamp.catalogVersion).toBe(1);
+
+    await index.upsert(entries(10, 2, 100));
+    await index.commit(2);
+    // Within the interval: the disk still holds version 1, with its 10 entries.
+    expect(await sidecar()).toMatchObject({ stamp: { catalogVersion: 1 }, count: 10 });
+
+    await index.close();
+    expect(await sidecar()).toMatchObject({ stamp: { catalogVersion: 2 }, count: 20 });
+    expect(await snapshots()).toHaveLength(1);
+  });
+
+  it("saves a throttled commit later on its own, unless changes came after it", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
+    const index = await open({ saveIntervalMs: 1000 });
+    await index.reset(model);
+    await index.upsert(entries(5, 3));
+    await index.commit(1);
+    await index.upsert(entries(5, 4, 100));
+    await index.commit(2);
+    expect((await sidecar()).stamp.catalogVersion).toBe(1);
+
+    await index.upsert(entries(5, 5, 200)); // uncommitted: the timer must not save this state as version 2
+    await vi.advanceTimersByTimeAsync(1500);
+    // Not a clean point, so flush() cannot save either: it only waits for a save in progress.
+    await index.flush();
+    expect((await sidecar()).stamp.catalogVersion).toBe(1);
+
+    await index.commit(3); // the interval has passed, so this commit saves at once
+    expect(await sidecar()).toMatchObject({ stamp: { catalogVersion: 3 }, count: 15 });
+
+    await index.upsert(entries(5, 6, 300));
+    await index.commit(4);
+    await vi.advanceTimersByTimeAsync(1500);
+    // The timer's save does real file I/O, which fake time does not advance: poll for it.
+    const deadline = Date.now() + 10_000; // Date is not faked here
+    while (Date.now() < deadline && (await sidecar()).stamp.catalogVersion !== 4) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await sidecar()).toMatchObject({ stamp: { catalogVersion: 4 }, count: 20 });
+    await index.close();
+  });
+
+  it("flush() saves the last commit now", async () => {
+    const index = await open({ saveIntervalMs: 60_000 });
+    await index.reset(model);
+    await index.commit(1);
+    await index.upsert(entries(3, 7));
+    await index.commit(2);
+    expect((await sidecar()).stamp.catalogVersion).toBe(1);
+    await index.flush();
+    expect(await sidecar()).toMatchObject({ stamp: { catalogVersion: 2 }, count: 3 });
+    await index.close();
+  });
+
+  it("starts empty and unstamped, with a warning, when the sidecar is corrupt", async () => {
+    const index = await open();
+    await index.reset(model);
+    await index.upsert(entries(4, 8));
+    await index.commit(1);
+    await index.close();
+    await writeFile(path.join(directory, "vectors.usearch.json"), "{ not json");
+
+    const reopened = await open();
+    expect(await reopened.stamp()).toBeNull();
+    expect(await reopened.size()).toBe(0);
+    expect(warnings.join("\n")).toMatch(/vectors\.usearch\.json/);
+    await reopened.close();
+  });
+
+  it("starts unstamped when the snapshot the sidecar names is missing or truncated", async () => {
+    const index = await open();
+    await index.reset(model);
+    await index.upsert(entries(50, 9));
+    await index.commit(1);
+    await index.close();
+    const [file] = await snapshots();
+    const full = await readFile(path.join(directory, file!));
+    const sidecarText = await readFile(path.join(directory, "vectors.usearch.json"), "utf8");
+
+    // usearch itself crashes the process on such files; the sidecar's length and checksum stop them.
+    const damaged = [
+      full.subarray(0, full.length >> 1),
+      Buffer.from(full).fill(0x5a, 100, 164),
+      Buffer.from("truncated"),
+    ];
+    for (const content of damaged) {
+      await writeFile(path.join(directory, "vectors.usearch.json"), sidecarText);
+      await writeFile(path.join(directory, file!), content);
+      const reopened = await open();
+      expect(await reopened.stamp()).toBeNull();
+      expect(await reopened.size()).toBe(0);
+      await reopened.close();
+    }
+    expect(warnings.join("\n")).toMatch(/cannot be loaded/);
+
+    await writeFile(path.join(directory, "vectors.usearch.json"), sidecarText);
+    await rm(path.join(directory, file!), { force: true });
+    const reopened = await open();
+    expect(await reopened.stamp()).toBeNull();
+    await reopened.close();
+  });
+
+  it("does not load a snapshot built with other graph parameters", async () => {
+    const index = await open({ connectivity: 8 });
+    await index.reset(model);
+    await index.upsert(entries(10, 10));
+    await index.commit(1);
+    await index.close();
+
+    const reopened = await open({ connectivity: 12 });
+    expect(await reopened.stamp()).toBeNull();
+    expect(warnings.join("\n")).toMatch(/graph parameters/);
+    await reopened.close();
+  });
+
+  it("keeps one snapshot file and removes leftovers of crashed saves", async () => {
+    await writeFile(path.join(directory, "vectors.abc123-0badf00d.usearch"), "half written");
+    await writeFile(path.join(directory, "vectors.usearch.json.tmp-12345678"), "{");
+    await writeFile(path.join(directory, "unrelated.usearch"), "someone else's");
+    const index = await open();
+    await index.reset(model);
+    for (let version = 1; version <= 3; version++) {
+      await index.upsert(entries(5, 20 + version, version * 100));
+      await index.commit(version);
+      await index.flush();
+    }
+    await index.close();
+    const names = (await readdir(directory)).sort();
+    expect(names.filter((name) => name.startsWith("vectors."))).toEqual([
+      (await sidecar()).file,
+      "vectors.usearch.json",
+    ]);
+    expect(names).toContain("unrelated.usearch");
+  });
+
+  it("keeps an empty committed index without a snapshot file", async () => {
+    const index = await open();
+    await index.reset(model);
+    await index.commit(9);
+    await index.close();
+    expect(await sidecar()).toMatchObject({ file: null, count: 0 });
+    const reopened = await open();
+    expect(await reopened.stamp()).toEqual({ model: model.name, dimension: 16, catalogVersion: 9 });
+    await reopened.upsert(entries(2, 30));
+    expect(await reopened.size()).toBe(2);
+    await reopened.close();
+  });
+
+  it("lets other work run during a long upsert, and stops it when reset meanwhile", async () => {
+    const index = await createUsearchIndex({ directory: null });
+    const wide: EmbeddingModel = { name: "usearch-test-wide", dimension: 128 };
+    await index.reset(wide);
+    const random = seededRandom(40);
+    const many = Array.from({ length: 1200 }, (_, i) => ({
+      id: i + 1,
+      vector: randomUnitVector(128, random),
+    }));
+
+    const running = index.upsert(many);
+    await new Promise((resolve) => setImmediate(resolve));
+    const partial = await index.size();
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(many.length);
+    const hits = await index.search(many[0]!.vector, 3);
+    expect(hits.length).toBeGreaterThan(0);
+    await running;
+    expect(await index.size()).toBe(many.length);
+
+    const interrupted = index.upsert(many.map((entry) => ({ ...entry, id: entry.id + 10_000 })));
+    await new Promise((resolve) => setImmediate(resolve));
+    await index.reset(wide);
+    await expect(interrupted).rejects.toThrow(/reset or closed/);
+    expect(await index.size()).toBe(0);
+    await index.close();
+  });
+
+  it("grows past its initial capacity one entry at a time", async () => {
+    const index = await createUsearchIndex({ directory: null });
+    await index.reset(model);
+    const all = entries(300, 31);
+    for (const entry of all) await index.upsert([entry]);
+    expect(await index.size()).toBe(300);
+    expect((await index.search(all[299]!.vector, 1))[0]?.id).toBe(300);
+    await index.close();
+  });
+});

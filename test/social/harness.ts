@@ -1,0 +1,234 @@
+/**
+ * A real HTTP app with the social module over a fresh in-memory SQLite database, for tests
+ * that go through app.inject(). Hashing uses argon2id with light parameters (the real
+ * parameters are tested in argon2-hasher.test.ts); song search is a small deterministic fake.
+ */
+import fp from "fastify-plugin";
+import type { Kysely } from "kysely";
+import { createMemoryCache } from "../../src/adapters/cache/memory.js";
+import { createArgon2Hasher } from "../../src/adapters/password/argon2-hasher.js";
+import { openDatabase } from "../../src/adapters/sql/database.js";
+import type { Database } from "../../src/adapters/sql/schema/index.js";
+import { defaultAccountRateRules, type AccountRateRules } from "../../src/core/accounts/account-service.js";
+import type { PasswordHasher } from "../../src/core/accounts/password-hasher.js";
+import type { Clock } from "../../src/core/accounts/user.js";
+import { VersoError } from "../../src/core/errors.js";
+import type { Cache } from "../../src/core/ports.js";
+import type { AskRequest, AskResult, SongSearch } from "../../src/core/search/types.js";
+import { emptyFeatures } from "../../src/core/catalog/song.js";
+import { buildHttpApp, type HttpApp } from "../../src/http/app.js";
+import { createMetrics, type Metrics } from "../../src/observability/metrics.js";
+import { createSocialModule, type SocialModule } from "../../src/social-module.js";
+
+export const lightHasher = (): PasswordHasher =>
+  createArgon2Hasher({ memoryCost: 1024, timeCost: 2, parallelism: 1 });
+
+/** Limits that ordinary tests never reach; rate-limit tests use the defaults. */
+export const generousRateRules: AccountRateRules = {
+  login: {
+    perAddress: { limit: 10_000, windowSeconds: 600 },
+    perAddressAndName: { limit: 10_000, windowSeconds: 600 },
+  },
+  register: {
+    perAddress: { limit: 10_000, windowSeconds: 600 },
+    perAddressAndName: { limit: 10_000, windowSeconds: 600 },
+  },
+  confirmPassword: defaultAccountRateRules.confirmPassword,
+};
+
+export interface FakeSongSearch extends SongSearch {
+  asked: AskRequest[];
+  /** When set, ask() throws it. */
+  failWith: Error | null;
+}
+
+/** Answers one song named after the prompt, so tests can tell which prompt was asked. */
+export function fakeSongSearch(): FakeSongSearch {
+  const fake: FakeSongSearch = {
+    asked: [],
+    failWith: null,
+    async ask(request): Promise<AskResult> {
+      fake.asked.push(request);
+      if (fake.failWith) throw fake.failWith;
+      return {
+        prompt: request.prompt,
+        k: request.k ?? 10,
+        cached: false,
+        catalogVersion: 1,
+        results: [
+          {
+            song: {
+              id: `song-for-${request.prompt.length}`,
+              title: `A song about ${request.prompt}`,
+              artists: ["The Fakes"],
+              album: null,
+              genre: "pop",
+              language: "en",
+              releaseDate: null,
+              features: { ...emptyFeatures(), energy: 0.5 },
+            },
+            score: 0.9,
+            passage: { text: `a line about ${request.prompt}`, ordinal: 0 },
+          },
+        ],
+      };
+    },
+  };
+  return fake;
+}
+
+export const catalogNotReady = (): VersoError =>
+  new VersoError("CATALOG_NOT_READY", "the catalog is loading");
+
+/** A clock tests move by hand. */
+export function manualClock(start = new Date("2026-12-01T12:00:00.000Z")) {
+  let now = start.getTime();
+  const clock: Clock = () => new Date(now);
+  return {
+    clock,
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
+
+export interface TestAppOptions {
+  hasher?: PasswordHasher;
+  clock?: Clock;
+  rateRules?: AccountRateRules;
+  admins?: string[];
+  sessionTtlDays?: number;
+  hashConcurrency?: number;
+  maxHashesWaiting?: number;
+  trustProxy?: boolean;
+  cache?: Cache;
+  /** Routes of another resource, registered before the social module's (as the api role does). */
+  otherRoutes?: Parameters<typeof buildHttpApp>[0]["routes"];
+}
+
+export interface Call {
+  token?: string;
+  body?: unknown;
+  address?: string;
+  headers?: Record<string, string>;
+}
+
+export interface Reply {
+  status: number;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of many shapes; tests assert on it
+  headers: Record<string, string | string[] | number | undefined>;
+}
+
+export interface TestApp {
+  app: HttpApp;
+  db: Kysely<Database>;
+  module: SocialModule;
+  metrics: Metrics;
+  search: FakeSongSearch;
+  /** Status of every response so far. */
+  statuses: number[];
+  /** Every route the app declares, as "METHOD /url". */
+  declaredRoutes: string[];
+  call(method: string, url: string, options?: Call): Promise<Reply>;
+  /** Registers a user and answers their token and id. */
+  register(username: string, password?: string): Promise<{ token: string; id: number; username: string }>;
+  /** Fails the test if any response was a 500; then closes everything. */
+  close(): Promise<void>;
+}
+
+export const PASSWORD = "correct horse battery staple";
+
+export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const database = await openDatabase("sqlite::memory:");
+  const metrics = createMetrics({ defaultMetrics: false });
+  const search = fakeSongSearch();
+  const cache = options.cache ?? createMemoryCache();
+  const module = createSocialModule({
+    db: database.db,
+    cache,
+    config: {
+      sessionTtlDays: options.sessionTtlDays ?? 30,
+      admins: options.admins ?? [],
+      hashConcurrency: options.hashConcurrency ?? 4,
+    },
+    search,
+    metrics,
+    hasher: options.hasher ?? lightHasher(),
+    rateRules: options.rateRules ?? generousRateRules,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.maxHashesWaiting !== undefined ? { maxHashesWaiting: options.maxHashesWaiting } : {}),
+  });
+  const declaredRoutes: string[] = [];
+  const routeRecorder = fp(async (app) => {
+    app.addHook("onRoute", (route) => {
+      for (const method of [route.method].flat()) declaredRoutes.push(`${method} ${route.url}`);
+    });
+  });
+  const app = await buildHttpApp({
+    metrics,
+    trustProxy: options.trustProxy ?? false,
+    routes: [routeRecorder, ...(options.otherRoutes ?? []), ...module.routes],
+  });
+  const statuses: number[] = [];
+  app.addHook("onResponse", async (_request, reply) => {
+    statuses.push(reply.statusCode);
+  });
+  await app.ready();
+
+  const call = async (method: string, url: string, call: Call = {}): Promise<Reply> => {
+    const response = await app.inject({
+      method: method as "GET",
+      url,
+      ...(call.address ? { remoteAddress: call.address } : {}),
+      headers: {
+        ...(call.token ? { authorization: `Bearer ${call.token}` } : {}),
+        ...call.headers,
+      },
+      ...(call.body !== undefined ? { payload: call.body as object } : {}),
+    });
+    const text = response.body;
+    return {
+      status: response.statusCode,
+      body:
+        text.length > 0 && String(response.headers["content-type"]).includes("json")
+          ? JSON.parse(text)
+          : text,
+      headers: response.headers,
+    };
+  };
+
+  return {
+    app,
+    db: database.db,
+    module,
+    metrics,
+    search,
+    statuses,
+    declaredRoutes,
+    call,
+    async register(username, password = PASSWORD) {
+      const reply = await call("POST", "/api/auth/register", { body: { username, password } });
+      if (reply.status !== 201)
+        throw new Error(`register ${username}: ${reply.status} ${JSON.stringify(reply.body)}`);
+      return { token: reply.body.token, id: reply.body.user.id, username: reply.body.user.username };
+    },
+    async close() {
+      await module.close();
+      await app.close();
+      await database.close();
+      const failures = statuses.filter((status) => status === 500);
+      if (failures.length > 0)
+        throw new Error(`${failures.length} response(s) were 500 Internal Server Error`);
+    },
+  };
+}
+
+/** Every row of every social table, to show that a refused request changed nothing. */
+export async function snapshot(db: Kysely<Database>): Promise<Record<string, unknown[]>> {
+  const tables = ["users", "sessions", "prompts", "likes", "follows", "activities"] as const;
+  const result: Record<string, unknown[]> = {};
+  for (const table of tables) {
+    result[table] = await db.selectFrom(table).selectAll().orderBy(db.dynamic.ref("rowid")).execute();
+  }
+  return result;
+}
