@@ -38,7 +38,15 @@ export async function composeVerso(config: Config, options: ComposeOptions = {})
   const { db } = database;
 
   const cache = createMemoryCache();
-  const embedder = createUseLiteEmbedder({ threads: config.embedThreads, metrics });
+  const embedder = createUseLiteEmbedder({
+    threads: config.embedThreads,
+    metrics,
+    onEvent: (event) => {
+      if (event.type === "worker-crashed") log(`embedding worker crashed: ${event.error.message}`);
+      if (event.type === "failed") log(`the embedder is out of service: ${event.error.message}`);
+    },
+  });
+  embedder.ready().catch((error: unknown) => log(`the embedding model could not start: ${String(error)}`));
   const catalogStore = createSqlCatalogStore(db);
   const songStore = createSqlSongStore(db);
   const vectorIndex = await createUsearchIndex({ directory: database.directory });
@@ -48,6 +56,7 @@ export async function composeVerso(config: Config, options: ComposeOptions = {})
     {
       catalogVersion: () => catalogStore.catalogVersion(),
       streamPassageVectors: (model) => catalogStore.streamPassageVectors(model),
+      streamPassageSongs: (model) => catalogStore.streamPassageSongs(model),
     },
     log,
   );

@@ -20,10 +20,13 @@ export interface Embedder {
   /** How many batches it can work on at once; callers keep this many in flight to use every core. */
   readonly parallelism: number;
   /**
-   * One L2-normalized vector per text, in order. "interactive" work (a person waiting on a
-   * prompt) goes ahead of "bulk" work (ingest).
+   * One L2-normalized vector per text, in order; texts must not be blank (VALIDATION_FAILED),
+   * and no texts give no vectors. "interactive" work (a person waiting on a prompt) goes ahead
+   * of "bulk" work (ingest), the default.
    */
   embed(texts: readonly string[], options?: { priority?: EmbedPriority }): Promise<Float32Array[]>;
+  /** Resolves once the model can answer; rejects with the reason it cannot. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,6 @@
 /**
- * The api role: the HTTP API (and, later, the built web UI) with health and metrics. Where no
- * worker runs in this process, the vector index is refreshed from the database on a timer,
- * since another process writes the catalog.
+ * The api role: the HTTP API (and, later, the built web UI) with health and metrics. The vector
+ * index is refreshed from the database on a timer, since another process may write the catalog.
  */
 import type { FastifyBaseLogger } from "fastify";
 import type { Verso } from "../compose.js";
@@ -25,6 +24,12 @@ export async function buildApi(verso: Verso, logger?: FastifyBaseLogger): Promis
           database: async () => (await verso.catalogStore.catalogVersion()) >= 0,
           queue: async () => (await verso.queue.stats()).ready >= 0,
           index: async () => (await verso.index.index.size()) >= 0,
+          // Readiness must answer quickly: a model still loading counts as not ready.
+          embedder: () =>
+            Promise.race([
+              verso.embedder.ready().then(() => true),
+              new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 250).unref()),
+            ]),
         },
       }),
       searchRoutes(verso.search),
@@ -48,16 +53,16 @@ export async function buildApi(verso: Verso, logger?: FastifyBaseLogger): Promis
 export async function startApi(verso: Verso, logger: FastifyBaseLogger) {
   const app = await buildApi(verso, logger);
   await app.listen({ port: verso.config.port, host: verso.config.host });
-  const timer = verso.config.roles.has("worker")
-    ? undefined
-    : setInterval(() => {
-        verso.index.refresh().catch((error: unknown) => logger.warn({ err: error }, "index refresh failed"));
-      }, 10_000);
-  timer?.unref();
+  // Another process (a separate worker, `verso ingest`) may change the catalog: the index
+  // follows the database. When this process made the change, the check is one query.
+  const timer = setInterval(() => {
+    verso.index.refresh().catch((error: unknown) => logger.warn({ err: error }, "index refresh failed"));
+  }, 10_000);
+  timer.unref();
   return {
     app,
     async stop() {
-      if (timer) clearInterval(timer);
+      clearInterval(timer);
       await app.close();
     },
   };

@@ -224,6 +224,9 @@ export function describeCatalogStoreContract(name: string, open: () => Promise<C
           ingested(songRow("ocean", { title: "Ocean Eyes", lyrics: "the ocean the ocean and the sea" }), []),
           ingested(songRow("sea", { title: "Harbour", lyrics: "a song about the sea" }), []),
           ingested(songRow("cancion", { title: "Canción del mar", lyrics: "mi corazón" }), []),
+          ...["f1", "f2", "f3"].map((id) =>
+            ingested(songRow(id, { title: "Filler", lyrics: "the night and the road" }), []),
+          ),
         ]),
       );
       const hits = await songs.searchLexical(["ocean", "sea"], 10);
@@ -234,6 +237,10 @@ export function describeCatalogStoreContract(name: string, open: () => Promise<C
       ]);
       expect(await songs.searchLexical(['sea" OR ocean', "NEAR(", "*"], 10)).toEqual([]);
       expect(await songs.searchLexical([], 10)).toEqual([]);
+      // "the" is in most songs: bm25 gives it no weight, so it adds no match to the others'.
+      expect((await songs.searchLexical(["the", "harbour"], 10)).map((h) => h.songId)).toEqual(["sea"]);
+      // Common words alone still rank what they match.
+      expect((await songs.searchLexical(["the"], 10)).length).toBeGreaterThan(3);
     });
   });
 }

@@ -51,6 +51,10 @@ export function describeEmbedderContract(name: string, open: () => Promise<Embed
       expect(Number.isInteger(embedder.parallelism) && embedder.parallelism >= 1).toBe(true);
     });
 
+    it("says when it is ready to answer", async () => {
+      await expect(embedder.ready()).resolves.toBeUndefined();
+    });
+
     it("returns one unit-length Float32Array of the model's dimension per text", async () => {
       const vectors = await embedder.embed(mixed);
       expect(vectors).toHaveLength(mixed.length);

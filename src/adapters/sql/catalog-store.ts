@@ -7,8 +7,9 @@ import type {
   CommittedBatch,
   IngestBatch,
   ObjectStatus,
+  PassageVector,
 } from "../../core/catalog/store.js";
-import type { BucketObject, EmbeddingModel, VectorEntry } from "../../core/ports.js";
+import type { BucketObject, EmbeddingModel } from "../../core/ports.js";
 import type { Database } from "./schema/index.js";
 import type { CatalogObjectsTable } from "./schema/catalog.js";
 import { decodeVector, encodeVector } from "./vector-codec.js";
@@ -56,6 +57,30 @@ export function createSqlCatalogStore(db: Kysely<Database>): CatalogStore {
       .returning("version")
       .executeTakeFirstOrThrow();
     return Number(row.version);
+  }
+
+  /** Every passage of a model in id order, a page at a time, with or without its vector. */
+  async function* pagePassages(model: string, batchSize: number, withVectors: boolean) {
+    const modelRow = await db
+      .selectFrom("embedding_models")
+      .select("id")
+      .where("name", "=", model)
+      .executeTakeFirst();
+    if (!modelRow) return;
+    let after = 0;
+    for (;;) {
+      const rows = await db
+        .selectFrom("passages")
+        .select(withVectors ? ["id", "song_id", "vector"] : ["id", "song_id"])
+        .where("model_id", "=", modelRow.id)
+        .where("id", ">", after)
+        .orderBy("id")
+        .limit(batchSize)
+        .execute();
+      if (rows.length === 0) return;
+      yield rows as { id: number; song_id: string; vector?: Uint8Array }[];
+      after = rows[rows.length - 1]!.id;
+    }
   }
 
   return {
@@ -264,14 +289,16 @@ export function createSqlCatalogStore(db: Kysely<Database>): CatalogStore {
             source: p.vector,
           })),
         );
-        const added: VectorEntry[] = [];
+        const added: PassageVector[] = [];
         for (const part of chunks(passages, insertChunk)) {
           const rows = await trx
             .insertInto("passages")
             .values(part.map(({ source: _source, ...row }) => row))
             .returning("id")
             .execute();
-          rows.forEach((row, i) => added.push({ id: row.id, vector: part[i]!.source }));
+          rows.forEach((row, i) =>
+            added.push({ id: row.id, vector: part[i]!.source, songId: part[i]!.song_id }),
+          );
         }
 
         for (const part of chunks(batch.rowErrors, insertChunk)) {
@@ -359,25 +386,14 @@ export function createSqlCatalogStore(db: Kysely<Database>): CatalogStore {
     },
 
     async *streamPassageVectors(model, batchSize = 2048) {
-      const modelRow = await db
-        .selectFrom("embedding_models")
-        .select("id")
-        .where("name", "=", model)
-        .executeTakeFirst();
-      if (!modelRow) return;
-      let after = 0;
-      for (;;) {
-        const rows = await db
-          .selectFrom("passages")
-          .select(["id", "vector"])
-          .where("model_id", "=", modelRow.id)
-          .where("id", ">", after)
-          .orderBy("id")
-          .limit(batchSize)
-          .execute();
-        if (rows.length === 0) return;
-        yield rows.map((r) => ({ id: r.id, vector: decodeVector(r.vector) }));
-        after = rows[rows.length - 1]!.id;
+      for await (const rows of pagePassages(model, batchSize, true)) {
+        yield rows.map((r) => ({ id: r.id, songId: r.song_id, vector: decodeVector(r.vector!) }));
+      }
+    },
+
+    async *streamPassageSongs(model, batchSize = 8192) {
+      for await (const rows of pagePassages(model, batchSize, false)) {
+        yield rows.map((r) => ({ id: r.id, songId: r.song_id }));
       }
     },
   };

@@ -5,7 +5,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect } from "kysely";
+import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from "kysely";
+import { LRUCache } from "lru-cache";
 import { sqlitePath } from "../../config.js";
 import { migrations } from "./migrations/index.js";
 import type { Database } from "./schema/index.js";
@@ -31,13 +32,35 @@ export async function openDatabase(url: string): Promise<SqlDatabase> {
   connection.pragma("synchronous = NORMAL");
   connection.pragma("foreign_keys = ON");
   connection.pragma("busy_timeout = 10000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
+  });
   await migrateToLatest(db);
   return {
     db,
     dialect: "sqlite",
     directory: inMemory ? null : path.dirname(path.resolve(file)),
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * Kysely prepares every statement anew; SQLite's parse and plan then cost more than running
+ * most of our queries. Prepared statements are kept by their SQL text instead. Reuse is safe:
+ * Kysely's SQLite driver runs one query at a time on its one connection.
+ */
+function withStatementCache(connection: SQLite.Database): SqliteDatabase {
+  const statements = new LRUCache<string, SQLite.Statement>({ max: 500 });
+  return {
+    close: () => connection.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        statement = connection.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
   };
 }
 

@@ -54,6 +54,16 @@ const toSong = (row: SongRowSelection): Song => ({
   },
 });
 
+/** A word as the full-text index stores it (unicode61, remove_diacritics 2): lower case, no accents. */
+const foldForIndex = (word: string) => word.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().trim();
+
+/**
+ * A list of values as one JSON parameter: the statement's text is the same for any number of
+ * values, so its prepared form is reused instead of parsed and planned for every list length.
+ */
+const isAnyOf = (column: string, values: readonly (string | number)[]) =>
+  sql<boolean>`${sql.ref(column)} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
+
 /** Quotes a word for an FTS5 query, so no user input is read as query syntax. */
 const ftsTerm = (term: string) => `"${term.replaceAll('"', '""')}"`;
 
@@ -77,11 +87,7 @@ export function createSqlSongStore(db: Kysely<Database>): SongStore {
     async getSongs(ids) {
       const out = new Map<string, Song>();
       if (ids.length === 0) return out;
-      const rows = await db
-        .selectFrom("songs")
-        .select(songColumns)
-        .where("id", "in", [...ids])
-        .execute();
+      const rows = await db.selectFrom("songs").select(songColumns).where(isAnyOf("id", ids)).execute();
       for (const row of rows) out.set(row.id, toSong(row));
       return out;
     },
@@ -92,9 +98,21 @@ export function createSqlSongStore(db: Kysely<Database>): SongStore {
       const rows = await db
         .selectFrom("passages")
         .select(["id", "song_id", "ordinal", "text"])
-        .where("id", "in", [...ids])
+        .where(isAnyOf("id", ids))
         .execute();
       for (const r of rows) out.set(r.id, { id: r.id, songId: r.song_id, ordinal: r.ordinal, text: r.text });
+      return out;
+    },
+
+    async songsOfPassages(ids) {
+      const out = new Map<number, string>();
+      if (ids.length === 0) return out;
+      const rows = await db
+        .selectFrom("passages")
+        .select(["id", "song_id"])
+        .where(isAnyOf("id", ids))
+        .execute();
+      for (const r of rows) out.set(r.id, r.song_id);
       return out;
     },
 
@@ -102,19 +120,22 @@ export function createSqlSongStore(db: Kysely<Database>): SongStore {
       if (songIds.length === 0) return [];
       const modelId = await modelIdOf(model);
       if (modelId === undefined) return [];
+      // Filtering the model here rather than in SQL keeps the planner on the song_id index:
+      // given both, SQLite may walk every passage of the model instead.
       const rows = await db
         .selectFrom("passages")
-        .select(["id", "song_id", "ordinal", "text", "vector"])
-        .where("song_id", "in", [...songIds])
-        .where("model_id", "=", modelId)
+        .select(["id", "song_id", "ordinal", "text", "vector", "model_id"])
+        .where(isAnyOf("song_id", songIds))
         .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        songId: r.song_id,
-        ordinal: r.ordinal,
-        text: r.text,
-        vector: decodeVector(r.vector),
-      }));
+      return rows
+        .filter((r) => r.model_id === modelId)
+        .map((r) => ({
+          id: r.id,
+          songId: r.song_id,
+          ordinal: r.ordinal,
+          text: r.text,
+          vector: decodeVector(r.vector),
+        }));
     },
 
     async songVectors(ids, model) {
@@ -124,7 +145,7 @@ export function createSqlSongStore(db: Kysely<Database>): SongStore {
       const rows = await db
         .selectFrom("songs")
         .select(["id", "vector"])
-        .where("id", "in", [...ids])
+        .where(isAnyOf("id", ids))
         .where("model_id", "=", modelId)
         .execute();
       for (const row of rows) if (row.vector) out.set(row.id, decodeVector(row.vector));
@@ -152,9 +173,23 @@ export function createSqlSongStore(db: Kysely<Database>): SongStore {
     },
 
     async searchLexical(terms, limit): Promise<LexicalHit[]> {
-      const words = terms.filter((t) => t.trim() !== "");
+      const words = [...new Set(terms.map(foldForIndex).filter((t) => t !== ""))];
       if (words.length === 0 || limit <= 0) return [];
-      const match = words.map(ftsTerm).join(" OR ");
+      // A word in half the songs or more gets no weight from bm25 (FTS5 floors its idf), yet
+      // matching it would score every one of those songs: it is left out, and the ranking of
+      // the songs that match the other words stays the same.
+      const [{ songs }] = (await sql<{ songs: number }>`SELECT count(*) AS songs FROM songs`.execute(db))
+        .rows as [{ songs: number }];
+      const { rows: frequencies } = await sql<{ term: string; doc: number }>`
+        SELECT term, doc FROM songs_fts_vocabulary WHERE term IN (${sql.join(words)})`.execute(db);
+      const common = new Set(frequencies.filter((f) => f.doc * 2 >= songs).map((f) => f.term));
+      const present = new Set(frequencies.map((f) => f.term));
+      const known = words.filter((w) => present.has(w));
+      const rare = known.filter((w) => !common.has(w));
+      // Only common words: then they are all there is to rank by.
+      const searched = rare.length > 0 ? rare : known;
+      if (searched.length === 0) return [];
+      const match = searched.map(ftsTerm).join(" OR ");
       const { rows } = await sql<{ id: string; rank: number }>`
         SELECT s.id AS id, ${bm25Weights} AS rank
         FROM songs_fts JOIN songs s ON s.pk = songs_fts.rowid

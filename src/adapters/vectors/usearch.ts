@@ -62,8 +62,10 @@ export interface UsearchGraphOptions {
  * Chosen on real USE-lite embeddings of the 2k catalog's passages (20,855 × 512, 300 prompts and
  * held-out passages; `npx tsx bench/vectors.ts --vectors-file … --sweep …`). The lever that
  * matters there is the search expansion: recall@10 is 0.91 at ef = 64, 0.98 at 200, 0.99 at
- * 320, whatever the connectivity (M = 16, 24 and 32 were within 0.005 of each other at equal ef),
- * and ef = 320 still answers in about a millisecond, far below the prompt's embedding time.
+ * 320, whatever the connectivity (M = 16, 24 and 32 were within 0.005 of each other at equal ef).
+ * Graphs built with several threads differ from build to build, and on the 150 prompts of
+ * `npm run bench` ef = 320 gave 0.976–0.982 across builds while ef = 512 gave 0.990; a search
+ * at 512 takes about 3 ms, still far below the prompt's embedding time.
  * expansionAdd 200 reaches the same recall at ef = 256 but doubles the CPU of a rebuild, which
  * start-up pays whenever the snapshot is stale. Searches for k above ef (the search service
  * asks for 200 passages) widen the expansion to k by themselves.
@@ -71,7 +73,7 @@ export interface UsearchGraphOptions {
 export const USEARCH_GRAPH_DEFAULTS: Readonly<UsearchGraphOptions> = {
   connectivity: 16,
   expansionAdd: 128,
-  expansionSearch: 320,
+  expansionSearch: 512,
   quantization: "f32",
 };
 

@@ -57,10 +57,15 @@ export interface IngestBatch {
   bytesDone: number;
 }
 
+/** A passage vector with the song it belongs to. */
+export interface PassageVector extends VectorEntry {
+  songId: string;
+}
+
 export interface CommittedBatch {
   catalogVersion: number;
   /** Passage vectors written, to add to the vector index. */
-  added: VectorEntry[];
+  added: PassageVector[];
   /** Passages replaced or gone, to remove from the vector index. */
   removed: number[];
 }
@@ -104,7 +109,9 @@ export interface CatalogStore {
   rowErrors(objectId: number, limit: number): Promise<{ line: number; reason: string }[]>;
   totals(): Promise<CatalogTotals>;
   /** Every stored passage vector of a model, in batches: what a vector index is rebuilt from. */
-  streamPassageVectors(model: string, batchSize?: number): AsyncIterable<VectorEntry[]>;
+  streamPassageVectors(model: string, batchSize?: number): AsyncIterable<PassageVector[]>;
+  /** The song of every stored passage of a model, in batches. */
+  streamPassageSongs(model: string, batchSize?: number): AsyncIterable<{ id: number; songId: string }[]>;
 }
 
 export interface PassageRecord {
@@ -124,6 +131,8 @@ export interface SongStore {
   getSong(id: string): Promise<SongWithLyrics | null>;
   getSongs(ids: readonly string[]): Promise<Map<string, Song>>;
   getPassages(ids: readonly number[]): Promise<Map<number, PassageRecord>>;
+  /** The song of each passage: what a vector hit is grouped by, without the passage text. */
+  songsOfPassages(ids: readonly number[]): Promise<Map<number, string>>;
   /** Passages of these songs with their vectors, for choosing the best snippet. */
   passagesOfSongs(
     songIds: readonly string[],

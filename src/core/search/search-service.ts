@@ -8,13 +8,14 @@
  * How each choice was made, with figures: docs/benchmarks.md (npm run eval).
  */
 import { createHash } from "node:crypto";
+import { LRUCache } from "lru-cache";
 import type { Song } from "../catalog/song.js";
-import type { SongStore } from "../catalog/store.js";
+import type { PassageRecord, SongStore } from "../catalog/store.js";
 import { VersoError } from "../errors.js";
 import type { Cache, Embedder, VectorIndex } from "../ports.js";
 import { dot } from "../vectors.js";
 import type { LiveIndex } from "./live-index.js";
-import { parsePrompt } from "./prompt.js";
+import { parsePrompt, type ParsedPrompt } from "./prompt.js";
 import {
   DEFAULT_K,
   MAX_K,
@@ -93,6 +94,8 @@ interface Candidate {
   passageId?: number;
 }
 
+type PassageWithVector = PassageRecord & { vector: Float32Array };
+
 interface Signal {
   candidates: Candidate[];
   weight: number;
@@ -107,6 +110,42 @@ export function createSearchService(options: SearchServiceOptions) {
   const model = embedder.model.name;
   /** Song index keys are numbers; this maps them back. */
   const songIndexIds = new Map<number, string>();
+
+  // Songs and their whole-lyrics vectors only change with the catalog version: the ones asks
+  // keep reading stay in memory until it moves.
+  const known = {
+    catalogVersion: -1,
+    songs: new LRUCache<string, Song>({ max: 20_000 }),
+    vectors: new LRUCache<string, Float32Array>({ max: 20_000 }),
+  };
+  function forCatalogVersion(catalogVersion: number) {
+    if (known.catalogVersion === catalogVersion) return;
+    known.songs.clear();
+    known.vectors.clear();
+    known.catalogVersion = catalogVersion;
+  }
+  async function throughMemory<V extends object>(
+    memory: LRUCache<string, V>,
+    ids: readonly string[],
+    read: (missing: string[]) => Promise<Map<string, V>>,
+  ): Promise<Map<string, V>> {
+    const out = new Map<string, V>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const value = memory.get(id);
+      if (value) out.set(id, value);
+      else missing.push(id);
+    }
+    for (const [id, value] of missing.length > 0 ? await read(missing) : new Map<string, V>()) {
+      memory.set(id, value);
+      out.set(id, value);
+    }
+    return out;
+  }
+  const songsById = (ids: readonly string[]) =>
+    throughMemory(known.songs, ids, (missing) => store.getSongs(missing));
+  const songVectors = (ids: readonly string[]) =>
+    throughMemory(known.vectors, ids, (missing) => store.songVectors(missing, model));
 
   /** Passages to songs: a song scores its best passage plus a share of its second best. */
   function groupBySong(hits: { id: number; score: number }[], songOf: Map<number, string>): Candidate[] {
@@ -160,8 +199,15 @@ export function createSearchService(options: SearchServiceOptions) {
 
   async function passageCandidates(vector: Float32Array, depth: number) {
     const hits = await index.search(vector, depth);
-    const passages = await store.getPassages(hits.map((h) => h.id));
-    const songOf = new Map([...passages.values()].map((p) => [p.id, p.songId]));
+    const songOf = new Map<number, string>();
+    const unknown: number[] = [];
+    for (const hit of hits) {
+      const songId = index.songOf(hit.id);
+      if (songId) songOf.set(hit.id, songId);
+      else unknown.push(hit.id);
+    }
+    // Only passages another process wrote since the last refresh need the database.
+    for (const [id, songId] of await store.songsOfPassages(unknown)) songOf.set(id, songId);
     return groupBySong(hits, songOf);
   }
 
@@ -179,34 +225,45 @@ export function createSearchService(options: SearchServiceOptions) {
     const ids = [
       ...new Set(signals.flatMap((s) => s.candidates.slice(0, tuning.fusionDepth).map((c) => c.songId))),
     ];
-    const vectors = await store.songVectors(ids, model);
-    const candidates = [...vectors.entries()]
-      .map(([songId, v]) => ({ songId, score: dot(vector, v) }))
+    const vectors = await songVectors(ids);
+    const candidates = ids
+      .flatMap((songId) => {
+        const v = vectors.get(songId);
+        return v ? [{ songId, score: dot(vector, v) }] : [];
+      })
       .sort((a, b) => b.score - a.score);
     return { candidates, weight: tuning.songWeight };
   }
 
   /** The snippet of songs the index did not reach through a passage: their nearest passage. */
-  async function nearestPassages(vector: Float32Array, songs: string[]) {
-    const passages = await store.passagesOfSongs(songs, model);
-    const best = new Map<string, { id: number; score: number }>();
+  async function nearestPassages(vector: Float32Array, songs: string[], read: PassageWithVector[]) {
+    const wanted = new Set(songs);
+    const have = new Set(read.map((p) => p.songId));
+    const unread = songs.filter((id) => !have.has(id));
+    const passages = [...read, ...(unread.length > 0 ? await store.passagesOfSongs(unread, model) : [])];
+    const best = new Map<string, { score: number; passage: PassageWithVector }>();
     for (const p of passages) {
+      if (!wanted.has(p.songId)) continue;
       const score = dot(vector, p.vector);
       const current = best.get(p.songId);
-      if (!current || score > current.score) best.set(p.songId, { id: p.id, score });
+      if (!current || score > current.score) best.set(p.songId, { score, passage: p });
     }
     return best;
   }
 
-  async function present(chosen: Candidate[], vector: Float32Array | null, songs: Map<string, Song>) {
+  async function present(
+    chosen: Candidate[],
+    vector: Float32Array,
+    songs: Map<string, Song>,
+    read: PassageWithVector[] = [],
+  ): Promise<SongHit[]> {
     const missing = chosen.filter((c) => c.passageId === undefined).map((c) => c.songId);
-    const nearest = vector && missing.length > 0 ? await nearestPassages(vector, missing) : new Map();
-    const passageOf = (c: Candidate): number | undefined => c.passageId ?? nearest.get(c.songId)?.id;
+    const nearest = missing.length > 0 ? await nearestPassages(vector, missing, read) : new Map();
     const passages = await store.getPassages(
-      chosen.map(passageOf).filter((id): id is number => id !== undefined),
+      chosen.flatMap((c) => (c.passageId === undefined ? [] : [c.passageId])),
     );
     return chosen.map((c): SongHit => {
-      const passage = passages.get(passageOf(c) ?? -1);
+      const passage = c.passageId === undefined ? nearest.get(c.songId)?.passage : passages.get(c.passageId);
       return {
         song: songs.get(c.songId)!,
         score: Number(c.score.toFixed(6)),
@@ -215,44 +272,61 @@ export function createSearchService(options: SearchServiceOptions) {
     });
   }
 
-  async function answer(request: AskRequest, k: number, catalogVersion: number): Promise<AskResult> {
+  async function answer(
+    request: AskRequest,
+    parsed: ParsedPrompt,
+    k: number,
+    catalogVersion: number,
+  ): Promise<AskResult> {
     const t0 = performance.now();
-    const parsed = parsePrompt(request.prompt);
+    forCatalogVersion(catalogVersion);
     // Asking for more when filtering leaves room for what the filter removes.
     const depth = Math.max(k, tuning.fusionDepth) * (request.filters ? 4 : 1);
 
-    // Every ranking but full text needs the prompt's vector; full text needs it for snippets.
+    // Every ranking needs the prompt's vector (full text for its snippets). The full-text query
+    // runs here while the vector is computed on another thread.
     const embedding = embedder.embed([parsed.text], { priority: "interactive" });
     embedding.catch(() => {});
-    // The full-text query runs here while the prompt is embedded on another thread.
     const tLexical = performance.now();
     const lexical =
-      ranking === "lexical" || ranking === "hybrid" ? await store.searchLexical(parsed.terms, depth) : [];
+      ranking === "hybrid" || ranking === "lexical" ? await store.searchLexical(parsed.terms, depth) : [];
+    // Their whole-lyrics vectors are needed whatever the prompt's vector turns out to be, and
+    // the best of them may need a snippet chosen among their passages.
+    if (ranking === "hybrid" && tuning.songWeight > 0) {
+      await songVectors(lexical.slice(0, tuning.fusionDepth).map((c) => c.songId));
+    }
+    const lexicalPassages = await store.passagesOfSongs(
+      lexical.slice(0, k).map((c) => c.songId),
+      model,
+    );
     const lexicalMs = elapsed(tLexical);
     const vector = (await embedding)[0]!;
     const embedMs = elapsed(t0);
 
     const tIndex = performance.now();
     let ranked: Candidate[];
-    const lexicalSignal: Signal = { candidates: lexical, weight: tuning.lexicalWeight };
     if (ranking === "songs") ranked = await songIndexCandidates(vector, depth);
     else if (ranking === "lexical") ranked = lexical;
     else {
       const passages = await passageCandidates(vector, tuning.passageCandidates);
       if (ranking === "passages") ranked = passages;
       else {
-        const signals: Signal[] = [{ candidates: passages, weight: 1 }, lexicalSignal];
+        const signals: Signal[] = [
+          { candidates: passages, weight: 1 },
+          { candidates: lexical, weight: tuning.lexicalWeight },
+        ];
         if (tuning.songWeight > 0) signals.push(await wholeSongSignal(vector, signals));
         ranked = fuse(signals);
       }
     }
     const indexMs = elapsed(tIndex);
 
-    const songs = await store.getSongs(ranked.slice(0, depth).map((c) => c.songId));
+    // Without filters the first k are the answer; with them, read more and keep those that pass.
+    const songs = await songsById(ranked.slice(0, request.filters ? depth : k).map((c) => c.songId));
     const chosen = ranked
       .filter((c) => songs.has(c.songId) && matchesFilters(songs.get(c.songId)!, request.filters))
       .slice(0, k);
-    const results = await present(chosen, vector, songs);
+    const results = await present(chosen, vector, songs, lexicalPassages);
     options.onTimings?.({ embedMs, indexMs, lexicalMs, totalMs: elapsed(t0) });
     return { prompt: request.prompt, k, results, cached: false, catalogVersion };
   }
@@ -280,8 +354,11 @@ export function createSearchService(options: SearchServiceOptions) {
         return { ...(JSON.parse(cached) as AskResult), prompt: request.prompt, cached: true };
       }
       options.onCache?.("miss");
-      const result = await answer(request, k, catalogVersion);
-      await cache.set(key, JSON.stringify(result), options.cacheTtlSeconds);
+      const result = await answer(request, parsed, k, catalogVersion);
+      // Stored after the answer has gone out: the person waiting does not wait for the cache.
+      setImmediate(() => {
+        cache.set(key, JSON.stringify(result), options.cacheTtlSeconds).catch(() => {});
+      });
       return result;
     },
 

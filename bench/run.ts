@@ -1,0 +1,243 @@
+/**
+ * `npm run bench`: every figure side by side in one run, so that the shared machine's noise
+ * hits ours and the baseline alike.
+ *
+ *   npm run bench [-- --only pipeline,ask,recall,social --dataset <folder> --raw-sample 1500]
+ *
+ * pipeline  raw embedding throughput (the model alone, all cores) against the whole ingest
+ *           pipeline (bucket → queue → parse → embed → SQL → index) on the 2k Spotify set; the
+ *           raw rate is measured before and after the pipeline on a uniform sample of the same
+ *           passages, and the ratio uses their mean
+ * ask       POST /api/ask over real HTTP, p50/p99 uncached and cached, against the time of its
+ *           two unavoidable parts measured alone: embedding the prompt and searching the index
+ * recall    recall@10 of the HNSW index against exact search on the catalog's real passage
+ *           vectors, with the prompts' vectors as queries, and queries/s of both
+ * social    10,000 users, 100,000 prompts, 200,000 follows: feed, prompt search, login
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { composeVerso, type Verso } from "../src/compose.js";
+import { readCatalogCsv } from "../src/core/catalog/csv.js";
+import { judgeLyrics, toPassages } from "../src/core/catalog/lyrics.js";
+import { defaultTuning } from "../src/core/search/search-service.js";
+import { loadConfig } from "../src/config.js";
+import { packageRoot } from "../src/paths.js";
+import { buildApi } from "../src/roles/api.js";
+import { ingestOnce } from "../src/roles/ingest-once.js";
+import { measureRawEmbedding, percentiles, type Percentiles } from "./embedder.js";
+import { benchPrompts } from "./prompts.js";
+import { runSocialBench } from "./social.js";
+import { measureRecall } from "./vectors.js";
+
+const log = (line: string) => console.log(line);
+const ms = (p: Percentiles) => `p50 ${p.p50.toFixed(1)} ms · p99 ${p.p99.toFixed(1)} ms`;
+const summary: [string, string][] = [];
+
+/** Every n-th passage the pipeline will embed: a uniform sample of its work. */
+async function samplePassages(dataset: string, count: number): Promise<string[]> {
+  const all: string[] = [];
+  for (const file of fs.readdirSync(dataset).filter((f) => f.endsWith(".csv"))) {
+    for await (const event of readCatalogCsv(fs.createReadStream(path.join(dataset, file)))) {
+      if (event.kind !== "song") continue;
+      const lyrics = judgeLyrics(event.song.lyrics);
+      if (lyrics.status === "ok") all.push(...toPassages(lyrics.text));
+    }
+  }
+  const step = Math.max(1, all.length / count);
+  return Array.from({ length: Math.min(count, all.length) }, (_, i) => all[Math.floor(i * step)]!);
+}
+
+async function pipeline(verso: Verso, dataset: string, rawSample: number, threads: number) {
+  log(`\n── embedding: raw model vs the whole ingest pipeline (${threads} threads) ──`);
+  const sample = await samplePassages(dataset, rawSample);
+  const before = await measureRawEmbedding({ texts: sample, threads, log });
+
+  const run = await ingestOnce(verso, `file://${path.resolve(dataset)}`);
+  const passages = run.objects.reduce((s, o) => s + o.passages, 0);
+  const songs = run.objects.reduce((s, o) => s + o.songs, 0);
+  const pipelineRate = passages / (run.ms / 1000);
+  log(
+    `pipeline: ${songs} songs, ${passages} passages in ${(run.ms / 1000).toFixed(1)} s = ` +
+      `${pipelineRate.toFixed(1)} passages/s, ${(songs / (run.ms / 1000)).toFixed(2)} songs/s`,
+  );
+
+  const after = await measureRawEmbedding({ texts: sample, threads, log });
+  const raw = (before.textsPerSecond + after.textsPerSecond) / 2;
+  const ratio = pipelineRate / raw;
+  log(`raw mean ${raw.toFixed(1)} passages/s; pipeline / raw = ${(ratio * 100).toFixed(1)}% (target ≥ 90%)`);
+  summary.push([
+    "raw embedding (before / after)",
+    `${before.textsPerSecond.toFixed(1)} / ${after.textsPerSecond.toFixed(1)} passages/s`,
+  ]);
+  summary.push([
+    "ingest pipeline",
+    `${pipelineRate.toFixed(1)} passages/s (${(ratio * 100).toFixed(1)}% of raw)`,
+  ]);
+}
+
+/**
+ * A client in a process of its own, so its work does not slow the server down; it stays up for
+ * the whole measurement, warm like a real client, and answers one line per prompt sent.
+ */
+function startAskClient(url: string) {
+  const script = fileURLToPath(
+    new URL(`./ask-client${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+  );
+  const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [...loader, script, url], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    async ask(prompts: string[]): Promise<{ ms: number; cached: boolean }[]> {
+      const answers = [];
+      for (const prompt of prompts) {
+        child.stdin.write(`${prompt}\n`);
+        const line = await lines.next();
+        if (line.done) throw new Error("the ask client stopped");
+        answers.push(JSON.parse(line.value) as { ms: number; cached: boolean });
+      }
+      return answers;
+    },
+    stop: () => child.stdin.end(),
+  };
+}
+
+async function ask(verso: Verso) {
+  log("\n── /api/ask over HTTP, from a client process ──");
+  const app = await buildApi(verso);
+  // The server's own time for each answer, as its request metrics see it.
+  const serverSide = { uncached: [] as number[], cached: [] as number[] };
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (request.url === "/api/ask" && typeof payload === "string") {
+      serverSide[payload.includes('"cached":true') ? "cached" : "uncached"].push(reply.elapsedTime);
+    }
+    return payload;
+  });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const address = app.server.address();
+  const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/api/ask`;
+  const client = startAskClient(url);
+  try {
+    await client.ask(Array.from({ length: 20 }, (_, i) => `warming up the path, round ${i}`));
+    const uncached: number[] = [];
+    const cached: number[] = [];
+    const embed: number[] = [];
+    const search: number[] = [];
+    // Prompt by prompt, the parts alone and then the whole, so the machine's moods touch both.
+    for (const prompt of benchPrompts) {
+      let t0 = performance.now();
+      const [vector] = await verso.embedder.embed([prompt], { priority: "interactive" });
+      embed.push(performance.now() - t0);
+      t0 = performance.now();
+      await verso.index.search(vector!, defaultTuning.passageCandidates);
+      search.push(performance.now() - t0);
+      const [first] = await client.ask([prompt]);
+      const [again] = await client.ask([prompt]);
+      if (first!.cached || !again!.cached) throw new Error(`"${prompt}": expected a miss, then a hit`);
+      uncached.push(first!.ms);
+      cached.push(again!.ms);
+    }
+    const u = percentiles(uncached);
+    const c = percentiles(cached);
+    // The warm-up asks are the first twenty the server saw.
+    const su = percentiles(serverSide.uncached.slice(20));
+    const sc = percentiles(serverSide.cached);
+    const e = percentiles(embed);
+    const s = percentiles(search);
+    const parts = e.p50 + s.p50;
+    log(`uncached ask: client ${ms(u)}; server ${ms(su)} (${u.samples} distinct prompts)`);
+    log(`cached ask:   client ${ms(c)}; server ${ms(sc)}`);
+    log(
+      `prompt embedding alone: ${ms(e)}; index search alone (${defaultTuning.passageCandidates} passages): ${ms(s)}`,
+    );
+    log(
+      `uncached p50 / (embed p50 + search p50) = ${(u.p50 / parts).toFixed(2)} at the client, ` +
+        `${(su.p50 / parts).toFixed(2)} at the server (target ≤ 1.3)`,
+    );
+    summary.push(["ask uncached, client", ms(u)]);
+    summary.push(["ask uncached, server", ms(su)]);
+    summary.push(["ask cached, client", ms(c)]);
+    summary.push(["ask cached, server", ms(sc)]);
+    summary.push([
+      "embed + index alone (p50)",
+      `${e.p50.toFixed(1)} + ${s.p50.toFixed(2)} ms → ask ratio ${(u.p50 / parts).toFixed(2)} client, ${(su.p50 / parts).toFixed(2)} server`,
+    ]);
+  } finally {
+    client.stop();
+    await app.close();
+  }
+}
+
+async function recall(verso: Verso) {
+  log("\n── vector index: HNSW (usearch) vs exact ──");
+  const vectors: Float32Array[] = [];
+  for await (const batch of verso.catalogStore.streamPassageVectors(verso.embedder.model.name)) {
+    vectors.push(...batch.map((e) => e.vector));
+  }
+  const queries = await verso.embedder.embed(benchPrompts, { priority: "bulk" });
+  const result = await measureRecall({ vectors, queries, k: 10, log });
+  log(
+    `recall@10 ${result.recallAtK.toFixed(4)} (target ≥ 0.98) over ${queries.length} prompts, ${vectors.length} passages; ` +
+      `HNSW ${result.hnswQps.toFixed(0)} q/s vs exact ${result.exactQps.toFixed(0)} q/s`,
+  );
+  summary.push(["recall@10", `${result.recallAtK.toFixed(4)}`]);
+  summary.push(["queries/s HNSW vs exact", `${result.hnswQps.toFixed(0)} vs ${result.exactQps.toFixed(0)}`]);
+}
+
+async function social() {
+  log("\n── social graph ──");
+  const figures = await runSocialBench({ log });
+  for (const [name, value] of Object.entries(figures)) summary.push([`social: ${name}`, value.toFixed(2)]);
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      only: { type: "string", default: "pipeline,ask,recall,social" },
+      dataset: {
+        type: "string",
+        default: path.resolve(packageRoot, "../shared/datasets/spotify-songs-lyrics-2k"),
+      },
+      "raw-sample": { type: "string", default: "1500" },
+      "data-dir": { type: "string" },
+    },
+  });
+  const only = new Set(values.only.split(","));
+  log(
+    `verso bench · ${os.cpus().length} cores · load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} · node ${process.version}`,
+  );
+
+  if (only.has("pipeline") || only.has("ask") || only.has("recall")) {
+    const dataDir = values["data-dir"] ?? fs.mkdtempSync(path.join(os.tmpdir(), "verso-bench-"));
+    const config = loadConfig(process.env, { dataDir, demo: false, logLevel: "warn" });
+    const verso = await composeVerso(config);
+    try {
+      await verso.index.refresh();
+      if (only.has("pipeline"))
+        await pipeline(verso, values.dataset, Number(values["raw-sample"]), config.embedThreads);
+      else await ingestOnce(verso, `file://${path.resolve(values.dataset)}`);
+      if (only.has("ask")) await ask(verso);
+      if (only.has("recall")) await recall(verso);
+    } finally {
+      await verso.close();
+      if (!values["data-dir"]) fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  if (only.has("social")) await social();
+
+  log("\n── summary ──");
+  const width = Math.max(...summary.map(([name]) => name.length));
+  for (const [name, value] of summary) log(`${name.padEnd(width)}  ${value}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
