@@ -5,6 +5,7 @@ import type { User } from "../../core/accounts/user.js";
 import { VersoError } from "../../core/errors.js";
 import type { Database } from "./schema/index.js";
 import type { UsersTable } from "./schema/social.js";
+import { isUniqueViolation } from "./constraint-errors.js";
 
 export const userColumns = [
   "users.id",
@@ -25,11 +26,6 @@ export const toUser = (row: UserRow): User => ({
 });
 
 /** A duplicate key, as each dialect reports it (SQLite, MariaDB, PostgreSQL). */
-const isUniqueViolation = (error: unknown): boolean => {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "ER_DUP_ENTRY" || code === "23505";
-};
-
 const usernameTaken = (username: string): VersoError =>
   new VersoError("USERNAME_TAKEN", `the username "${username}" is taken`);
 

@@ -3,6 +3,7 @@ import { sql, type Kysely } from "kysely";
 import type { User } from "../../core/accounts/user.js";
 import type { GraphStore, PeopleStore, UserMatch } from "../../core/social/store.js";
 import { toUser, userColumns } from "./accounts-store.js";
+import { isForeignKeyViolation } from "./constraint-errors.js";
 import type { Database } from "./schema/index.js";
 
 export function createSqlGraphStore(db: Kysely<Database>): GraphStore {
@@ -26,7 +27,7 @@ export function createSqlGraphStore(db: Kysely<Database>): GraphStore {
 
   return {
     async follow({ followerId, followeeId, now }) {
-      return db.transaction().execute(async (trx) => {
+      const write = db.transaction().execute(async (trx) => {
         const followee = await trx
           .selectFrom("users")
           .select("id")
@@ -39,6 +40,11 @@ export function createSqlGraphStore(db: Kysely<Database>): GraphStore {
           .onConflict((oc) => oc.columns(["follower_id", "followee_id"]).doNothing())
           .executeTakeFirst();
         return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0 ? "changed" : "unchanged";
+      });
+      // The follower deleted meanwhile.
+      return write.catch((error: unknown) => {
+        if (isForeignKeyViolation(error)) return "missing" as const;
+        throw error;
       });
     },
 

@@ -1,6 +1,8 @@
 /** Prompts, likes and prompt search over Kysely; the full-text part is SQLite FTS5. */
 import { sql, type Kysely } from "kysely";
+import { VersoError } from "../../core/errors.js";
 import type { PromptStore } from "../../core/social/store.js";
+import { isForeignKeyViolation } from "./constraint-errors.js";
 import type { Database } from "./schema/index.js";
 import { selectPrompts, toPrompt } from "./social-prompt-rows.js";
 
@@ -26,7 +28,7 @@ export function createSqlPromptStore(db: Kysely<Database>): PromptStore {
 
   return {
     async create(prompt) {
-      return db.transaction().execute(async (trx) => {
+      const write = db.transaction().execute(async (trx) => {
         const { id } = await trx
           .insertInto("prompts")
           .values({
@@ -42,6 +44,11 @@ export function createSqlPromptStore(db: Kysely<Database>): PromptStore {
           .values({ actor_id: prompt.authorId, prompt_id: id, kind: "post", created_at: prompt.now })
           .execute();
         return id;
+      });
+      return write.catch((error: unknown) => {
+        if (isForeignKeyViolation(error))
+          throw new VersoError("AUTH_REQUIRED", "this account no longer exists");
+        throw error;
       });
     },
 
@@ -66,7 +73,7 @@ export function createSqlPromptStore(db: Kysely<Database>): PromptStore {
     // transaction: concurrent and repeated likes stay exact without a trigger. (MariaDB would
     // say INSERT IGNORE where SQLite and PostgreSQL say ON CONFLICT DO NOTHING.)
     async like({ userId, promptId, now, repost }) {
-      return db.transaction().execute(async (trx) => {
+      const write = db.transaction().execute(async (trx) => {
         if (!(await promptExists(trx, promptId))) return "missing";
         const inserted = await trx
           .insertInto("likes")
@@ -87,6 +94,11 @@ export function createSqlPromptStore(db: Kysely<Database>): PromptStore {
             .execute();
         }
         return "changed";
+      });
+      // The liker deleted meanwhile: nothing to like for anyone.
+      return write.catch((error: unknown) => {
+        if (isForeignKeyViolation(error)) return "missing" as const;
+        throw error;
       });
     },
 
