@@ -19,6 +19,7 @@ import type { PoolEmbedder } from "../src/adapters/embedder/pool.js";
 import { createUseLiteEmbedder, type UseLiteOptions } from "../src/adapters/embedder/use-lite.js";
 import { readCatalogCsv } from "../src/core/catalog/csv.js";
 import { defaultChunking, judgeLyrics, toPassages } from "../src/core/catalog/lyrics.js";
+import { sharedDir } from "../src/paths.js";
 
 /** Adapter settings a measurement may vary; the adapter's defaults otherwise. */
 export type EmbedderTuning = Pick<UseLiteOptions, "interactiveWorker" | "maxBatch" | "subBatch" | "bulkNice">;
@@ -289,7 +290,7 @@ async function main(): Promise<void> {
       texts: { type: "string", default: "512" },
       rounds: { type: "string", default: "1" },
       samples: { type: "string", default: "60" },
-      csv: { type: "string", default: "../shared/datasets/spotify-songs-lyrics-2k" },
+      csv: { type: "string", default: path.join(sharedDir, "datasets", "spotify-songs-lyrics-2k") },
       "sub-batch": { type: "string" },
       "max-batch": { type: "string" },
       nice: { type: "string" },

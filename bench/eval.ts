@@ -18,7 +18,7 @@ import {
   type RankingTuning,
 } from "../src/core/search/search-service.js";
 import type { Cache } from "../src/core/ports.js";
-import { packageRoot } from "../src/paths.js";
+import { packageRoot, sharedDir } from "../src/paths.js";
 import { ingestOnce } from "../src/roles/ingest-once.js";
 
 export interface Judgments {
@@ -113,9 +113,9 @@ async function main() {
     options: {
       dataset: {
         type: "string",
-        default: path.resolve(packageRoot, "../shared/datasets/spotify-songs-lyrics-2k"),
+        default: path.join(sharedDir, "datasets", "spotify-songs-lyrics-2k"),
       },
-      judgments: { type: "string", default: path.resolve(packageRoot, "../shared/eval") },
+      judgments: { type: "string", default: path.join(sharedDir, "eval") },
       "data-dir": { type: "string", default: path.join(packageRoot, "data", "eval") },
       verbose: { type: "boolean", default: false },
       sensitivity: { type: "boolean", default: false },

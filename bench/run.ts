@@ -26,7 +26,7 @@ import { readCatalogCsv } from "../src/core/catalog/csv.js";
 import { judgeLyrics, toPassages } from "../src/core/catalog/lyrics.js";
 import { defaultTuning } from "../src/core/search/search-service.js";
 import { loadConfig } from "../src/config.js";
-import { packageRoot } from "../src/paths.js";
+import { sharedDir } from "../src/paths.js";
 import { buildApi } from "../src/roles/api.js";
 import { ingestOnce } from "../src/roles/ingest-once.js";
 import { measureRawEmbedding, percentiles, type Percentiles } from "./embedder.js";
@@ -200,7 +200,7 @@ async function main() {
       only: { type: "string", default: "pipeline,ask,recall,social" },
       dataset: {
         type: "string",
-        default: path.resolve(packageRoot, "../shared/datasets/spotify-songs-lyrics-2k"),
+        default: path.join(sharedDir, "datasets", "spotify-songs-lyrics-2k"),
       },
       "raw-sample": { type: "string", default: "1500" },
       "data-dir": { type: "string" },

@@ -17,3 +17,10 @@ export const packageRoot = findPackageRoot(path.dirname(fileURLToPath(import.met
 
 /** The demo catalog shipped in the repository. */
 export const demoCatalogFolder = path.join(packageRoot, "data", "demo");
+
+/**
+ * The development environment's shared folder (real data sets and judged prompts), used by
+ * tests, benchmarks and `npm run eval`, never by the product: VERSO_SHARED_DIR, or the
+ * folder `shared` beside this repository.
+ */
+export const sharedDir = path.resolve(process.env.VERSO_SHARED_DIR ?? path.join(packageRoot, "..", "shared"));

@@ -4,9 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import { composeVerso, type Verso } from "../../src/compose.js";
 import { loadConfig, type SettingName } from "../../src/config.js";
+import { sharedDir } from "../../src/paths.js";
 import { buildApi } from "../../src/roles/api.js";
 
-export const sharedDatasets = path.resolve(import.meta.dirname, "../../../shared/datasets");
+export const sharedDatasets = path.join(sharedDir, "datasets");
 
 export function tempDir(prefix = "verso-test-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
