@@ -57,6 +57,7 @@ export async function composeVerso(config: Config, options: ComposeOptions = {})
       catalogVersion: () => catalogStore.catalogVersion(),
       streamPassageVectors: (model) => catalogStore.streamPassageVectors(model),
       streamPassageSongs: (model) => catalogStore.streamPassageSongs(model),
+      passageVectors: (ids) => catalogStore.passageVectors(ids),
     },
     log,
   );

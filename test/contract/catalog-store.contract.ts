@@ -196,6 +196,13 @@ export function describeCatalogStoreContract(name: string, open: () => Promise<C
       const none = [];
       for await (const batch of catalog.streamPassageVectors("unknown-model")) none.push(batch);
       expect(none).toEqual([]);
+      const songsOf = [];
+      for await (const batch of catalog.streamPassageSongs(model.name, 4)) songsOf.push(...batch);
+      expect(songsOf.map((p) => p.songId)).toEqual(list.flatMap((s) => [s.song.id, s.song.id]));
+      const some = batches.flat().slice(3, 6);
+      const byId = await catalog.passageVectors([...some.map((e) => e.id), 99_999]);
+      expect(byId.map((e) => e.id).sort()).toEqual(some.map((e) => e.id).sort());
+      expect(byId.every((e) => e.songId.startsWith("s") && e.vector.length === 4)).toBe(true);
     });
 
     it("reads songs, passages and song vectors back", async () => {

@@ -12,6 +12,7 @@ import type {
 import type { BucketObject, EmbeddingModel } from "../../core/ports.js";
 import type { Database } from "./schema/index.js";
 import type { CatalogObjectsTable } from "./schema/catalog.js";
+import { isAnyOf } from "./any-of.js";
 import { decodeVector, encodeVector } from "./vector-codec.js";
 
 const now = () => new Date().toISOString();
@@ -389,6 +390,16 @@ export function createSqlCatalogStore(db: Kysely<Database>): CatalogStore {
       for await (const rows of pagePassages(model, batchSize, true)) {
         yield rows.map((r) => ({ id: r.id, songId: r.song_id, vector: decodeVector(r.vector!) }));
       }
+    },
+
+    async passageVectors(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .selectFrom("passages")
+        .select(["id", "song_id", "vector"])
+        .where(isAnyOf("id", ids))
+        .execute();
+      return rows.map((r) => ({ id: r.id, songId: r.song_id, vector: decodeVector(r.vector) }));
     },
 
     async *streamPassageSongs(model, batchSize = 8192) {

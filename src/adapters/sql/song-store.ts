@@ -4,6 +4,7 @@ import type { Song, SongWithLyrics } from "../../core/catalog/song.js";
 import type { LexicalHit, PassageRecord, SongStore } from "../../core/catalog/store.js";
 import type { Database } from "./schema/index.js";
 import type { SongsTable } from "./schema/catalog.js";
+import { isAnyOf } from "./any-of.js";
 import { decodeVector } from "./vector-codec.js";
 
 const songColumns = [
@@ -56,13 +57,6 @@ const toSong = (row: SongRowSelection): Song => ({
 
 /** A word as the full-text index stores it (unicode61, remove_diacritics 2): lower case, no accents. */
 const foldForIndex = (word: string) => word.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().trim();
-
-/**
- * A list of values as one JSON parameter: the statement's text is the same for any number of
- * values, so its prepared form is reused instead of parsed and planned for every list length.
- */
-const isAnyOf = (column: string, values: readonly (string | number)[]) =>
-  sql<boolean>`${sql.ref(column)} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
 
 /** Quotes a word for an FTS5 query, so no user input is read as query syntax. */
 const ftsTerm = (term: string) => `"${term.replaceAll('"', '""')}"`;

@@ -110,6 +110,8 @@ export interface CatalogStore {
   totals(): Promise<CatalogTotals>;
   /** Every stored passage vector of a model, in batches: what a vector index is rebuilt from. */
   streamPassageVectors(model: string, batchSize?: number): AsyncIterable<PassageVector[]>;
+  /** Stored passage vectors by passage id. */
+  passageVectors(ids: readonly number[]): Promise<PassageVector[]>;
   /** The song of every stored passage of a model, in batches. */
   streamPassageSongs(model: string, batchSize?: number): AsyncIterable<{ id: number; songId: string }[]>;
 }

@@ -10,19 +10,20 @@
  */
 import { Mutex } from "async-mutex";
 import type { CommittedBatch } from "../catalog/store.js";
-import type { EmbeddingModel, VectorHit, VectorIndex } from "../ports.js";
+import type { EmbeddingModel, VectorEntry, VectorHit, VectorIndex } from "../ports.js";
 import { ensureIndexFresh, type PassageVectorSource } from "./index-maintenance.js";
 
 export interface LiveIndexSource extends PassageVectorSource {
   catalogVersion(): Promise<number>;
   streamPassageSongs(model: string): AsyncIterable<{ id: number; songId: string }[]>;
+  passageVectors(ids: readonly number[]): Promise<VectorEntry[]>;
 }
 
 export class LiveIndex {
   private readonly lock = new Mutex();
   /** The catalog version the index is known to reflect. */
   private version = -1;
-  private readonly songs = new Map<number, string>();
+  private songs = new Map<number, string>();
 
   constructor(
     readonly index: VectorIndex,
@@ -36,6 +37,7 @@ export class LiveIndex {
     return this.lock.runExclusive(async () => {
       const catalogVersion = await this.source.catalogVersion();
       if (catalogVersion === this.version) return { rebuilt: false, count: await this.index.size() };
+      if (this.version >= 0) return this.catchUp(catalogVersion);
       const report = await ensureIndexFresh({
         index: this.index,
         model: this.model,
@@ -51,6 +53,31 @@ export class LiveIndex {
       this.version = catalogVersion;
       return { rebuilt: report.rebuilt, count: report.count };
     });
+  }
+
+  /**
+   * Another process changed the catalog since this one was in step: apply what changed,
+   * found by comparing the passages the index holds with those in the database, instead of
+   * rebuilding everything (an ingest next door would otherwise cost a rebuild per refresh).
+   */
+  private async catchUp(catalogVersion: number): Promise<{ rebuilt: boolean; count: number }> {
+    const current = new Map<number, string>();
+    for await (const batch of this.source.streamPassageSongs(this.model.name)) {
+      for (const { id, songId } of batch) current.set(id, songId);
+    }
+    const removed = [...this.songs.keys()].filter((id) => !current.has(id));
+    const added = [...current.keys()].filter((id) => !this.songs.has(id));
+    if (removed.length > 0) await this.index.remove(removed);
+    for (let i = 0; i < added.length; i += 1024) {
+      await this.index.upsert(await this.source.passageVectors(added.slice(i, i + 1024)));
+    }
+    this.songs = current;
+    await this.index.commit(catalogVersion);
+    this.version = catalogVersion;
+    if (added.length + removed.length > 0) {
+      this.log(`vector index caught up: ${added.length} passages added, ${removed.length} removed`);
+    }
+    return { rebuilt: false, count: await this.index.size() };
   }
 
   /** Runs a database commit and applies its vectors to the index, as one step for this process. */
