@@ -1,7 +1,7 @@
 /**
  * Latency of the social network on a realistic graph in SQLite:
  *
- *   npx tsx bench/social.ts
+ *   npm run bench -- --only social
  *
  * Seeds 10,000 users, 100,000 prompts, 200,000 follows and 100,000 likes (each a repost) into a
  * fresh database file, then times requests through the whole HTTP stack (app.inject: routing,
@@ -24,6 +24,7 @@ import type { SongSearch } from "../src/core/search/types.js";
 import { buildHttpApp, type HttpApp } from "../src/http/app.js";
 import { createMetrics } from "../src/observability/metrics.js";
 import { createSocialModule } from "../src/social-module.js";
+import { seededRandom } from "./seeded-random.js";
 
 const SIZES = {
   users: 10_000,
@@ -39,18 +40,6 @@ const PASSWORD = "bench passphrase for everyone";
 const BATCH = 1_000;
 
 // ── deterministic data ──────────────────────────────────────────────────────────────────────
-
-/** mulberry32: the same graph on every run, so runs compare. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Picks index i of n with weight 1 / (i + offset): a long-tailed popularity. */
 function skewedPicker(n: number, offset: number, rand: () => number): () => number {
@@ -103,7 +92,7 @@ async function insertInBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unk
 }
 
 async function seed(db: Kysely<Database>, log: (line: string) => void): Promise<Seeded> {
-  const rand = random(42);
+  const rand = seededRandom(42);
   const pickUser = skewedPicker(SIZES.users, 10, rand);
   const pickWord = skewedPicker(VOCABULARY.length, 3, rand);
   const start = Date.parse("2026-01-01T00:00:00.000Z");
@@ -271,7 +260,7 @@ export async function runSocialBench(options: {
   const app = await buildHttpApp({ metrics, routes: social.routes });
   try {
     const seeded = await seed(database.db, log);
-    const rand = random(7);
+    const rand = seededRandom(7);
     const anyUser = () => 1 + Math.floor(rand() * seeded.userCount);
     const tokens = new Map<number, string>();
     const tokenOf = async (userId: number): Promise<string> => {

@@ -26,6 +26,8 @@ import {
   type UsearchIndexOptions,
 } from "../src/adapters/vectors/usearch.js";
 import type { EmbeddingModel, VectorHit, VectorIndex } from "../src/core/ports.js";
+import { normalizeInPlace } from "../src/core/vectors.js";
+import { fillGaussian, seededRandom } from "./seeded-random.js";
 
 export interface RecallOptions {
   vectors: Float32Array[];
@@ -204,36 +206,6 @@ export async function sweepGraphParameters(
 
 export type DatasetKind = "random" | "clustered";
 
-/** Deterministic, so two runs measure the same vectors. */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(random: () => number, out: Float32Array, scale = 1): Float32Array {
-  for (let i = 0; i < out.length; i += 2) {
-    const radius = Math.sqrt(-2 * Math.log(1 - random())) * scale;
-    const angle = 2 * Math.PI * random();
-    out[i] = radius * Math.cos(angle);
-    if (i + 1 < out.length) out[i + 1] = radius * Math.sin(angle);
-  }
-  return out;
-}
-
-function normalize(vector: Float32Array): Float32Array {
-  let norm = 0;
-  for (const value of vector) norm += value * value;
-  const scale = 1 / Math.sqrt(norm);
-  for (let i = 0; i < vector.length; i++) vector[i]! *= scale;
-  return vector;
-}
-
 /**
  * "clustered": a shared mean direction (sentence encoders have one), topics as cluster
  * centres of about 80 passages each, and per-passage noise. Within a cluster cosine is ≈ 0.7,
@@ -246,10 +218,10 @@ export function syntheticVectors(
   dimension: number,
   seed = 42,
 ): { vectors: Float32Array[]; queries: Float32Array[] } {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const make =
     kind === "random"
-      ? () => normalize(gaussian(random, new Float32Array(dimension)))
+      ? () => normalizeInPlace(fillGaussian(random, new Float32Array(dimension)))!
       : clusteredMaker(random, Math.max(1, Math.round(count / 80)), dimension);
   const vectors = Array.from({ length: count }, make);
   return { vectors, queries: Array.from({ length: queries }, make) };
@@ -257,15 +229,15 @@ export function syntheticVectors(
 
 function clusteredMaker(random: () => number, clusters: number, dimension: number): () => Float32Array {
   const perAxis = 1 / Math.sqrt(dimension);
-  const mean = normalize(gaussian(random, new Float32Array(dimension)));
+  const mean = normalizeInPlace(fillGaussian(random, new Float32Array(dimension)))!;
   const centres = Array.from({ length: clusters }, () =>
-    normalize(gaussian(random, new Float32Array(dimension))),
+    normalizeInPlace(fillGaussian(random, new Float32Array(dimension)))!,
   );
   return () => {
     const centre = centres[Math.floor(random() * clusters)]!;
-    const vector = gaussian(random, new Float32Array(dimension), perAxis * 0.75);
+    const vector = fillGaussian(random, new Float32Array(dimension), perAxis * 0.75);
     for (let i = 0; i < dimension; i++) vector[i]! += 0.5 * mean[i]! + centre[i]!;
-    return normalize(vector);
+    return normalizeInPlace(vector)!;
   };
 }
 

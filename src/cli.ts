@@ -104,6 +104,9 @@ async function ingest(target: string, options: Record<string, unknown>) {
         format:
           "{bar} {percentage}% | {songs} songs | {passages} passages | {rate} songs/s | ETA {eta_formatted}",
         hideCursor: true,
+        // Redirected to a log, a line every ten seconds still shows that work goes on.
+        noTTYOutput: true,
+        notTTYSchedule: 10_000,
       },
       cliProgress.Presets.shades_classic,
     );

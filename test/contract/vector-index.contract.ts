@@ -3,7 +3,9 @@
  * calls describeVectorIndexContract with a factory for fresh storage.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { randomUnitVector, seededRandom } from "../../bench/seeded-random.js";
 import type { EmbeddingModel, VectorEntry, VectorHit, VectorIndex } from "../../src/core/ports.js";
+import { cosine } from "../../src/core/vectors.js";
 
 export interface VectorIndexStorage {
   /** Opens an index on this storage; after close() it may be called again to reopen it. */
@@ -22,44 +24,6 @@ export interface VectorIndexFactory {
 const DIM = 32;
 const model: EmbeddingModel = { name: "contract-model-v1", dimension: DIM };
 const otherModel: EmbeddingModel = { name: "contract-model-v2", dimension: 8 };
-
-/** Seeded, so a failure reproduces. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function randomUnitVector(dimension: number, random: () => number): Float32Array {
-  const vector = new Float32Array(dimension);
-  let norm = 0;
-  for (let i = 0; i < dimension; i++) {
-    // Box–Muller: Gaussian components give directions uniform on the sphere.
-    const value = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    vector[i] = value;
-    norm += value * value;
-  }
-  const scale = 1 / Math.sqrt(norm);
-  for (let i = 0; i < dimension; i++) vector[i]! *= scale;
-  return vector;
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 function bruteForce(entries: readonly VectorEntry[], query: Float32Array, k: number): VectorHit[] {
   return entries

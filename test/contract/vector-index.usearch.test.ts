@@ -4,7 +4,8 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createUsearchIndex, type UsearchIndexOptions } from "../../src/adapters/vectors/usearch.js";
 import type { EmbeddingModel, VectorEntry } from "../../src/core/ports.js";
-import { describeVectorIndexContract, randomUnitVector, seededRandom } from "./vector-index.contract.js";
+import { randomUnitVector, seededRandom } from "../../bench/seeded-random.js";
+import { describeVectorIndexContract } from "./vector-index.contract.js";
 
 async function tempDirectory(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), "verso-usearch-"));
