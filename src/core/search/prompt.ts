@@ -69,8 +69,17 @@ const requestWords = new Set([
   "mejores",
 ]);
 
+const requestPhrase = new RegExp(
+  `(?:^|\\s)(?:${[...requestWords].join("|")})(?:\\s+(?:about|to|for|of|on|de|para|sobre|que))?(?=\\s|$)`,
+  "giu",
+);
+
 export interface ParsedPrompt {
-  /** The prompt without its leading count: what is embedded. */
+  /**
+   * What is embedded: the prompt without its leading count and without the words that only
+   * ask for songs ("songs about", "canciones de"), which otherwise pull the prompt's vector
+   * towards lyrics that sing about songs. Measured by `npm run eval`: every vector ranking gained.
+   */
   text: string;
   /**
    * Words for the full-text signal, without the request words. Function words stay: bm25
@@ -114,5 +123,6 @@ export function parsePrompt(prompt: string): ParsedPrompt {
   const terms = [
     ...new Set(words.map((w) => w.replace(/^'+|'+$/g, "")).filter((w) => w && !requestWords.has(w))),
   ];
-  return { text, terms, ...(k !== undefined ? { k } : {}) };
+  const topic = text.replace(requestPhrase, " ").replace(/\s+/g, " ").trim();
+  return { text: topic === "" ? text : topic, terms, ...(k !== undefined ? { k } : {}) };
 }
