@@ -3,21 +3,14 @@ import { sql, type Kysely } from "kysely";
 import type { FeedEntry, FeedStore } from "../../core/social/store.js";
 import type { Database } from "./schema/index.js";
 import type { ActivityKind } from "./schema/social.js";
+import { toPrompt, type PromptRow } from "./social-prompt-rows.js";
 
-interface FeedRow {
+interface FeedRow extends PromptRow {
   activity_id: number;
   kind: ActivityKind;
   at: string;
   actor_id: number;
   actor_username: string;
-  id: number;
-  text: string;
-  created_at: string;
-  updated_at: string;
-  like_count: number;
-  author_id: number;
-  author_username: string;
-  liked_by_me: number;
 }
 
 /** Beyond any id: the first page has no cursor. */
@@ -66,15 +59,7 @@ export function createSqlFeedStore(db: Kysely<Database>): FeedStore {
         ORDER BY page.id DESC`.execute(db);
       return rows.map((row): FeedEntry => ({
         activityId: row.activity_id,
-        prompt: {
-          id: row.id,
-          text: row.text,
-          author: { id: row.author_id, username: row.author_username },
-          createdAt: row.created_at,
-          updatedAt: row.updated_at,
-          likeCount: row.like_count,
-          likedByMe: Boolean(row.liked_by_me),
-        },
+        prompt: toPrompt(row),
         repostedBy: row.kind === "repost" ? { id: row.actor_id, username: row.actor_username } : null,
         at: row.at,
       }));
