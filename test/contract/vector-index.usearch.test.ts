@@ -13,6 +13,7 @@ async function tempDirectory(): Promise<string> {
 
 describeVectorIndexContract("usearch (HNSW, persisted)", {
   persists: true,
+  approximate: true,
   async storage() {
     const directory = await tempDirectory();
     return {
@@ -24,6 +25,7 @@ describeVectorIndexContract("usearch (HNSW, persisted)", {
 
 describeVectorIndexContract("usearch (HNSW, memory only)", {
   persists: false,
+  approximate: true,
   async storage() {
     return { open: () => createUsearchIndex({ directory: null }), dispose: async () => {} };
   },
@@ -31,6 +33,7 @@ describeVectorIndexContract("usearch (HNSW, memory only)", {
 
 describeVectorIndexContract("usearch (HNSW, memory only, f16 storage)", {
   persists: false,
+  approximate: true,
   async storage() {
     return {
       open: () => createUsearchIndex({ directory: null, quantization: "f16" }),
@@ -220,7 +223,8 @@ describe("usearch index persistence", () => {
   });
 
   it("lets other work run during a long upsert, and stops it when reset meanwhile", async () => {
-    const index = await createUsearchIndex({ directory: null });
+    // No time budget: the upsert yields after every slice, however fast the machine.
+    const index = await createUsearchIndex({ directory: null, upsertBudgetMs: 0 });
     const wide: EmbeddingModel = { name: "usearch-test-wide", dimension: 128 };
     await index.reset(wide);
     const random = seededRandom(40);

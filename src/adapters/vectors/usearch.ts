@@ -84,6 +84,8 @@ export interface UsearchIndexOptions extends Partial<UsearchGraphOptions> {
   fileName?: string;
   /** Least time between two saves while commits keep coming; default 30 s. */
   saveIntervalMs?: number;
+  /** Longest the event loop is held by one upsert before it yields to other work; default 25 ms. */
+  upsertBudgetMs?: number;
   /** Native threads for a batch upsert; default and maximum: the cores available. */
   threads?: number;
   /** Where problems that do not fail a call are reported (a bad sidecar, a failed save). */
@@ -98,8 +100,6 @@ export interface UsearchVectorIndex extends VectorIndex {
 const SIDECAR_FORMAT = 1;
 /** Entries per native add call: enough to keep every thread busy, few enough to stay responsive. */
 const UPSERT_SLICE = 32;
-/** Longest the event loop is held by one upsert before it yields to other work. */
-const UPSERT_BUDGET_MS = 25;
 
 interface Sidecar {
   format: typeof SIDECAR_FORMAT;
@@ -124,6 +124,7 @@ class UsearchIndex implements UsearchVectorIndex {
   readonly #directory: string | null;
   readonly #fileName: string;
   readonly #saveIntervalMs: number;
+  readonly #upsertBudgetMs: number;
   readonly #threads: number;
   readonly #warn: (message: string) => void;
 
@@ -161,6 +162,7 @@ class UsearchIndex implements UsearchVectorIndex {
       throw new RangeError(`usearch fileName must be a bare file name, got ${this.#fileName}`);
     }
     this.#saveIntervalMs = options.saveIntervalMs ?? 30_000;
+    this.#upsertBudgetMs = options.upsertBudgetMs ?? 25;
     const cores = Math.max(1, availableParallelism());
     this.#threads = Math.min(cores, Math.max(1, Math.floor(options.threads ?? cores)));
     this.#warn = options.warn ?? ((message) => console.warn(`[vector index] ${message}`));
@@ -199,7 +201,7 @@ class UsearchIndex implements UsearchVectorIndex {
     // small slices and let the loop breathe whenever a time budget is spent.
     let budgetStart = performance.now();
     for (let start = 0; start < batch.length; start += UPSERT_SLICE) {
-      if (performance.now() - budgetStart > UPSERT_BUDGET_MS) {
+      if (performance.now() - budgetStart > this.#upsertBudgetMs) {
         await yieldToEventLoop();
         if (this.#native !== native || this.#closed) {
           throw new Error("the index was reset or closed while an upsert was running");
