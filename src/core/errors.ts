@@ -28,6 +28,8 @@ export const errorCatalogue = {
   PROMPT_TOO_LONG: "invalid",
   SONG_NOT_FOUND: "not_found",
   CATALOG_NOT_READY: "unavailable",
+  OBJECT_NOT_FOUND: "not_found",
+  OBJECT_CHANGED: "conflict",
   // accounts
   USERNAME_INVALID: "invalid",
   USERNAME_TAKEN: "conflict",

@@ -107,11 +107,22 @@ export interface BucketObject {
   modifiedAt: Date;
 }
 
+export interface OpenOptions {
+  /**
+   * The etag the object was listed with: when the object has changed since, open fails with
+   * VersoError OBJECT_CHANGED instead of mixing two versions of it (S3: If-Match).
+   */
+  etag?: string;
+  /** Start reading at this byte offset (default 0): where a resumed job left off. */
+  start?: number;
+}
+
 export interface Bucket {
   /** Identifies this bucket among others in the catalog, e.g. "file:///srv/csv" or "s3://songs/in". */
   readonly url: string;
   list(): AsyncIterable<BucketObject>;
-  open(key: string): Promise<Readable>;
+  /** A stream of the object's bytes; VersoError OBJECT_NOT_FOUND when it is gone. */
+  open(key: string, options?: OpenOptions): Promise<Readable>;
 }
 
 // ── cache ───────────────────────────────────────────────────────────────────────────────────
