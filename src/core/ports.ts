@@ -4,6 +4,7 @@
  * test/contract/. Repository ports of each domain live beside that domain (catalog/store.ts …).
  */
 import type { Readable } from "node:stream";
+import type { SongAttributes, SongFilter } from "./catalog/song-filter.js";
 
 // ── embedder ────────────────────────────────────────────────────────────────────────────────
 
@@ -32,15 +33,31 @@ export interface Embedder {
 
 // ── vector index ────────────────────────────────────────────────────────────────────────────
 
+/**
+ * One passage's vector, with the attributes of its song: a search groups hits by song and
+ * filters on song metadata inside the index, as a remote engine does with stored fields, so no
+ * process needs every passage's song in memory.
+ */
 export interface VectorEntry {
   id: number;
   vector: Float32Array;
+  song: SongAttributes;
 }
 
 export interface VectorHit {
   id: number;
+  songId: string;
   /** Cosine similarity, higher is nearer. */
   score: number;
+}
+
+export interface VectorSearchOptions {
+  /**
+   * Only passages of songs that match (src/core/catalog/song-filter.ts), applied while the
+   * candidates are gathered: a filter never empties an answer the index could fill, and the
+   * k nearest matching passages come back whenever k of them exist.
+   */
+  filter?: SongFilter;
 }
 
 /** What a vector index reflects: the model of its vectors and the catalog version it was synced to. */
@@ -55,10 +72,11 @@ export interface VectorIndex {
   stamp(): Promise<IndexStamp | null>;
   /** Drops everything and starts empty for vectors of this model. */
   reset(model: EmbeddingModel): Promise<void>;
-  /** Adds or replaces entries by id. */
+  /** Adds or replaces entries by id (a replacement may move a passage to other song attributes). */
   upsert(entries: readonly VectorEntry[]): Promise<void>;
   remove(ids: readonly number[]): Promise<void>;
-  search(vector: Float32Array, k: number): Promise<VectorHit[]>;
+  /** The k nearest passages (matching the filter, when one is given), nearest first. */
+  search(vector: Float32Array, k: number, options?: VectorSearchOptions): Promise<VectorHit[]>;
   size(): Promise<number>;
   /** Records that the index now reflects this catalog version, durably where the adapter persists. */
   commit(catalogVersion: number): Promise<void>;
