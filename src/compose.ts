@@ -125,7 +125,7 @@ export async function composeVerso(config: Config, options: ComposeOptions = {})
     },
     onCache: (result) => metrics.cacheRequests.labels(result).inc(),
   });
-  const social = createSocialModule({ db, cache, config, search, metrics });
+  const social = createSocialModule({ database, cache, config, search, metrics });
 
   metrics.sources.queueStats = () => queue.stats();
   metrics.sources.songCount = async () => (await catalogStore.totals()).songs;

@@ -4,11 +4,10 @@
  * The composition root builds it once and registers `routes` in the HTTP app.
  */
 import type { FastifyRequest } from "fastify";
-import type { Kysely } from "kysely";
 import { createArgon2Hasher } from "./adapters/password/argon2-hasher.js";
 import { loadCommonPasswords } from "./adapters/password/common-passwords.js";
 import { createSqlSessionStore, createSqlUserStore } from "./adapters/sql/accounts-store.js";
-import type { Database } from "./adapters/sql/schema/index.js";
+import type { SqlContext } from "./adapters/sql/dialect-sql.js";
 import { createSqlSocialStores } from "./adapters/sql/social-store.js";
 import type { Config } from "./config.js";
 import { AccountService, type AccountRateRules } from "./core/accounts/account-service.js";
@@ -30,7 +29,7 @@ import { userRoutes } from "./http/users/routes.js";
 import type { Metrics } from "./observability/metrics.js";
 
 export interface SocialModuleDeps {
-  db: Kysely<Database>;
+  database: SqlContext;
   cache: Cache;
   config: Pick<Config, "sessionTtlDays" | "admins" | "hashConcurrency">;
   search: SongSearch;
@@ -47,14 +46,14 @@ const SESSION_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 export function createSocialModule(deps: SocialModuleDeps) {
   const clock = deps.clock ?? systemClock;
-  const { config, db } = deps;
+  const { config, database } = deps;
   const hasher = limitHashing(deps.hasher ?? createArgon2Hasher(), {
     concurrency: config.hashConcurrency,
     maxWaiting: deps.maxHashesWaiting ?? config.hashConcurrency * 32,
   });
-  const users = createSqlUserStore(db);
-  const stores = createSqlSocialStores(db);
-  const sessions = new SessionService(createSqlSessionStore(db), clock, {
+  const users = createSqlUserStore(database);
+  const stores = createSqlSocialStores(database);
+  const sessions = new SessionService(createSqlSessionStore(database), clock, {
     ttlDays: config.sessionTtlDays,
     admins: config.admins,
   });

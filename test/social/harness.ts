@@ -1,13 +1,12 @@
 /**
- * A real HTTP app with the social module over a fresh in-memory SQLite database, for tests
- * that go through app.inject(). Hashing uses argon2id with light parameters (the real
+ * A real HTTP app with the social module over a fresh database of the dialect under test
+ * (test/support/databases.ts), for tests that go through app.inject(). Hashing uses argon2id with light parameters (the real
  * parameters are tested in argon2-hasher.test.ts); song search is a small deterministic fake.
  */
 import fp from "fastify-plugin";
 import type { Kysely } from "kysely";
 import { createMemoryCache } from "../../src/adapters/cache/memory.js";
 import { createArgon2Hasher } from "../../src/adapters/password/argon2-hasher.js";
-import { openDatabase } from "../../src/adapters/sql/database.js";
 import type { Database } from "../../src/adapters/sql/schema/index.js";
 import { defaultAccountRateRules, type AccountRateRules } from "../../src/core/accounts/account-service.js";
 import type { PasswordHasher } from "../../src/core/accounts/password-hasher.js";
@@ -19,6 +18,7 @@ import { emptyFeatures } from "../../src/core/catalog/song.js";
 import { buildHttpApp, type HttpApp } from "../../src/http/app.js";
 import { createMetrics, type Metrics } from "../../src/observability/metrics.js";
 import { createSocialModule, type SocialModule } from "../../src/social-module.js";
+import { openTestDatabase } from "../support/databases.js";
 
 export const lightHasher = (): PasswordHasher =>
   createArgon2Hasher({ memoryCost: 1024, timeCost: 2, parallelism: 1 });
@@ -139,12 +139,12 @@ export interface TestApp {
 export const PASSWORD = "correct horse battery staple";
 
 export async function buildTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const database = await openDatabase("sqlite::memory:");
+  const database = await openTestDatabase();
   const metrics = createMetrics({ defaultMetrics: false });
   const search = fakeSongSearch();
   const cache = options.cache ?? createMemoryCache();
   const module = createSocialModule({
-    db: database.db,
+    database,
     cache,
     config: {
       sessionTtlDays: options.sessionTtlDays ?? 30,
@@ -225,10 +225,19 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
 
 /** Every row of every social table, to show that a refused request changed nothing. */
 export async function snapshot(db: Kysely<Database>): Promise<Record<string, unknown[]>> {
-  const tables = ["users", "sessions", "prompts", "likes", "follows", "activities"] as const;
+  const keys = {
+    users: ["id"],
+    sessions: ["id"],
+    prompts: ["id"],
+    likes: ["user_id", "prompt_id"],
+    follows: ["id"],
+    activities: ["id"],
+  } as const;
   const result: Record<string, unknown[]> = {};
-  for (const table of tables) {
-    result[table] = await db.selectFrom(table).selectAll().orderBy(db.dynamic.ref("rowid")).execute();
+  for (const [table, columns] of Object.entries(keys) as [keyof typeof keys, readonly string[]][]) {
+    let query = db.selectFrom(table).selectAll();
+    for (const column of columns) query = query.orderBy(db.dynamic.ref(column));
+    result[table] = await query.execute();
   }
   return result;
 }

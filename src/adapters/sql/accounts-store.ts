@@ -1,9 +1,9 @@
 /** The accounts domain's stores over Kysely: users and sessions. */
-import type { Kysely, Selectable } from "kysely";
+import type { Selectable } from "kysely";
 import type { SessionStore, StoredSession, UserStore } from "../../core/accounts/store.js";
 import type { User } from "../../core/accounts/user.js";
 import { VersoError } from "../../core/errors.js";
-import type { Database } from "./schema/index.js";
+import type { SqlContext } from "./dialect-sql.js";
 import type { UsersTable } from "./schema/social.js";
 import { isUniqueViolation } from "./constraint-errors.js";
 
@@ -29,7 +29,7 @@ export const toUser = (row: UserRow): User => ({
 const usernameTaken = (username: string): VersoError =>
   new VersoError("USERNAME_TAKEN", `the username "${username}" is taken`);
 
-export function createSqlUserStore(db: Kysely<Database>): UserStore {
+export function createSqlUserStore({ db }: SqlContext): UserStore {
   const findById = async (id: number): Promise<User | null> => {
     const row = await db.selectFrom("users").select(userColumns).where("id", "=", id).executeTakeFirst();
     return row ? toUser(row) : null;
@@ -151,7 +151,7 @@ export function createSqlUserStore(db: Kysely<Database>): UserStore {
   };
 }
 
-export function createSqlSessionStore(db: Kysely<Database>): SessionStore {
+export function createSqlSessionStore({ db }: SqlContext): SessionStore {
   return {
     async create(session) {
       const row = await db

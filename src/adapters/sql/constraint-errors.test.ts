@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type SqlDatabase } from "./database.js";
+import { openTestDatabase } from "../../../test/support/databases.js";
+import type { SqlDatabase } from "./database.js";
 import { createSqlGraphStore } from "./social-graph-store.js";
 import { createSqlPromptStore } from "./social-prompt-store.js";
 
@@ -8,7 +9,7 @@ describe("writes by an account deleted while its request was on its way", () => 
   let promptId: number;
   const now = "2026-01-01T00:00:00.000Z";
   beforeEach(async () => {
-    database = await openDatabase("sqlite::memory:");
+    database = await openTestDatabase();
     const db = database.db;
     const [author, gone] = await db
       .insertInto("users")
@@ -22,14 +23,14 @@ describe("writes by an account deleted while its request was on its way", () => 
       )
       .returning("id")
       .execute();
-    promptId = await createSqlPromptStore(db).create({ authorId: author!.id, text: "rain", now });
+    promptId = await createSqlPromptStore(database).create({ authorId: author!.id, text: "rain", now });
     await db.deleteFrom("users").where("id", "=", gone!.id).execute();
   });
   afterEach(async () => database.close());
 
   it("like nothing, follow nothing and publish nothing, without a server error", async () => {
-    const prompts = createSqlPromptStore(database.db);
-    const graph = createSqlGraphStore(database.db);
+    const prompts = createSqlPromptStore(database);
+    const graph = createSqlGraphStore(database);
     const ghost = 999;
     expect(await prompts.like({ userId: ghost, promptId, now, repost: true })).toBe("missing");
     const [author] = await database.db.selectFrom("users").select("id").execute();

@@ -1,80 +1,100 @@
 /**
  * The SQL database port's one entry point: a Kysely instance for the configured URL, migrated
- * to the latest schema. SQLite (better-sqlite3) is the embedded default.
+ * to the latest schema. The dialect is chosen by the URL's scheme: SQLite (embedded default),
+ * MariaDB, PostgreSQL. Everything dialect-specific stays inside src/adapters/sql.
  */
-import fs from "node:fs";
-import path from "node:path";
-import SQLite from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect, type SqliteDatabase } from "kysely";
-import { LRUCache } from "lru-cache";
-import { sqlitePath } from "../../config.js";
-import { migrations } from "./migrations/index.js";
+import { sql, type Kysely } from "kysely";
 import type { Database } from "./schema/index.js";
+import { connectMariadb } from "./dialects/mariadb.js";
+import { connectPostgres } from "./dialects/postgres.js";
+import { connectSqlite } from "./dialects/sqlite.js";
+import { migrateToLatest } from "./migrations/index.js";
 
-export type SqlDialect = "sqlite";
+export type SqlDialect = "sqlite" | "mariadb" | "postgres";
+
+/** The URL schemes of the database setting, and the dialect each one selects. */
+export const databaseSchemes: Readonly<Record<string, SqlDialect>> = {
+  sqlite: "sqlite",
+  mysql: "mariadb",
+  mariadb: "mariadb",
+  postgres: "postgres",
+  postgresql: "postgres",
+};
 
 export interface SqlDatabase {
   readonly db: Kysely<Database>;
   readonly dialect: SqlDialect;
-  /** Folder of the database file, or null in memory: where embedded adapters keep files beside it. */
+  /** Folder of a SQLite file, or null (in memory, or a server): where embedded adapters keep files beside it. */
   readonly directory: string | null;
+  /** The URL without its password: what logs and errors may show. */
+  readonly safeUrl: string;
   close(): Promise<void>;
 }
 
-export async function openDatabase(url: string): Promise<SqlDatabase> {
-  const file = sqlitePath(url);
-  const inMemory = file === ":memory:";
-  if (!inMemory) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const connection = new SQLite(file);
-  // WAL lets readers go on while the worker writes; NORMAL sync is durable across a process
-  // crash (only a power loss may drop the newest commits).
-  connection.pragma("journal_mode = WAL");
-  connection.pragma("synchronous = NORMAL");
-  connection.pragma("foreign_keys = ON");
-  connection.pragma("busy_timeout = 10000");
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withStatementCache(connection) }),
-  });
-  await migrateToLatest(db);
-  return {
-    db,
-    dialect: "sqlite",
-    directory: inMemory ? null : path.dirname(path.resolve(file)),
-    close: () => db.destroy(),
-  };
+export interface DatabaseOptions {
+  /** Connections per process to a database server (default 10). */
+  poolSize?: number;
+  /** How long one connection attempt may take (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Problems without a caller to report to, such as an idle connection dropped by the server. */
+  warn?: (message: string) => void;
 }
 
-/**
- * Kysely prepares every statement anew; SQLite's parse and plan then cost more than running
- * most of our queries. Prepared statements are kept by their SQL text instead. Reuse is safe:
- * Kysely's SQLite driver runs one query at a time on its one connection.
- */
-function withStatementCache(connection: SQLite.Database): SqliteDatabase {
-  const statements = new LRUCache<string, SQLite.Statement>({ max: 500 });
-  return {
-    close: () => connection.close(),
-    prepare(sql: string) {
-      let statement = statements.get(sql);
-      if (!statement) {
-        statement = connection.prepare(sql);
-        statements.set(sql, statement);
-      }
-      return statement;
-    },
-  };
-}
-
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the schema of their own time
-    db: db as Kysely<any>,
-    provider: { getMigrations: async () => migrations },
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === "Error");
-  if (error || failed) {
-    throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`, {
-      cause: error,
-    });
+/** `scheme://user:password@host/db` → `scheme://user:***@host/db`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:/@]*):[^@]*@/, "//$1:***@");
   }
+}
+
+export function dialectOf(url: string): SqlDialect {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  const dialect = scheme === undefined ? undefined : databaseSchemes[scheme];
+  if (!dialect) {
+    throw new Error(
+      `no database adapter for ${redactUrl(url)}: the schemes are ${Object.keys(databaseSchemes).join(", ")}`,
+    );
+  }
+  return dialect;
+}
+
+/** A database handle whose connections open on first use; nothing is read or migrated yet. */
+export function createDatabase(url: string, options: DatabaseOptions = {}): SqlDatabase {
+  const dialect = dialectOf(url);
+  const safeUrl = redactUrl(url);
+  if (dialect === "sqlite") {
+    const { db, directory } = connectSqlite(url.replace(/^sqlite:/i, ""));
+    return { db, dialect, directory, safeUrl, close: () => db.destroy() };
+  }
+  const server = {
+    poolSize: options.poolSize ?? 10,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    onIdleError: (error: Error) =>
+      options.warn?.(`database connection to ${safeUrl} lost while idle: ${error.message}`),
+  };
+  const parsed = new URL(url);
+  const db = dialect === "mariadb" ? connectMariadb(parsed, server) : connectPostgres(parsed, server);
+  return { db, dialect, directory: null, safeUrl, close: () => db.destroy() };
+}
+
+/** Opens the database and brings its schema up to date; fails at once if it cannot. */
+export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<SqlDatabase> {
+  const database = createDatabase(url, options);
+  try {
+    await prepareDatabase(database);
+    return database;
+  } catch (error) {
+    await database.close().catch(() => {});
+    throw error;
+  }
+}
+
+/** Checks the connection, then runs the migrations that have not run yet. */
+export async function prepareDatabase(database: SqlDatabase): Promise<void> {
+  await sql`SELECT 1`.execute(database.db);
+  await migrateToLatest(database.db, database.dialect);
 }

@@ -1,7 +1,7 @@
 /** The home feed over Kysely: a merge of each followed person's newest activities. */
-import { sql, type Kysely } from "kysely";
+import { sql } from "kysely";
 import type { FeedEntry, FeedStore } from "../../core/social/store.js";
-import type { Database } from "./schema/index.js";
+import type { SqlContext } from "./dialect-sql.js";
 import type { ActivityKind } from "./schema/social.js";
 import { toPrompt, type PromptRow } from "./social-prompt-rows.js";
 
@@ -13,10 +13,10 @@ interface FeedRow extends PromptRow {
   actor_username: string;
 }
 
-/** Beyond any id: the first page has no cursor. */
-const NO_CURSOR = Number.MAX_SAFE_INTEGER;
+/** Beyond any id (ids are 32-bit integer columns in every dialect): the first page has no cursor. */
+const NO_CURSOR = 2 ** 31 - 1;
 
-export function createSqlFeedStore(db: Kysely<Database>): FeedStore {
+export function createSqlFeedStore({ db }: SqlContext): FeedStore {
   return {
     // The page is the newest `limit` activities of me and everyone I follow, below the cursor.
     // Each actor can contribute at most `limit` of them, so one short backwards walk of
@@ -29,7 +29,7 @@ export function createSqlFeedStore(db: Kysely<Database>): FeedStore {
       const { rows } = await sql<FeedRow>`
         WITH actors(actor_id) AS (
           SELECT followee_id FROM follows WHERE follower_id = ${viewerId}
-          UNION ALL SELECT ${viewerId}
+          UNION ALL SELECT CAST(${viewerId} AS integer)
         ),
         newest AS (
           SELECT a.id

@@ -1,12 +1,12 @@
 /** The follow graph and finding people, over Kysely. */
-import { sql, type Kysely } from "kysely";
+import { sql } from "kysely";
 import type { User } from "../../core/accounts/user.js";
 import type { GraphStore, PeopleStore, UserMatch } from "../../core/social/store.js";
 import { toUser, userColumns } from "./accounts-store.js";
 import { isForeignKeyViolation } from "./constraint-errors.js";
-import type { Database } from "./schema/index.js";
+import { ignoringDuplicates, randomOrder, type SqlContext } from "./dialect-sql.js";
 
-export function createSqlGraphStore(db: Kysely<Database>): GraphStore {
+export function createSqlGraphStore({ db, dialect }: SqlContext): GraphStore {
   const listEdges = async (
     direction: "following" | "followers",
     query: { userId: number; beforeFollowId: number | null; limit: number },
@@ -34,12 +34,20 @@ export function createSqlGraphStore(db: Kysely<Database>): GraphStore {
           .where("id", "=", followeeId)
           .executeTakeFirst();
         if (!followee) return "missing";
-        const inserted = await trx
-          .insertInto("follows")
-          .values({ follower_id: followerId, followee_id: followeeId, created_at: now })
-          .onConflict((oc) => oc.columns(["follower_id", "followee_id"]).doNothing())
-          .executeTakeFirst();
-        return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0 ? "changed" : "unchanged";
+        const inserted = await ignoringDuplicates(
+          dialect,
+          trx
+            .insertInto("follows")
+            .values({ follower_id: followerId, followee_id: followeeId, created_at: now }),
+          ["follower_id", "followee_id"],
+        ).executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return "changed";
+        // MariaDB's INSERT IGNORE also swallows a follower deleted a moment ago.
+        if (dialect === "mariadb") {
+          const follower = await trx.selectFrom("users").select("id").where("id", "=", followerId).executeTakeFirst();
+          if (!follower) return "missing";
+        }
+        return "unchanged";
       });
       // The follower deleted meanwhile.
       return write.catch((error: unknown) => {
@@ -110,8 +118,11 @@ export function createSqlGraphStore(db: Kysely<Database>): GraphStore {
  */
 const PAST_USERNAME_CHARACTERS = "\u007f";
 
-/** `text` as a LIKE pattern that matches it literally. */
-const likeLiteral = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/**
+ * `text` as a LIKE pattern that matches it literally, escaped with "!": a backslash would be
+ * read as an escape inside MariaDB's string literals but not in SQLite's or PostgreSQL's.
+ */
+const likeLiteral = (text: string): string => text.replace(/[!%_]/g, (c) => `!${c}`);
 
 const shuffle = <T>(items: T[]): T[] => {
   for (let i = items.length - 1; i > 0; i -= 1) {
@@ -121,7 +132,7 @@ const shuffle = <T>(items: T[]): T[] => {
   return items;
 };
 
-export function createSqlPeopleStore(db: Kysely<Database>): PeopleStore {
+export function createSqlPeopleStore({ db, dialect }: SqlContext): PeopleStore {
   return {
     // Two steps: usernames starting with the text come from a range of the username index,
     // which fills most pages at once; only when it runs short are all names scanned for the
@@ -139,7 +150,7 @@ export function createSqlPeopleStore(db: Kysely<Database>): PeopleStore {
         matches.push(...rows.map((row) => ({ rank: 0 as const, user: toUser(row) })));
       }
       if (matches.length >= limit) return matches;
-      const pattern = sql<string>`${`%${likeLiteral(text)}%`} ESCAPE '\\'`;
+      const pattern = sql<string>`${`%${likeLiteral(text)}%`} ESCAPE '!'`;
       let elsewhere = db
         .selectFrom("users")
         .select(userColumns)
@@ -191,11 +202,10 @@ export function createSqlPeopleStore(db: Kysely<Database>): PeopleStore {
         .where("users.id", "in", [...probes])
         .execute();
       if (probed.length >= count) return shuffle(probed.map(toUser)).slice(0, count);
-      // Few users, sparse ids, or most of them followed: let the database shuffle (SQLite and
-      // PostgreSQL say random(), MariaDB rand()).
+      // Few users, sparse ids, or most of them followed: let the database shuffle.
       const rows: User[] = (
         await eligible()
-          .orderBy(sql`random()`)
+          .orderBy(randomOrder(dialect))
           .limit(count)
           .execute()
       ).map(toUser);

@@ -1,39 +1,45 @@
-/** Prompts, likes and prompt search over Kysely; the full-text part is SQLite FTS5. */
-import { sql, type Kysely } from "kysely";
+/**
+ * Prompts, likes and prompt search over Kysely. Prompt search finds matches with each
+ * dialect's own full-text index (FTS5, FULLTEXT, tsvector) and scores them the same way in all
+ * three, from the prompt alone (see prompt-search.ts), so a page cursor never shifts.
+ */
+import type { Kysely } from "kysely";
 import { VersoError } from "../../core/errors.js";
 import type { PromptStore } from "../../core/social/store.js";
 import { isForeignKeyViolation } from "./constraint-errors.js";
+import { ignoringDuplicates, transaction, type SqlContext } from "./dialect-sql.js";
+import { createPromptSearch } from "./prompt-search.js";
 import type { Database } from "./schema/index.js";
+import { searchText } from "./search-text.js";
 import { selectPrompts, toPrompt } from "./social-prompt-rows.js";
 
-/**
- * An FTS5 query that matches every term as a literal token. Quoting each term keeps FTS5's
- * query operators (AND, NEAR, column filters, "*") out of reach of what people type; the last
- * term also matches as a prefix once it has three letters, so results follow typing without a
- * one-letter prefix scanning half the index.
- */
-export function fts5MatchExpression(terms: readonly string[]): string {
-  return terms
-    .map((term, i) => {
-      const quoted = `"${term.replaceAll('"', '""')}"`;
-      return i === terms.length - 1 && [...term].length >= 3 ? `${quoted}*` : quoted;
-    })
-    .join(" ");
-}
-
-export function createSqlPromptStore(db: Kysely<Database>): PromptStore {
-  const promptExists = async (trx: Kysely<Database>, promptId: number): Promise<boolean> =>
-    (await trx.selectFrom("prompts").select("id").where("id", "=", promptId).executeTakeFirst()) !==
-    undefined;
+export function createSqlPromptStore(context: SqlContext): PromptStore {
+  const { db, dialect } = context;
+  const search = createPromptSearch(context);
+  const exists = async (trx: Kysely<Database>, table: "prompts" | "users", id: number): Promise<boolean> =>
+    (await trx.selectFrom(table).select("id").where("id", "=", id).executeTakeFirst()) !== undefined;
+  /**
+   * Whether the prompt exists, locking its row for the rest of the transaction where the
+   * dialect has row locks: every like and unlike of one prompt then queue on that row rather
+   * than deadlocking (on MariaDB, the like's foreign-key check would hold a shared lock that
+   * the count's update then has to upgrade, in every concurrent transaction at once).
+   */
+  const lockPrompt = async (trx: Kysely<Database>, id: number): Promise<boolean> => {
+    const query = trx.selectFrom("prompts").select("id").where("id", "=", id);
+    return (await (dialect === "sqlite" ? query : query.forUpdate()).executeTakeFirst()) !== undefined;
+  };
 
   return {
     async create(prompt) {
+      const words = searchText(prompt.text);
       const write = db.transaction().execute(async (trx) => {
         const { id } = await trx
           .insertInto("prompts")
           .values({
             author_id: prompt.authorId,
             text: prompt.text,
+            search_text: words.text,
+            word_count: words.wordCount,
             created_at: prompt.now,
             updated_at: prompt.now,
           })
@@ -58,7 +64,12 @@ export function createSqlPromptStore(db: Kysely<Database>): PromptStore {
     },
 
     async updateText(promptId, text, now) {
-      await db.updateTable("prompts").set({ text, updated_at: now }).where("id", "=", promptId).execute();
+      const words = searchText(text);
+      await db
+        .updateTable("prompts")
+        .set({ text, search_text: words.text, word_count: words.wordCount, updated_at: now })
+        .where("id", "=", promptId)
+        .execute();
     },
 
     async delete(promptId) {
@@ -70,28 +81,32 @@ export function createSqlPromptStore(db: Kysely<Database>): PromptStore {
     },
 
     // The count moves only when a like row was really inserted or deleted, in the same
-    // transaction: concurrent and repeated likes stay exact without a trigger. (MariaDB would
-    // say INSERT IGNORE where SQLite and PostgreSQL say ON CONFLICT DO NOTHING.)
+    // transaction: concurrent and repeated likes stay exact without a trigger.
     async like({ userId, promptId, now, repost }) {
-      const write = db.transaction().execute(async (trx) => {
-        if (!(await promptExists(trx, promptId))) return "missing";
-        const inserted = await trx
-          .insertInto("likes")
-          .values({ user_id: userId, prompt_id: promptId, created_at: now })
-          .onConflict((oc) => oc.columns(["user_id", "prompt_id"]).doNothing())
-          .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return "unchanged";
+      const write = transaction(db, async (trx) => {
+        if (!(await lockPrompt(trx, promptId))) return "missing";
+        const inserted = await ignoringDuplicates(
+          dialect,
+          trx.insertInto("likes").values({ user_id: userId, prompt_id: promptId, created_at: now }),
+          ["user_id", "prompt_id"],
+        ).executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) {
+          // MariaDB's INSERT IGNORE also swallows a liker deleted a moment ago.
+          return dialect === "mariadb" && !(await exists(trx, "users", userId)) ? "missing" : "unchanged";
+        }
         await trx
           .updateTable("prompts")
           .set((eb) => ({ like_count: eb("like_count", "+", 1) }))
           .where("id", "=", promptId)
           .execute();
         if (repost) {
-          await trx
-            .insertInto("activities")
-            .values({ actor_id: userId, prompt_id: promptId, kind: "repost", created_at: now })
-            .onConflict((oc) => oc.columns(["prompt_id", "actor_id", "kind"]).doNothing())
-            .execute();
+          await ignoringDuplicates(
+            dialect,
+            trx
+              .insertInto("activities")
+              .values({ actor_id: userId, prompt_id: promptId, kind: "repost", created_at: now }),
+            ["prompt_id", "actor_id", "kind"],
+          ).execute();
         }
         return "changed";
       });
@@ -103,8 +118,8 @@ export function createSqlPromptStore(db: Kysely<Database>): PromptStore {
     },
 
     async unlike({ userId, promptId }) {
-      return db.transaction().execute(async (trx) => {
-        if (!(await promptExists(trx, promptId))) return "missing";
+      return transaction(db, async (trx) => {
+        if (!(await lockPrompt(trx, promptId))) return "missing";
         const deleted = await trx
           .deleteFrom("likes")
           .where("user_id", "=", userId)
@@ -135,17 +150,7 @@ export function createSqlPromptStore(db: Kysely<Database>): PromptStore {
     },
 
     async search({ terms, viewerId, after, limit }) {
-      if (terms.length === 0) return [];
-      // Rank the matches on the full-text table alone, then read only the page's prompts.
-      const afterClause = after
-        ? sql`WHERE score > ${after.score} OR (score = ${after.score} AND id < ${after.id})`
-        : sql``;
-      const { rows: ranked } = await sql<{ id: number; score: number }>`
-        SELECT id, score FROM (
-          SELECT rowid AS id, bm25(prompts_fts) AS score FROM prompts_fts WHERE prompts_fts MATCH ${fts5MatchExpression(terms)}
-        ) ${afterClause}
-        ORDER BY score, id DESC
-        LIMIT ${limit}`.execute(db);
+      const ranked = await search.rank(terms, after, limit);
       if (ranked.length === 0) return [];
       const rows = await selectPrompts(db, viewerId)
         .where(

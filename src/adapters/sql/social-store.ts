@@ -1,7 +1,6 @@
 /** Every store of the social domain over one Kysely instance. */
-import type { Kysely } from "kysely";
 import type { FeedStore, GraphStore, PeopleStore, PromptStore } from "../../core/social/store.js";
-import type { Database } from "./schema/index.js";
+import type { SqlContext } from "./dialect-sql.js";
 import { createSqlFeedStore } from "./social-feed-store.js";
 import { createSqlGraphStore, createSqlPeopleStore } from "./social-graph-store.js";
 import { createSqlPromptStore } from "./social-prompt-store.js";
@@ -13,9 +12,9 @@ export interface SocialStores {
   feed: FeedStore;
 }
 
-export const createSqlSocialStores = (db: Kysely<Database>): SocialStores => ({
-  prompts: createSqlPromptStore(db),
-  graph: createSqlGraphStore(db),
-  people: createSqlPeopleStore(db),
-  feed: createSqlFeedStore(db),
+export const createSqlSocialStores = (context: SqlContext): SocialStores => ({
+  prompts: createSqlPromptStore(context),
+  graph: createSqlGraphStore(context),
+  people: createSqlPeopleStore(context),
+  feed: createSqlFeedStore(context),
 });

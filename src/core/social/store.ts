@@ -32,8 +32,8 @@ export interface PromptStore {
   }): Promise<Prompt[]>;
   /**
    * Prompts containing every term (the last one also as a prefix, for search as you type),
-   * best first by the dialect's relevance score (lower is better), newest first among equals;
-   * only those after `after` in that order.
+   * best first (higher score is better; a prompt's score depends on it and the terms only, never
+   * on the rest of the corpus), newest first among equals; only those after `after` in that order.
    */
   search(query: {
     terms: readonly string[];

@@ -1,4 +1,6 @@
 import { sql, type Kysely } from "kysely";
+import type { SqlDialect } from "../database.js";
+import { columnTypes, type ColumnTypes } from "./column-types.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration sees the schema of its own time
 type Db = Kysely<any>;
@@ -8,16 +10,17 @@ type Db = Kysely<any>;
  * the foreign keys cascade as a safety net, but the application deletes dependent rows itself
  * because MariaDB does not fire triggers on cascaded deletes and counters must be fixed.
  */
-export async function up(db: Db): Promise<void> {
-  await createAccountTables(db);
-  await createSocialTables(db);
-  await createPromptFullTextIndexSqlite(db);
+export async function up(db: Db, dialect: SqlDialect): Promise<void> {
+  const t = columnTypes(dialect);
+  await createAccountTables(db, t);
+  await createSocialTables(db, t);
+  await createPromptFullTextIndex(db, dialect);
 }
 
-async function createAccountTables(db: Db): Promise<void> {
-  await db.schema
-    .createTable("users")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+async function createAccountTables(db: Db, t: ColumnTypes): Promise<void> {
+  await t
+    .table(db.schema.createTable("users"))
+    .addColumn("id", "integer", t.autoId)
     .addColumn("username", "varchar(32)", (c) => c.notNull().unique())
     .addColumn("display_name", "varchar(200)", (c) => c.notNull().defaultTo(""))
     .addColumn("bio", "varchar(1200)", (c) => c.notNull().defaultTo(""))
@@ -26,9 +29,9 @@ async function createAccountTables(db: Db): Promise<void> {
     .addColumn("updated_at", "varchar(32)", (c) => c.notNull())
     .execute();
 
-  await db.schema
-    .createTable("sessions")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+  await t
+    .table(db.schema.createTable("sessions"))
+    .addColumn("id", "integer", t.autoId)
     .addColumn("token_hash", "varchar(64)", (c) => c.notNull().unique())
     .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("created_at", "varchar(32)", (c) => c.notNull())
@@ -38,12 +41,12 @@ async function createAccountTables(db: Db): Promise<void> {
   await db.schema.createIndex("sessions_last_seen").on("sessions").column("last_seen_at").execute();
 }
 
-async function createSocialTables(db: Db): Promise<void> {
-  await db.schema
-    .createTable("prompts")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+async function createSocialTables(db: Db, t: ColumnTypes): Promise<void> {
+  await t
+    .table(db.schema.createTable("prompts"))
+    .addColumn("id", "integer", t.autoId)
     .addColumn("author_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
-    .addColumn("text", "varchar(2000)", (c) => c.notNull())
+    .addColumn("text", t.searchableText("varchar(2000)", "varchar(2000)"), (c) => c.notNull())
     .addColumn("like_count", "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("created_at", "varchar(32)", (c) => c.notNull())
     .addColumn("updated_at", "varchar(32)", (c) => c.notNull())
@@ -51,8 +54,8 @@ async function createSocialTables(db: Db): Promise<void> {
   // A user's prompts, newest first; also what deleting an account walks.
   await db.schema.createIndex("prompts_author").on("prompts").columns(["author_id", "id"]).execute();
 
-  await db.schema
-    .createTable("likes")
+  await t
+    .table(db.schema.createTable("likes"))
     .addColumn("user_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("prompt_id", "integer", (c) => c.notNull().references("prompts.id").onDelete("cascade"))
     .addColumn("created_at", "varchar(32)", (c) => c.notNull())
@@ -60,9 +63,9 @@ async function createSocialTables(db: Db): Promise<void> {
     .execute();
   await db.schema.createIndex("likes_prompt").on("likes").column("prompt_id").execute();
 
-  await db.schema
-    .createTable("follows")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+  await t
+    .table(db.schema.createTable("follows"))
+    .addColumn("id", "integer", t.autoId)
     .addColumn("follower_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("followee_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("created_at", "varchar(32)", (c) => c.notNull())
@@ -71,9 +74,9 @@ async function createSocialTables(db: Db): Promise<void> {
   await db.schema.createIndex("follows_follower").on("follows").columns(["follower_id", "id"]).execute();
   await db.schema.createIndex("follows_followee").on("follows").columns(["followee_id", "id"]).execute();
 
-  await db.schema
-    .createTable("activities")
-    .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
+  await t
+    .table(db.schema.createTable("activities"))
+    .addColumn("id", "integer", t.autoId)
     .addColumn("actor_id", "integer", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("prompt_id", "integer", (c) => c.notNull().references("prompts.id").onDelete("cascade"))
     .addColumn("kind", "varchar(8)", (c) => c.notNull())
@@ -85,12 +88,21 @@ async function createSocialTables(db: Db): Promise<void> {
 }
 
 /**
- * Dialect-specific: full-text search over prompts with SQLite FTS5, an external-content table
- * kept in step by triggers (remove_diacritics lets "cancion" find "canción"). MariaDB would use
- * a FULLTEXT index on prompts(text) and PostgreSQL a tsvector column with a GIN index, each
- * behind the same PromptStore.search.
+ * Full-text search over prompts in each dialect's own index, all behind PromptStore.search and
+ * all folding case and accents ("cancion" finds "canción"): SQLite FTS5 as an external-content
+ * table kept in step by triggers, a MariaDB FULLTEXT index, a PostgreSQL tsvector with GIN.
  */
-async function createPromptFullTextIndexSqlite(db: Db): Promise<void> {
+async function createPromptFullTextIndex(db: Db, dialect: SqlDialect): Promise<void> {
+  if (dialect === "mariadb") {
+    await sql`CREATE FULLTEXT INDEX prompts_fulltext ON prompts (text)`.execute(db);
+    return;
+  }
+  if (dialect === "postgres") {
+    await sql`ALTER TABLE prompts ADD COLUMN search tsvector
+      GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, verso_fold(text))) STORED`.execute(db);
+    await sql`CREATE INDEX prompts_search ON prompts USING gin (search)`.execute(db);
+    return;
+  }
   await sql`CREATE VIRTUAL TABLE prompts_fts USING fts5(
       text,
       content='prompts', content_rowid='id',

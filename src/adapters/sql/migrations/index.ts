@@ -1,11 +1,52 @@
-import type { Migration } from "kysely";
+import { Migrator, type Kysely, type Migration } from "kysely";
+import type { SqlDialect } from "../database.js";
+import type { Database } from "../schema/index.js";
 import * as catalog from "./2026-11-27-0001-catalog.js";
 import * as accountsSocial from "./2026-11-27-0002-accounts-social.js";
 import * as songVocabulary from "./2026-11-27-0003-song-vocabulary.js";
+import * as ingestLeases from "./2026-12-01-0004-ingest-leases-and-changes.js";
+import * as promptSearchText from "./2026-12-01-0005-prompt-search-text.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the schema of their own time
+type AnyDb = Kysely<any>;
+
+interface DialectMigration {
+  up(db: AnyDb, dialect: SqlDialect): Promise<void>;
+  down?(db: AnyDb): Promise<void>;
+}
 
 /** Every migration, by name; names sort in the order they run. */
-export const migrations: Record<string, Migration> = {
+const migrations: Record<string, DialectMigration> = {
   "2026-11-27-0001-catalog": catalog,
   "2026-11-27-0002-accounts-social": accountsSocial,
   "2026-11-27-0003-song-vocabulary": songVocabulary,
+  "2026-12-01-0004-ingest-leases-and-changes": ingestLeases,
+  "2026-12-01-0005-prompt-search-text": promptSearchText,
 };
+
+/** The same versioned migrations for every dialect; each writes its dialect's own SQL where it must. */
+export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
+  return Object.fromEntries(
+    Object.entries(migrations).map(([name, migration]) => [
+      name,
+      {
+        up: (db: AnyDb) => migration.up(db, dialect),
+        ...(migration.down ? { down: migration.down } : {}),
+      },
+    ]),
+  );
+}
+
+export async function migrateToLatest(db: Kysely<Database>, dialect: SqlDialect): Promise<void> {
+  const migrator = new Migrator({
+    db: db as AnyDb,
+    provider: { getMigrations: async () => migrationsFor(dialect) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === "Error");
+  if (error || failed) {
+    throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`, {
+      cause: error,
+    });
+  }
+}

@@ -50,6 +50,21 @@ export interface PassagesTable {
   /** Float32 little-endian, L2-normalized. */
   vector: Uint8Array;
   model_id: number;
+  /** The catalog version whose commit wrote it: the change log of additions. */
+  catalog_version: Generated<number>;
+}
+
+/** The change log of removals: each passage a commit deleted, by that commit's catalog version. */
+export interface CatalogRemovalsTable {
+  catalog_version: number;
+  passage_id: number;
+}
+
+/** Which objects hold which songs; `generation` is the object's run that last saw the song. */
+export interface CatalogObjectSongsTable {
+  object_id: number;
+  song_id: string;
+  generation: number;
 }
 
 export type CatalogObjectStatus = "queued" | "processing" | "done" | "failed";
@@ -75,6 +90,21 @@ export interface CatalogObjectsTable {
   started_at: string | null;
   finished_at: string | null;
   duration_ms: number | null;
+  /** Presented by every commit of the worker holding the object; null when nobody does. */
+  lease_token: string | null;
+  lease_expires_at: string | null;
+  /** Times a worker took the object since it was last queued. */
+  deliveries: Generated<number>;
+  /** Last CSV line consumed: where row errors are numbered from after a resume. */
+  lines_done: Generated<number>;
+  /** Bumped each time the object is queued afresh: membership rows of older runs are stale. */
+  generation: Generated<number>;
+  /** When a job for it was last put on the queue. */
+  enqueued_at: string | null;
+  /** When the current run first failed for a reason that may pass (embedder, database down). */
+  transient_since: string | null;
+  /** Songs that left the catalog because this object's last run no longer held them. */
+  removed: Generated<number>;
 }
 
 export interface CatalogRowErrorsTable {
@@ -88,6 +118,8 @@ export interface CatalogStateTable {
   /** Bumped by every commit that changes songs or passages; part of every search cache key. */
   version: number;
   updated_at: string;
+  /** The change log holds every change after this version. */
+  log_since: Generated<number>;
 }
 
 export type JobStatus = "ready" | "leased" | "dead";
@@ -113,5 +145,7 @@ export interface CatalogTables {
   catalog_objects: CatalogObjectsTable;
   catalog_row_errors: CatalogRowErrorsTable;
   catalog_state: CatalogStateTable;
+  catalog_removals: CatalogRemovalsTable;
+  catalog_object_songs: CatalogObjectSongsTable;
   jobs: JobsTable;
 }

@@ -26,6 +26,9 @@ export interface PromptsTable {
   text: string;
   /** Likes counted in the same transaction that adds or removes a like row. */
   like_count: Generated<number>;
+  /** The text's words, folded, each between its own two spaces (see search-text.ts). */
+  search_text: Generated<string>;
+  word_count: Generated<number>;
   created_at: string;
   updated_at: string;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fts5MatchExpression } from "./social-prompt-store.js";
+import { fts5MatchExpression } from "./prompt-search.js";
 
 describe("FTS5 match expression", () => {
   it("quotes every term and lets the last one of three letters or more match as a prefix", () => {
