@@ -138,6 +138,11 @@ export interface OpenOptions {
 export interface Bucket {
   /** Identifies this bucket among others in the catalog, e.g. "file:///srv/csv" or "s3://songs/in". */
   readonly url: string;
+  /**
+   * True when list() shows only part of what is under `url` (one file of a folder): then an
+   * object missing from the listing has not left the bucket.
+   */
+  readonly partial?: boolean;
   list(): AsyncIterable<BucketObject>;
   /** A stream of the object's bytes; VersoError OBJECT_NOT_FOUND when it is gone. */
   open(key: string, options?: OpenOptions): Promise<Readable>;

@@ -48,8 +48,8 @@ export const randomOrder = (dialect: SqlDialect): RawBuilder<unknown> =>
  * In an upsert's update part, the value the conflicting insert carried for a column:
  * `excluded.col` in SQLite and PostgreSQL, `VALUES(col)` in MariaDB.
  */
-export const insertedValue = (dialect: SqlDialect, column: string): Expression<unknown> =>
-  dialect === "mariadb" ? sql`VALUES(${sql.ref(column)})` : sql.ref(`excluded.${column}`);
+export const insertedValue = <T = unknown>(dialect: SqlDialect, column: string): Expression<T> =>
+  dialect === "mariadb" ? sql<T>`VALUES(${sql.ref(column)})` : sql.ref<T>(`excluded.${column}`);
 
 /**
  * An insert that does nothing when the row's unique key is taken (numInsertedOrUpdatedRows 0):

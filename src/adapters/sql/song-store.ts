@@ -1,10 +1,12 @@
 /** The catalog's read side on SQL: songs, passages, vectors and full-text search. */
-import { sql, type Kysely, type Selectable } from "kysely";
+import { sql, type Selectable } from "kysely";
+import type { SongFilter } from "../../core/catalog/song-filter.js";
 import type { Song, SongWithLyrics } from "../../core/catalog/song.js";
 import type { LexicalHit, PassageRecord, SongStore } from "../../core/catalog/store.js";
-import type { Database } from "./schema/index.js";
+import { isAnyOf, type SqlContext } from "./dialect-sql.js";
 import type { SongsTable } from "./schema/catalog.js";
-import { isAnyOf } from "./any-of.js";
+import { searchWords } from "./search-text.js";
+import { songFilterCondition } from "./song-filter-sql.js";
 import { decodeVector } from "./vector-codec.js";
 
 const songColumns = [
@@ -55,19 +57,111 @@ const toSong = (row: SongRowSelection): Song => ({
   },
 });
 
-/** A word as the full-text index stores it (unicode61, remove_diacritics 2): lower case, no accents. */
-const foldForIndex = (word: string) => word.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().trim();
-
 /** Quotes a word for an FTS5 query, so no user input is read as query syntax. */
 const ftsTerm = (term: string) => `"${term.replaceAll('"', '""')}"`;
 
 /** bm25 column weights: title, artists, lyrics. Names weigh less: a prompt is mostly about themes. */
 const bm25Weights = sql`bm25(songs_fts, 1.0, 0.5, 1.0)`;
 
-export function createSqlSongStore(db: Kysely<Database>): SongStore {
+/** ts_rank weights {D, C, B, A}: lyrics (C) and titles (A) 1, artists (B) 0.5, as bm25Weights. */
+const tsRankWeights = sql`'{0.1, 1.0, 0.5, 1.0}'::float4[]`;
+
+export function createSqlSongStore(context: SqlContext): SongStore {
+  const { db, dialect } = context;
+  const anyOf = (column: string, values: readonly (string | number)[]) => isAnyOf(dialect, column, values);
   const modelIdOf = async (model: string) =>
     (await db.selectFrom("embedding_models").select("id").where("name", "=", model).executeTakeFirst())?.id;
+  /** Songs holding each word, per catalog version (PostgreSQL only: the others know it themselves). */
+  const documentFrequency = { version: -1, songs: 0, words: new Map<string, number>() };
 
+  /**
+   * SQLite: bm25 over FTS5. A word in half the songs or more gets no weight from bm25 (FTS5
+   * floors its idf), yet matching it would score every one of those songs: it is left out,
+   * and the ranking of the songs that match the other words stays the same.
+   */
+  async function searchSqlite(words: string[], limit: number, filter: SongFilter | undefined) {
+    const [{ songs }] = (await sql<{ songs: number }>`SELECT count(*) AS songs FROM songs`.execute(db))
+      .rows as [{ songs: number }];
+    const { rows: frequencies } = await sql<{ term: string; doc: number }>`
+      SELECT term, doc FROM songs_fts_vocabulary WHERE term IN (${sql.join(words)})`.execute(db);
+    const common = new Set(frequencies.filter((f) => f.doc * 2 >= songs).map((f) => f.term));
+    const present = new Set(frequencies.map((f) => f.term));
+    const known = words.filter((w) => present.has(w));
+    const rare = known.filter((w) => !common.has(w));
+    // Only common words: then they are all there is to rank by.
+    const searched = rare.length > 0 ? rare : known;
+    if (searched.length === 0) return [];
+    const match = searched.map(ftsTerm).join(" OR ");
+    const { rows } = await sql<{ id: string; rank: number }>`
+      SELECT s.id AS id, ${bm25Weights} AS rank
+      FROM songs_fts JOIN songs s ON s.pk = songs_fts.rowid
+      WHERE songs_fts MATCH ${match} AND ${songFilterCondition(filter, "s")}
+      ORDER BY rank
+      LIMIT ${limit}`.execute(db);
+    // bm25() is lower-is-better; the port promises higher-is-better.
+    return rows.map((r) => ({ songId: r.id, score: -r.rank }));
+  }
+
+  /**
+   * PostgreSQL: ts_rank knows no corpus statistics, so each word's rank is weighed by its
+   * inverse document frequency (as bm25 does), from counts through the GIN index, kept per
+   * catalog version; words in half the songs or more are left out, as on SQLite.
+   */
+  async function searchPostgres(words: string[], limit: number, filter: SongFilter | undefined) {
+    const { rows: state } = await sql<{ version: number; songs: number }>`
+      SELECT (SELECT version FROM catalog_state WHERE id = 1) AS version, (SELECT count(*) FROM songs) AS songs`.execute(
+      db,
+    );
+    const { version, songs } = state[0]!;
+    if (documentFrequency.version !== Number(version)) {
+      Object.assign(documentFrequency, { version: Number(version), songs: Number(songs), words: new Map() });
+    }
+    const unknown = words.filter((w) => !documentFrequency.words.has(w));
+    if (unknown.length > 0) {
+      const { rows } = await sql<Record<string, number>>`SELECT ${sql.join(
+        unknown.map(
+          (w, i) =>
+            sql`(SELECT count(*) FROM songs WHERE search @@ to_tsquery('simple', ${tsLexeme(w)})) AS ${sql.ref(`d${i}`)}`,
+        ),
+      )}`.execute(db);
+      unknown.forEach((w, i) => documentFrequency.words.set(w, Number(rows[0]![`d${i}`])));
+    }
+    const n = documentFrequency.songs;
+    const present = words.filter((w) => (documentFrequency.words.get(w) ?? 0) > 0);
+    const rare = present.filter((w) => documentFrequency.words.get(w)! * 2 < n);
+    const searched = rare.length > 0 ? rare : present;
+    if (searched.length === 0) return [];
+    const idf = (w: string) => {
+      const df = documentFrequency.words.get(w)!;
+      return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    };
+    const score = sql.join(
+      searched.map(
+        (w) => sql`${idf(w)}::float8 * ts_rank(${tsRankWeights}, s.search, to_tsquery('simple', ${tsLexeme(w)}), 1)`,
+      ),
+      sql` + `,
+    );
+    const { rows } = await sql<{ id: string; score: number }>`
+      SELECT s.id AS id, ${score} AS score
+      FROM songs s
+      WHERE s.search @@ to_tsquery('simple', ${searched.map(tsLexeme).join(" | ")}) AND ${songFilterCondition(filter, "s")}
+      ORDER BY score DESC, s.pk
+      LIMIT ${limit}`.execute(db);
+    return rows.map((r) => ({ songId: r.id, score: Number(r.score) }));
+  }
+
+  /** MariaDB: InnoDB's natural-language relevance, which weighs words by their rarity itself. */
+  async function searchMariadb(words: string[], limit: number, filter: SongFilter | undefined) {
+    const query = words.join(" ");
+    const { rows } = await sql<{ id: string; score: number }>`
+      SELECT s.id AS id, MATCH(s.title, s.artists, s.lyrics) AGAINST (${query} IN NATURAL LANGUAGE MODE) AS score
+      FROM songs s
+      WHERE MATCH(s.title, s.artists, s.lyrics) AGAINST (${query} IN NATURAL LANGUAGE MODE)
+        AND ${songFilterCondition(filter, "s")}
+      ORDER BY score DESC, s.pk
+      LIMIT ${limit}`.execute(db);
+    return rows.map((r) => ({ songId: r.id, score: Number(r.score) }));
+  }
   return {
     async getSong(id): Promise<SongWithLyrics | null> {
       const row = await db
@@ -81,7 +175,7 @@ export function createSqlSongStore(db: Kysely<Database>): SongStore {
     async getSongs(ids) {
       const out = new Map<string, Song>();
       if (ids.length === 0) return out;
-      const rows = await db.selectFrom("songs").select(songColumns).where(isAnyOf("id", ids)).execute();
+      const rows = await db.selectFrom("songs").select(songColumns).where(anyOf("id", ids)).execute();
       for (const row of rows) out.set(row.id, toSong(row));
       return out;
     },
@@ -92,21 +186,9 @@ export function createSqlSongStore(db: Kysely<Database>): SongStore {
       const rows = await db
         .selectFrom("passages")
         .select(["id", "song_id", "ordinal", "text"])
-        .where(isAnyOf("id", ids))
+        .where(anyOf("id", ids))
         .execute();
       for (const r of rows) out.set(r.id, { id: r.id, songId: r.song_id, ordinal: r.ordinal, text: r.text });
-      return out;
-    },
-
-    async songsOfPassages(ids) {
-      const out = new Map<number, string>();
-      if (ids.length === 0) return out;
-      const rows = await db
-        .selectFrom("passages")
-        .select(["id", "song_id"])
-        .where(isAnyOf("id", ids))
-        .execute();
-      for (const r of rows) out.set(r.id, r.song_id);
       return out;
     },
 
@@ -119,7 +201,7 @@ export function createSqlSongStore(db: Kysely<Database>): SongStore {
       const rows = await db
         .selectFrom("passages")
         .select(["id", "song_id", "ordinal", "text", "vector", "model_id"])
-        .where(isAnyOf("song_id", songIds))
+        .where(anyOf("song_id", songIds))
         .execute();
       return rows
         .filter((r) => r.model_id === modelId)
@@ -139,7 +221,7 @@ export function createSqlSongStore(db: Kysely<Database>): SongStore {
       const rows = await db
         .selectFrom("songs")
         .select(["id", "vector"])
-        .where(isAnyOf("id", ids))
+        .where(anyOf("id", ids))
         .where("model_id", "=", modelId)
         .execute();
       for (const row of rows) if (row.vector) out.set(row.id, decodeVector(row.vector));
@@ -166,32 +248,16 @@ export function createSqlSongStore(db: Kysely<Database>): SongStore {
       }
     },
 
-    async searchLexical(terms, limit): Promise<LexicalHit[]> {
-      const words = [...new Set(terms.map(foldForIndex).filter((t) => t !== ""))];
+    async searchLexical(terms, limit, filter): Promise<LexicalHit[]> {
+      // The words as every dialect's index splits and folds them (accents off, lower case).
+      const words = [...new Set(terms.flatMap(searchWords))];
       if (words.length === 0 || limit <= 0) return [];
-      // A word in half the songs or more gets no weight from bm25 (FTS5 floors its idf), yet
-      // matching it would score every one of those songs: it is left out, and the ranking of
-      // the songs that match the other words stays the same.
-      const [{ songs }] = (await sql<{ songs: number }>`SELECT count(*) AS songs FROM songs`.execute(db))
-        .rows as [{ songs: number }];
-      const { rows: frequencies } = await sql<{ term: string; doc: number }>`
-        SELECT term, doc FROM songs_fts_vocabulary WHERE term IN (${sql.join(words)})`.execute(db);
-      const common = new Set(frequencies.filter((f) => f.doc * 2 >= songs).map((f) => f.term));
-      const present = new Set(frequencies.map((f) => f.term));
-      const known = words.filter((w) => present.has(w));
-      const rare = known.filter((w) => !common.has(w));
-      // Only common words: then they are all there is to rank by.
-      const searched = rare.length > 0 ? rare : known;
-      if (searched.length === 0) return [];
-      const match = searched.map(ftsTerm).join(" OR ");
-      const { rows } = await sql<{ id: string; rank: number }>`
-        SELECT s.id AS id, ${bm25Weights} AS rank
-        FROM songs_fts JOIN songs s ON s.pk = songs_fts.rowid
-        WHERE songs_fts MATCH ${match}
-        ORDER BY rank
-        LIMIT ${limit}`.execute(db);
-      // bm25() is lower-is-better; the port promises higher-is-better.
-      return rows.map((r) => ({ songId: r.id, score: -r.rank }));
+      if (dialect === "postgres") return searchPostgres(words, limit, filter);
+      if (dialect === "mariadb") return searchMariadb(words, limit, filter);
+      return searchSqlite(words, limit, filter);
     },
   };
 }
+
+/** A word as a quoted to_tsquery lexeme. */
+const tsLexeme = (word: string) => `'${word.replaceAll("'", "''")}'`;

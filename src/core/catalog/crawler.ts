@@ -1,32 +1,127 @@
 /**
- * The crawler's use case: list a bucket, record every object, and queue the new or changed
- * ones. Listing again changes nothing while the objects stay the same.
+ * The crawler's use case: list a bucket, record every object, queue the new or changed ones,
+ * and reconcile the catalog with the bucket and the queue, so that nothing stays stuck:
+ *  - an object that left the bucket leaves the catalog (and its songs, unless another object
+ *    holds them);
+ *  - a failed object is queued again after its cool-down (at once when forced);
+ *  - an object that is queued or processing but that no worker holds, while the queue has no
+ *    job waiting, lost its job (a crash between offering and enqueueing, a job dead-lettered):
+ *    it is queued again, or marked failed when its workers kept stopping on it.
+ * Listing again changes nothing while the objects stay the same.
  */
 import type { Bucket, JobQueue } from "../ports.js";
+import type { LiveIndex } from "../search/live-index.js";
 import type { CatalogObject, CatalogStore, IngestJob } from "./store.js";
 
 export interface CrawlReport {
   source: string;
   listed: number;
   queued: CatalogObject[];
+  /** Objects whose job was lost, queued again. */
+  requeued: CatalogObject[];
+  /** Objects gone from the bucket, removed from the catalog. */
+  removed: number;
+  /** Objects marked failed because their workers kept stopping on them. */
+  failed: number;
 }
 
-export function createCrawler(options: { store: CatalogStore; queue: JobQueue<IngestJob>; model: string }) {
-  const { store, queue, model } = options;
+export interface CrawlerOptions {
+  store: CatalogStore;
+  queue: JobQueue<IngestJob>;
+  index: LiveIndex;
+  model: string;
+  /** A failed, unchanged object is tried again this long after it failed. */
+  failedCooldownMs: number;
+  /** How long an unheld object waits, with nothing on the queue, before its job counts as lost. */
+  requeueAfterMs: number;
+  /** Deliveries after which an object that no worker finishes is marked failed. */
+  maxDeliveries: number;
+  /** Change-log entries kept for vector indexes that catch up. */
+  keepChangeVersions?: number;
+  clock?: () => Date;
+}
 
-  async function crawl(bucket: Bucket): Promise<CrawlReport> {
-    const report: CrawlReport = { source: bucket.url, listed: 0, queued: [] };
+export const jobOf = (object: CatalogObject): IngestJob => ({
+  objectId: object.id,
+  source: object.source,
+  key: object.key,
+  etag: object.etag,
+  generation: object.generation,
+});
+
+export function createCrawler(options: CrawlerOptions) {
+  const { store, queue, model, index } = options;
+  const clock = options.clock ?? (() => new Date());
+
+  async function enqueue(object: CatalogObject): Promise<void> {
+    await queue.enqueue(jobOf(object));
+    await store.markEnqueued(object.id, clock());
+  }
+
+  async function reconcile(source: string, report: CrawlReport): Promise<void> {
+    const now = clock();
+    const unattended = await store.unattendedObjects(source, now);
+    if (unattended.length === 0) return;
+    const stats = await queue.stats();
+    for (const object of unattended) {
+      if (object.deliveries >= options.maxDeliveries) {
+        await store.failObject(
+          object.id,
+          `its worker stopped ${object.deliveries} times while processing it, without finishing`,
+          now,
+        );
+        report.failed += 1;
+        continue;
+      }
+      const waitingSince = Math.max(
+        Date.parse(object.enqueuedAt ?? object.queuedAt),
+        object.leaseExpiresAt ? Date.parse(object.leaseExpiresAt) : 0,
+      );
+      // While jobs wait on the queue, this object's may be among them.
+      if (stats.ready > 0 || now.getTime() - waitingSince < options.requeueAfterMs) continue;
+      await enqueue(object);
+      report.requeued.push(object);
+    }
+  }
+
+  async function crawl(bucket: Bucket, crawlOptions: { force?: boolean } = {}): Promise<CrawlReport> {
+    const report: CrawlReport = { source: bucket.url, listed: 0, queued: [], requeued: [], removed: 0, failed: 0 };
+    const listedKeys = new Set<string>();
     for await (const listed of bucket.list()) {
       report.listed += 1;
-      const { object, enqueue } = await store.offerObject(bucket.url, listed, model);
-      if (!enqueue) continue;
-      await queue.enqueue({ objectId: object.id, source: bucket.url, key: object.key, etag: object.etag });
+      listedKeys.add(listed.key);
+      const { object, enqueue: needed } = await store.offerObject(bucket.url, listed, model, {
+        failedCooldownMs: options.failedCooldownMs,
+        now: clock(),
+        ...(crawlOptions.force ? { force: true } : {}),
+      });
+      if (!needed) continue;
+      await enqueue(object);
       report.queued.push(object);
     }
+    // Only a bucket that listed everything it holds tells what is gone.
+    if (!bucket.partial) {
+      for (const object of await store.listObjects({ source: bucket.url })) {
+        if (listedKeys.has(object.key)) continue;
+        await index.apply(() => store.removeObject(object.id));
+        report.removed += 1;
+      }
+    }
+    await reconcile(bucket.url, report);
+    await store.pruneChanges(options.keepChangeVersions ?? 10_000);
     return report;
   }
 
-  return { crawl };
+  return { crawl, reconcile: (source: string) => reconcile(source, emptyReport(source)) };
 }
+
+const emptyReport = (source: string): CrawlReport => ({
+  source,
+  listed: 0,
+  queued: [],
+  requeued: [],
+  removed: 0,
+  failed: 0,
+});
 
 export type Crawler = ReturnType<typeof createCrawler>;

@@ -1,35 +1,96 @@
 /**
  * Streams a catalog CSV into songs, one record at a time, so an object of any size is read in
- * bounded memory. Every row that cannot become a song is reported with its line and reason;
- * none of them stops the object. Only an unreadable header does (LayoutError).
+ * bounded memory: a record longer than a limit (an unclosed quote would otherwise swallow the
+ * rest of the file into one field) stops the object with the reason. Every row that cannot
+ * become a song is reported with its line and reason; none of them stops the object. Only an
+ * unreadable header does (LayoutError).
+ *
+ * A worker that stopped midway resumes where it left off: given the header it read before and
+ * the position it reached (row, line, byte), the stream is read from that byte on.
  */
 import type { Readable } from "node:stream";
 import { parse, type CsvError } from "csv-parse";
 import { detectLayout, LayoutError, readRow, type CsvLayout, type SongRow } from "./layout.js";
+import { UnreadableObjectError } from "./unreadable.js";
 
 export type CsvRowEvent =
-  | { kind: "song"; row: number; line: number; bytes: number; song: SongRow }
-  | { kind: "error"; row: number; line: number; bytes: number; reason: string };
+  | { kind: "song"; row: number; line: number; lines: number; bytes: number; song: SongRow }
+  | { kind: "error"; row: number; line: number; lines: number; bytes: number; reason: string };
+
+export interface CsvLimits {
+  /** Longest record, in characters. */
+  maxRecordChars: number;
+  /** Longest lyrics of one song, in characters; a longer one is a bad row. */
+  maxLyricsChars: number;
+}
+
+export const defaultCsvLimits: CsvLimits = { maxRecordChars: 1_000_000, maxLyricsChars: 100_000 };
+
+export interface CsvPosition {
+  /** Data rows consumed so far, bad ones included. */
+  row: number;
+  /** The last line consumed. */
+  line: number;
+  /** Bytes of the object consumed: where the stream given starts. */
+  byte: number;
+}
+
+export interface CsvReadOptions {
+  limits?: CsvLimits;
+  /** Resuming: the header record read before, and where the given stream starts. */
+  resume?: { header: string[]; position: CsvPosition };
+  onLayout?: (layout: CsvLayout) => void;
+}
 
 interface Record_ {
   record: string[];
   info: { lines: number; bytes: number };
 }
 
+const parserOptions = (limits: CsvLimits) => ({
+  bom: true,
+  info: true,
+  relax_column_count: true,
+  skip_empty_lines: true,
+  skip_records_with_error: true,
+  max_record_size: limits.maxRecordChars,
+});
+
+/** The header record of an object, read from the start of its stream (which is then closed). */
+export async function readCsvHeader(
+  input: Readable,
+  limits: CsvLimits = defaultCsvLimits,
+): Promise<string[]> {
+  const parser = parse({ ...parserOptions(limits), to_line: 1 });
+  input.on("error", (error) => parser.destroy(error));
+  input.pipe(parser);
+  try {
+    for await (const { record } of parser as AsyncIterable<Record_>) return record;
+  } finally {
+    input.unpipe(parser);
+    input.destroy();
+  }
+  throw new LayoutError("the object is empty: no header row");
+}
+
 export async function* readCatalogCsv(
   input: Readable,
-  onLayout?: (layout: CsvLayout) => void,
+  options: CsvReadOptions = {},
 ): AsyncGenerator<CsvRowEvent> {
-  const skipped: { line: number; bytes: number; reason: string }[] = [];
+  const limits = options.limits ?? defaultCsvLimits;
+  const start = options.resume?.position ?? { row: 0, line: 0, byte: 0 };
+  const skipped: { line: number; reason: string }[] = [];
+  let tooLarge: string | undefined;
   const parser = parse({
-    bom: true,
-    info: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
+    ...parserOptions(limits),
     on_skip: (error: CsvError | undefined) => {
-      const line = typeof error?.lines === "number" ? error.lines : 0;
-      skipped.push({ line, bytes: 0, reason: `unreadable CSV: ${error?.message ?? "malformed record"}` });
+      const line = start.line + (typeof error?.lines === "number" ? error.lines : 0);
+      if (error?.code === "CSV_MAX_RECORD_SIZE") {
+        // Past such a record the parser cannot find where the next one starts.
+        tooLarge ??= `line ${line}: a record longer than ${limits.maxRecordChars} characters (an unclosed quote?)`;
+        return undefined;
+      }
+      skipped.push({ line, reason: `unreadable CSV: ${error?.message ?? "malformed record"}` });
       return undefined;
     },
   });
@@ -38,39 +99,61 @@ export async function* readCatalogCsv(
 
   let layout: CsvLayout | undefined;
   let width = 0;
-  let row = 0;
+  if (options.resume) {
+    layout = detectLayout(options.resume.header);
+    width = options.resume.header.length;
+    options.onLayout?.(layout);
+  }
+  let row = start.row;
   /** Where the next record begins: the line after the one the previous record ended on. */
-  let nextLine = 1;
+  let nextLine = start.line + 1;
+  let lines = start.line;
+  let bytes = start.byte;
   // The parser reads ahead of this loop, so a skipped record is reported when the loop gets
   // to its line: the order of rows, and so the resume position, is the same on every run.
-  function* skipsBefore(line: number, bytes: number): Generator<CsvRowEvent> {
+  function* skipsBefore(line: number): Generator<CsvRowEvent> {
     while (skipped.length > 0 && skipped[0]!.line < line) {
       const skip = skipped.shift()!;
       row += 1;
-      yield { kind: "error", row, line: skip.line, bytes, reason: skip.reason };
+      yield { kind: "error", row, line: skip.line, lines, bytes, reason: skip.reason };
     }
   }
   for await (const { record, info } of parser as AsyncIterable<Record_>) {
+    if (tooLarge) break;
     const line = nextLine;
-    nextLine = info.lines + 1;
+    lines = start.line + info.lines;
+    nextLine = lines + 1;
+    bytes = start.byte + info.bytes;
     if (!layout) {
       layout = detectLayout(record);
       width = record.length;
-      onLayout?.(layout);
+      options.onLayout?.(layout);
       continue;
     }
-    yield* skipsBefore(line, info.bytes);
+    yield* skipsBefore(line);
     row += 1;
-    const at = { row, line, bytes: info.bytes };
+    const at = { row, line, lines, bytes };
     if (record.length !== width) {
       yield { kind: "error", ...at, reason: `has ${record.length} fields where the header has ${width}` };
       continue;
     }
     const result = readRow(layout, record);
+    if (result.ok && result.song.lyrics.length > limits.maxLyricsChars) {
+      yield {
+        kind: "error",
+        ...at,
+        reason: `lyrics of ${result.song.lyrics.length} characters; at most ${limits.maxLyricsChars}`,
+      };
+      continue;
+    }
     yield result.ok
       ? { kind: "song", ...at, song: result.song }
       : { kind: "error", ...at, reason: result.reason };
   }
-  if (layout) yield* skipsBefore(Number.POSITIVE_INFINITY, 0);
+  if (tooLarge) {
+    input.destroy();
+    throw new UnreadableObjectError(tooLarge);
+  }
+  if (layout) yield* skipsBefore(Number.POSITIVE_INFINITY);
   if (!layout) throw new LayoutError("the object is empty: no header row");
 }

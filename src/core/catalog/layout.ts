@@ -5,6 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { emptyFeatures, type AudioFeatures, type Song } from "./song.js";
+import { UnreadableObjectError } from "./unreadable.js";
 
 export type LayoutName = "original" | "spotify" | "per-artist" | "custom";
 
@@ -65,7 +66,7 @@ const featureBounds: Record<keyof AudioFeatures, [number, number]> = {
   durationMs: [0, 24 * 3600 * 1000],
 };
 
-export class LayoutError extends Error {
+export class LayoutError extends UnreadableObjectError {
   constructor(message: string) {
     super(message);
     this.name = "LayoutError";

@@ -1,6 +1,7 @@
 /** The catalog's repository ports: what ingest writes and what search reads. */
 import type { BucketObject, EmbeddingModel, VectorEntry } from "../ports.js";
 import type { LyricsStatus, Song, SongWithLyrics } from "./song.js";
+import type { SongFilter } from "./song-filter.js";
 import type { SongRow } from "./layout.js";
 
 export type ObjectStatus = "queued" | "processing" | "done" | "failed";
@@ -17,21 +18,34 @@ export interface CatalogObject {
   passages: number;
   skipped: number;
   errors: number;
+  /** Songs that left the catalog because the object's last run no longer held them. */
+  removed: number;
   rowsDone: number;
+  linesDone: number;
   bytesDone: number;
   error: string | null;
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
+  /** Bumped each time the object is queued afresh; a job of an older generation is stale. */
+  generation: number;
+  /** Times a worker took the object since it was queued. */
+  deliveries: number;
+  enqueuedAt: string | null;
+  /** Until when the worker that holds the object may write it; null when nobody holds it. */
+  leaseExpiresAt: string | null;
+  /** When the current run first failed for a reason that may pass. */
+  transientSince: string | null;
 }
 
-/** The message a crawler puts on the ingest queue: one catalog object to process. */
+/** The message a crawler puts on the ingest queue: one run of one catalog object. */
 export interface IngestJob {
   objectId: number;
   source: string;
   key: string;
   etag: string;
+  generation: number;
 }
 
 export interface IngestedSong {
@@ -43,10 +57,15 @@ export interface IngestedSong {
   vector: Float32Array | null;
 }
 
+/** Proof that a worker holds an object: every write of its run presents it. */
+export interface Lease {
+  objectId: number;
+  token: string;
+}
+
 /** What one commit of the worker writes: a run of consecutive rows of one object. */
 export interface IngestBatch {
-  objectId: number;
-  etag: string;
+  lease: Lease;
   modelId: number;
   songs: IngestedSong[];
   rowErrors: { line: number; reason: string }[];
@@ -54,14 +73,14 @@ export interface IngestBatch {
   counts: { songs: number; passages: number; skipped: number; errors: number };
   /** Position reached after this batch, where a restarted worker resumes. */
   rowsDone: number;
+  linesDone: number;
   bytesDone: number;
 }
 
-/** A passage vector with the song it belongs to. */
-export interface PassageVector extends VectorEntry {
-  songId: string;
-}
+/** A passage vector as the vector index stores it: with its song's attributes. */
+export type PassageVector = VectorEntry;
 
+/** A change of the catalog's passages, for the vector index to apply. */
 export interface CommittedBatch {
   catalogVersion: number;
   /** Passage vectors written, to add to the vector index. */
@@ -78,42 +97,102 @@ export interface CatalogTotals {
   catalogVersion: number;
 }
 
+export type StartOutcome =
+  | { status: "started"; object: CatalogObject; lease: Lease }
+  /** Another worker holds it and is alive: this delivery is a duplicate. */
+  | { status: "busy" }
+  /** Done, failed, changed or queued again since the job was made: a newer job carries it. */
+  | { status: "stale" };
+
+/** The passages changed after a catalog version, from the change log. */
+export interface CatalogChanges {
+  /** The version the changes bring an index to. */
+  catalogVersion: number;
+  /** Passages added after the version asked for (with their vectors), in batches. */
+  added: AsyncIterable<PassageVector[]>;
+  /** Passages removed after the version asked for. */
+  removed: number[];
+}
+
+export interface OfferOptions {
+  /** Queue a failed object again now, whatever its cool-down (POST /api/catalog/scan). */
+  force?: boolean;
+  /** A failed, unchanged object is queued again once it has been failed this long. */
+  failedCooldownMs: number;
+  now: Date;
+}
+
 export interface CatalogStore {
   /** The id under which vectors of this model are stored, created on first use. */
   modelId(model: EmbeddingModel): Promise<number>;
   catalogVersion(): Promise<number>;
   /**
-   * Records a listed object and says whether it needs processing: it does when it is new, its
-   * etag or size changed, it was ingested with another model, or it never finished.
-   * A changed object is reset to queued.
+   * Records a listed object and says whether a job must be queued for it: when it is new, its
+   * etag or size changed, it was ingested with another model, or it failed and its cool-down
+   * is over (or `force`). Such an object starts a new generation from its first row.
    */
   offerObject(
     source: string,
     object: BucketObject,
     model: string,
+    options: OfferOptions,
   ): Promise<{ object: CatalogObject; enqueue: boolean }>;
+  /** Records that a job for the object went on the queue (again). */
+  markEnqueued(id: number, at: Date): Promise<void>;
   getObject(id: number): Promise<CatalogObject | null>;
-  listObjects(options?: { source?: string }): Promise<CatalogObject[]>;
-  /** Marks the object as being processed; null when it changed since the job was queued. */
-  startObject(id: number, etag: string, model: string): Promise<CatalogObject | null>;
+  /** Objects in (source, key) order, after the given id position when paging. */
+  listObjects(options?: { source?: string; afterId?: number; limit?: number }): Promise<CatalogObject[]>;
+  /** Queued or processing objects that no live lease holds, at `now`. */
+  unattendedObjects(source: string, now: Date): Promise<CatalogObject[]>;
+  /**
+   * Takes the object for a job: only for the generation, etag and model it was queued with,
+   * and only when no other worker's lease is alive. Counts the delivery.
+   */
+  startObject(
+    job: IngestJob,
+    model: string,
+    lease: { token: string; until: Date; now: Date },
+  ): Promise<StartOutcome>;
+  /** Extends the lease; false when it was lost (taken over, or the object changed). */
+  renewLease(lease: Lease, until: Date): Promise<boolean>;
+  /** Gives the object up for another worker to take at once (a slice ended, or shutdown). */
+  releaseLease(lease: Lease): Promise<void>;
   /**
    * Writes a batch in one transaction: songs upserted by id, their passages replaced, row
-   * errors and progress recorded, catalog version bumped. Null when the object changed meanwhile.
+   * errors (up to a bound per object) and progress recorded, catalog version bumped. Null when
+   * the lease was lost: nothing is written.
    */
   commitBatch(batch: IngestBatch): Promise<CommittedBatch | null>;
+  /** Notes that the run failed for a passing reason; answers since when it has been failing. */
+  noteTransientFailure(lease: Lease, at: Date, reason: string): Promise<string | null>;
+  /**
+   * Ends the run. When done, the songs an earlier generation held and this one no longer does
+   * leave the catalog unless another object holds them; the change is answered for the index.
+   */
   finishObject(
-    id: number,
-    etag: string,
-    outcome: { status: "done" | "failed"; error?: string },
-  ): Promise<void>;
-  rowErrors(objectId: number, limit: number): Promise<{ line: number; reason: string }[]>;
+    lease: Lease,
+    outcome: { status: "done" } | { status: "failed"; error: string },
+    at: Date,
+  ): Promise<CommittedBatch | null>;
+  /** Marks an object failed without a lease (its workers kept dying on it, say). */
+  failObject(id: number, error: string, at: Date): Promise<void>;
+  /** The object left the bucket: it goes, and so do the songs no other object holds. */
+  removeObject(id: number): Promise<CommittedBatch | null>;
+  /** The first row errors of each object. */
+  rowErrors(
+    objectIds: readonly number[],
+    limitPerObject: number,
+  ): Promise<Map<number, { line: number; reason: string }[]>>;
   totals(): Promise<CatalogTotals>;
   /** Every stored passage vector of a model, in batches: what a vector index is rebuilt from. */
   streamPassageVectors(model: string, batchSize?: number): AsyncIterable<PassageVector[]>;
-  /** Stored passage vectors by passage id. */
-  passageVectors(ids: readonly number[]): Promise<PassageVector[]>;
-  /** The song of every stored passage of a model, in batches. */
-  streamPassageSongs(model: string, batchSize?: number): AsyncIterable<{ id: number; songId: string }[]>;
+  /**
+   * What changed after `catalogVersion`, or null when the change log no longer reaches back
+   * that far (a rebuild is needed).
+   */
+  changesSince(catalogVersion: number, model: string): Promise<CatalogChanges | null>;
+  /** Forgets the change log up to `catalogVersion`; indexes older than that rebuild. */
+  pruneChanges(keepVersions: number): Promise<void>;
 }
 
 export interface PassageRecord {
@@ -133,8 +212,6 @@ export interface SongStore {
   getSong(id: string): Promise<SongWithLyrics | null>;
   getSongs(ids: readonly string[]): Promise<Map<string, Song>>;
   getPassages(ids: readonly number[]): Promise<Map<number, PassageRecord>>;
-  /** The song of each passage: what a vector hit is grouped by, without the passage text. */
-  songsOfPassages(ids: readonly number[]): Promise<Map<number, string>>;
   /** Passages of these songs with their vectors, for choosing the best snippet. */
   passagesOfSongs(
     songIds: readonly string[],
@@ -147,6 +224,9 @@ export interface SongStore {
     model: string,
     batchSize?: number,
   ): AsyncIterable<{ songId: string; vector: Float32Array }[]>;
-  /** Full-text search over title, artists and lyrics; terms are plain words, OR-ed. */
-  searchLexical(terms: readonly string[], limit: number): Promise<LexicalHit[]>;
+  /**
+   * Full-text search over title, artists and lyrics, in the dialect's own index; terms are
+   * plain words, OR-ed; only songs that match the filter, when one is given.
+   */
+  searchLexical(terms: readonly string[], limit: number, filter?: SongFilter): Promise<LexicalHit[]>;
 }

@@ -8,9 +8,8 @@ import type { EmbeddingModel, IndexStamp, VectorEntry, VectorIndex } from "../po
 /** What a rebuild reads: every stored passage vector of one model. The SQL layer provides it. */
 export interface PassageVectorSource {
   /**
-   * Yields batches of `{id, vector}` for every passage embedded with this model, each vector
-   * L2-normalized with the model's dimension. Should read one consistent snapshot (one read
-   * transaction), so that the vectors are exactly those of the catalog version passed along.
+   * Yields batches of entries (id, vector, song attributes) for every passage embedded with
+   * this model, each vector L2-normalized with the model's dimension.
    */
   streamPassageVectors(modelName: string): AsyncIterable<VectorEntry[]>;
 }
@@ -37,6 +36,8 @@ export interface EnsureIndexFreshOptions {
   batchSize?: number;
   /** Called after each upsert of a rebuild with the running total. */
   onProgress?: (indexed: number) => void;
+  /** Rebuild whatever the stamp says (the caller found it could not catch up). */
+  force?: boolean;
 }
 
 /**
@@ -49,7 +50,8 @@ export async function ensureIndexFresh(options: EnsureIndexFreshOptions): Promis
   const { index, model, catalogVersion, source } = options;
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1024));
   const previous = await index.stamp();
-  const reason = staleness(previous, model, catalogVersion);
+  const found = staleness(previous, model, catalogVersion);
+  const reason = found === "fresh" && options.force ? "stale" : found;
   if (reason === "fresh") {
     return { rebuilt: false, reason, previous, count: await index.size(), ms: performance.now() - started };
   }

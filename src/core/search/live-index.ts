@@ -1,29 +1,34 @@
 /**
- * The vector index of a running process, kept in step with the catalog. Ingest commits go
- * through `apply`, which writes the database and then the index under one lock, and stamps
- * the index with the catalog version only when no other process committed in between. Any
- * doubt (a foreign commit, a crash between the two writes, a model change) leaves the stamp
- * behind the catalog, and `refresh` rebuilds the index from the database, the source of truth.
- *
- * It also knows the song of every indexed passage, as a remote engine returns a stored field
- * with each hit, so a search is grouped by song without another query.
+ * The vector index of a running process, kept in step with the catalog. Ingest commits of this
+ * process go through `apply`, which writes the database and then the index under one lock, and
+ * stamps the index with the catalog version only when no other process committed in between.
+ * Commits of other processes (separate workers, another api) are caught up on `refresh` from
+ * the catalog's change log, keyed by catalog version: the work is what changed, never the size
+ * of the catalog. Any doubt (a stamp of another model, a log that no longer reaches back that
+ * far) rebuilds the index from the database, the source of truth.
  */
 import { Mutex } from "async-mutex";
-import type { CommittedBatch } from "../catalog/store.js";
-import type { EmbeddingModel, VectorEntry, VectorHit, VectorIndex } from "../ports.js";
+import type { CatalogChanges, CommittedBatch } from "../catalog/store.js";
+import type { EmbeddingModel, VectorHit, VectorIndex, VectorSearchOptions } from "../ports.js";
 import { ensureIndexFresh, type PassageVectorSource } from "./index-maintenance.js";
 
 export interface LiveIndexSource extends PassageVectorSource {
   catalogVersion(): Promise<number>;
-  streamPassageSongs(model: string): AsyncIterable<{ id: number; songId: string }[]>;
-  passageVectors(ids: readonly number[]): Promise<VectorEntry[]>;
+  /** The passages changed after a version, or null when the log does not reach back that far. */
+  changesSince(catalogVersion: number, model: string): Promise<CatalogChanges | null>;
+}
+
+export interface RefreshReport {
+  rebuilt: boolean;
+  count: number;
+  /** Passages added and removed by catching up, when it did. */
+  caughtUp?: { added: number; removed: number };
 }
 
 export class LiveIndex {
   private readonly lock = new Mutex();
-  /** The catalog version the index is known to reflect. */
+  /** The catalog version the index is known to reflect; -1 before the first refresh. */
   private version = -1;
-  private songs = new Map<number, string>();
 
   constructor(
     readonly index: VectorIndex,
@@ -32,52 +37,70 @@ export class LiveIndex {
     private readonly log: (message: string) => void = () => {},
   ) {}
 
-  /** Brings the index up to date with the catalog, rebuilding it when it is missing or stale. */
-  async refresh(): Promise<{ rebuilt: boolean; count: number }> {
+  /** The catalog version the index reflects, or -1 before the first refresh. */
+  get catalogVersion(): number {
+    return this.version;
+  }
+
+  /** Brings the index up to date with the catalog: catching up where it can, else rebuilding. */
+  async refresh(): Promise<RefreshReport> {
     return this.lock.runExclusive(async () => {
       const catalogVersion = await this.source.catalogVersion();
       if (catalogVersion === this.version) return { rebuilt: false, count: await this.index.size() };
-      if (this.version >= 0) return this.catchUp(catalogVersion);
-      const report = await ensureIndexFresh({
-        index: this.index,
-        model: this.model,
-        catalogVersion,
-        source: this.source,
-      });
-      if (report.rebuilt)
-        this.log(`vector index rebuilt from the database: ${report.count} vectors in ${report.ms} ms`);
-      this.songs.clear();
-      for await (const batch of this.source.streamPassageSongs(this.model.name)) {
-        for (const { id, songId } of batch) this.songs.set(id, songId);
+      // Known in step at some version (this process's, or a stamp left on disk by an earlier
+      // run with the same model): catch up from there.
+      const from = this.version >= 0 ? this.version : await this.stampedVersion();
+      if (from !== null) {
+        const caughtUp = await this.catchUp(from);
+        if (caughtUp) return caughtUp;
       }
-      this.version = catalogVersion;
-      return { rebuilt: report.rebuilt, count: report.count };
+      return this.rebuild(catalogVersion);
     });
   }
 
+  private async stampedVersion(): Promise<number | null> {
+    const stamp = await this.index.stamp();
+    const sameModel = stamp && stamp.model === this.model.name && stamp.dimension === this.model.dimension;
+    return sameModel ? stamp.catalogVersion : null;
+  }
+
+  private async catchUp(from: number): Promise<RefreshReport | null> {
+    const changes = await this.source.changesSince(from, this.model.name);
+    if (!changes) return null;
+    if (changes.removed.length > 0) await this.index.remove(changes.removed);
+    let added = 0;
+    for await (const batch of changes.added) {
+      await this.index.upsert(batch);
+      added += batch.length;
+    }
+    await this.index.commit(changes.catalogVersion);
+    this.version = changes.catalogVersion;
+    if (added + changes.removed.length > 0) {
+      this.log(`vector index caught up: ${added} passages added, ${changes.removed.length} removed`);
+    }
+    return {
+      rebuilt: false,
+      count: await this.index.size(),
+      caughtUp: { added, removed: changes.removed.length },
+    };
+  }
+
   /**
-   * Another process changed the catalog since this one was in step: apply what changed,
-   * found by comparing the passages the index holds with those in the database, instead of
-   * rebuilding everything (an ingest next door would otherwise cost a rebuild per refresh).
+   * Streams every passage into a fresh index. On a database server, commits may land while
+   * the stream runs; catching up from the version read before it makes the result exact.
    */
-  private async catchUp(catalogVersion: number): Promise<{ rebuilt: boolean; count: number }> {
-    const current = new Map<number, string>();
-    for await (const batch of this.source.streamPassageSongs(this.model.name)) {
-      for (const { id, songId } of batch) current.set(id, songId);
-    }
-    const removed = [...this.songs.keys()].filter((id) => !current.has(id));
-    const added = [...current.keys()].filter((id) => !this.songs.has(id));
-    if (removed.length > 0) await this.index.remove(removed);
-    for (let i = 0; i < added.length; i += 1024) {
-      await this.index.upsert(await this.source.passageVectors(added.slice(i, i + 1024)));
-    }
-    this.songs = current;
-    await this.index.commit(catalogVersion);
+  private async rebuild(catalogVersion: number): Promise<RefreshReport> {
+    const report = await ensureIndexFresh({
+      index: this.index,
+      model: this.model,
+      catalogVersion,
+      source: this.source,
+      force: true,
+    });
+    this.log(`vector index rebuilt from the database: ${report.count} vectors in ${report.ms} ms`);
     this.version = catalogVersion;
-    if (added.length + removed.length > 0) {
-      this.log(`vector index caught up: ${added.length} passages added, ${removed.length} removed`);
-    }
-    return { rebuilt: false, count: await this.index.size() };
+    const after = await this.catchUp(catalogVersion);
+    return { rebuilt: true, count: after?.count ?? report.count };
   }
 
   /** Runs a database commit and applies its vectors to the index, as one step for this process. */
@@ -88,8 +111,8 @@ export class LiveIndex {
       if (!committed) return null;
       if (committed.removed.length > 0) await this.index.remove(committed.removed);
       if (committed.added.length > 0) await this.index.upsert(committed.added);
-      for (const id of committed.removed) this.songs.delete(id);
-      for (const { id, songId } of committed.added) this.songs.set(id, songId);
+      // Only when nobody else committed in between is the index known to hold this version;
+      // otherwise the next refresh catches up from where it was.
       if (committed.catalogVersion === before + 1) {
         this.version = committed.catalogVersion;
         await this.index.commit(committed.catalogVersion);
@@ -98,13 +121,8 @@ export class LiveIndex {
     });
   }
 
-  search(vector: Float32Array, k: number): Promise<VectorHit[]> {
-    return this.index.search(vector, k);
-  }
-
-  /** The song of an indexed passage; undefined for a passage this process has not seen. */
-  songOf(passageId: number): string | undefined {
-    return this.songs.get(passageId);
+  search(vector: Float32Array, k: number, options?: VectorSearchOptions): Promise<VectorHit[]> {
+    return this.index.search(vector, k, options);
   }
 
   close(): Promise<void> {

@@ -13,7 +13,8 @@ type Db = Kysely<any>;
  *  - which objects hold which songs, so that a song removed from every object leaves the catalog;
  *  - a change log keyed by catalog version (passages added carry the version that added them,
  *    passages removed leave a tombstone), from which a vector index catches up with other
- *    processes' commits without reading every passage.
+ *    processes' commits without reading every passage;
+ *  - the release year as a number, for filters on a year range.
  */
 export async function up(db: Db, dialect: SqlDialect): Promise<void> {
   const t = columnTypes(dialect);
@@ -51,6 +52,19 @@ export async function up(db: Db, dialect: SqlDialect): Promise<void> {
   await db.schema.createIndex("catalog_object_songs_song").on("catalog_object_songs").column("song_id").execute();
   await sql`INSERT INTO catalog_object_songs (object_id, song_id, generation)
     SELECT object_id, id, 0 FROM songs WHERE object_id IS NOT NULL`.execute(db);
+
+  await db.schema.alterTable("songs").addColumn("release_year", "integer").execute();
+  const year =
+    dialect === "mariadb"
+      ? sql`CAST(substr(release_date, 1, 4) AS SIGNED)`
+      : sql`CAST(substr(release_date, 1, 4) AS integer)`;
+  const fourDigits =
+    dialect === "postgres"
+      ? sql`release_date ~ '^[0-9]{4}'`
+      : dialect === "mariadb"
+        ? sql`release_date REGEXP '^[0-9]{4}'`
+        : sql`release_date GLOB '[0-9][0-9][0-9][0-9]*'`;
+  await sql`UPDATE songs SET release_year = ${year} WHERE ${fourDigits}`.execute(db);
 
   await db.schema
     .alterTable("passages")

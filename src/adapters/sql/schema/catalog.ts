@@ -18,6 +18,8 @@ export interface SongsTable {
   genre: string | null;
   language: string | null;
   release_date: string | null;
+  /** The year of release_date, for year-range filters. */
+  release_year: number | null;
   popularity: number | null;
   danceability: number | null;
   energy: number | null;
