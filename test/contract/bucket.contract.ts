@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import type { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
+import { VersoError, type ErrorCode } from "../../src/core/errors.js";
 import type { Bucket, BucketObject } from "../../src/core/ports.js";
 
 export interface BucketHarness {
@@ -13,6 +14,8 @@ export interface BucketHarness {
   put(key: string, content: string | Buffer): Promise<void>;
   /** Writes an object again with the very same bytes, as a copy or `touch` would: only its time changes. */
   rewrite(key: string): Promise<void>;
+  /** Deletes an object. */
+  remove(key: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,6 +31,43 @@ export async function readAll(stream: Readable): Promise<{ bytes: Buffer; chunks
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
   return { bytes: Buffer.concat(chunks), chunks: chunks.length };
+}
+
+/** Rejects with a VersoError of this code, and a message naming the key. */
+export async function expectFailure(
+  promise: Promise<unknown>,
+  code: ErrorCode,
+  key?: string,
+): Promise<VersoError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error, `expected ${code}`).toBeInstanceOf(VersoError);
+  expect((error as VersoError).code).toBe(code);
+  if (key !== undefined) expect((error as VersoError).message).toContain(JSON.stringify(key));
+  return error as VersoError;
+}
+
+async function text(stream: Promise<Readable>): Promise<string> {
+  return (await readAll(await stream)).bytes.toString("utf8");
+}
+
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+/** Runs `task` over `items`, a few at a time. */
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await task(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: limit }, lane));
 }
 
 export function describeBucketContract(name: string, factory: BucketFactory): void {
@@ -123,11 +163,160 @@ export function describeBucketContract(name: string, factory: BucketFactory): vo
       }
     });
 
-    it("rejects a missing key with an error that names it", async () => {
+    it("rejects a missing key with OBJECT_NOT_FOUND naming it, whatever the options", async () => {
       const { bucket, put } = await setup();
       await put("present.csv", "x");
-      await expect(bucket.open("absent.csv")).rejects.toThrow(/absent\.csv/);
-      await expect(bucket.open("nowhere/absent.csv")).rejects.toThrow(/nowhere\/absent\.csv/);
+      await expectFailure(bucket.open("absent.csv"), "OBJECT_NOT_FOUND", "absent.csv");
+      await expectFailure(bucket.open("nowhere/absent.csv"), "OBJECT_NOT_FOUND", "nowhere/absent.csv");
+      await expectFailure(
+        bucket.open("absent.csv", { etag: "x", start: 1 }),
+        "OBJECT_NOT_FOUND",
+        "absent.csv",
+      );
+    });
+
+    it("rejects an object deleted since it was listed with OBJECT_NOT_FOUND", async () => {
+      const { bucket, put, remove } = await setup();
+      await put("gone.csv", "id\n1\n");
+      const [listed] = await listAll(bucket);
+      await remove("gone.csv");
+      await expectFailure(bucket.open("gone.csv", { etag: listed!.etag }), "OBJECT_NOT_FOUND", "gone.csv");
+      expect(await listAll(bucket)).toEqual([]);
+    });
+
+    it("opens with the listed etag to read the whole object", async () => {
+      const { bucket, put } = await setup();
+      const content = randomBytes(2 * 1024 * 1024 + 5);
+      await put("songs.csv", content);
+      const [listed] = await listAll(bucket);
+      const { bytes } = await readAll(await bucket.open("songs.csv", { etag: listed!.etag }));
+      expect(bytes.equals(content)).toBe(true);
+      // Asking again is no different: a confirmed etag is not spent by a read.
+      expect((await readAll(await bucket.open("songs.csv", { etag: listed!.etag }))).bytes.length).toBe(
+        content.length,
+      );
+    });
+
+    it("refuses with OBJECT_CHANGED to open, by a stale etag, an object that changed since it was listed", async () => {
+      const { bucket, put } = await setup();
+      await put("songs.csv", "id,lyrics\n1,first version\n");
+      const [first] = await listAll(bucket);
+      await put("songs.csv", "id,lyrics\n1,other version\n");
+      const [second] = await listAll(bucket);
+      await expectFailure(bucket.open("songs.csv", { etag: first!.etag }), "OBJECT_CHANGED", "songs.csv");
+      await expectFailure(
+        bucket.open("songs.csv", { etag: first!.etag, start: 3 }),
+        "OBJECT_CHANGED",
+        "songs.csv",
+      );
+      // Not an etag it ever had, even one shaped like a header value.
+      for (const etag of ["0123456789abcdef", '"quoted"', "W/x", "é"])
+        await expectFailure(bucket.open("songs.csv", { etag }), "OBJECT_CHANGED", "songs.csv");
+      expect(await text(bucket.open("songs.csv", { etag: second!.etag }))).toBe(
+        "id,lyrics\n1,other version\n",
+      );
+    });
+
+    it("reads from a byte offset, with or without the etag", async () => {
+      const { bucket, put } = await setup();
+      const content = Buffer.from("id,lyrics\n1,¿qué?\n2,sí\n");
+      await put("songs.csv", content);
+      const [listed] = await listAll(bucket);
+      for (const start of [0, 1, 10, content.length - 1]) {
+        const expected = content.subarray(start);
+        expect((await readAll(await bucket.open("songs.csv", { start }))).bytes.equals(expected)).toBe(true);
+        const confirmed = await readAll(await bucket.open("songs.csv", { start, etag: listed!.etag }));
+        expect(confirmed.bytes.equals(expected), `from ${start}`).toBe(true);
+      }
+      const large = randomBytes(3 * 1024 * 1024);
+      await put("large.csv", large);
+      const offset = 1024 * 1024 + 3;
+      expect(
+        (await readAll(await bucket.open("large.csv", { start: offset }))).bytes.equals(
+          large.subarray(offset),
+        ),
+      ).toBe(true);
+    });
+
+    it("reads nothing from the very end, and refuses a start beyond it with VALIDATION_FAILED", async () => {
+      const { bucket, put } = await setup();
+      await put("songs.csv", "0123456789");
+      await put("empty.csv", "");
+      const etags = Object.fromEntries((await listAll(bucket)).map((o) => [o.key, o.etag]));
+      const atEnd = await bucket.open("songs.csv", { start: 10 });
+      // Still a byte stream, as csv-parse expects, though there is nothing in it.
+      expect(atEnd.readableObjectMode).toBe(false);
+      expect((await readAll(atEnd)).bytes.length).toBe(0);
+      expect(
+        (await readAll(await bucket.open("songs.csv", { start: 10, etag: etags["songs.csv"] }))).bytes.length,
+      ).toBe(0);
+      expect(
+        (await readAll(await bucket.open("empty.csv", { start: 0, etag: etags["empty.csv"] }))).bytes.length,
+      ).toBe(0);
+      const beyond = await expectFailure(
+        bucket.open("songs.csv", { start: 11 }),
+        "VALIDATION_FAILED",
+        "songs.csv",
+      );
+      expect(beyond.message).toMatch(/\b11\b.*\b10 bytes/);
+      await expectFailure(bucket.open("empty.csv", { start: 1 }), "VALIDATION_FAILED", "empty.csv");
+      // The version check comes first: a changed object is reported as changed, not as short.
+      await expectFailure(
+        bucket.open("songs.csv", { start: 11, etag: etags["empty.csv"] }),
+        "OBJECT_CHANGED",
+      );
+    });
+
+    it("refuses a start or an etag that means nothing with VALIDATION_FAILED", async () => {
+      const { bucket, put } = await setup();
+      await put("songs.csv", "0123456789");
+      for (const start of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, "3" as unknown as number])
+        await expectFailure(bucket.open("songs.csv", { start }), "VALIDATION_FAILED", "songs.csv");
+      for (const etag of ["", 42 as unknown as string])
+        await expectFailure(bucket.open("songs.csv", { etag }), "VALIDATION_FAILED", "songs.csv");
+    });
+
+    it("lists and opens keys with spaces, unicode, URL characters and deep prefixes", async () => {
+      const { bucket, put } = await setup();
+      const keys = [
+        "mis canciones/año 2024/¿qué tal?.csv",
+        "emoji 😀.csv",
+        "Ünïcödé/naïve café.csv",
+        "x+y=z.csv",
+        "100%.csv",
+        "hash#1.csv",
+        "a&b;c,d'e.csv",
+        "deep/er/and/deeper/still/songs.csv",
+        "日本語/歌詞.csv",
+      ];
+      for (const key of keys) await put(key, `content of ${key}`);
+      const objects = await listAll(bucket);
+      expect(objects.map((o) => o.key)).toEqual([...keys].sort(byteOrder));
+      for (const object of objects) {
+        expect(await text(bucket.open(object.key, { etag: object.etag }))).toBe(`content of ${object.key}`);
+        expect(object.size).toBe(Buffer.byteLength(`content of ${object.key}`));
+      }
+    });
+
+    it("skips hidden entries anywhere in a key", async () => {
+      const { bucket, put } = await setup();
+      await put("visible.csv", "x");
+      await put(".hidden.csv", "x");
+      await put("._visible.csv", "resource fork");
+      await put(".git/objects/x.csv", "x");
+      await put("sub/.cache/y.csv", "x");
+      await put("sub/z.csv", "x");
+      expect((await listAll(bucket)).map((o) => o.key)).toEqual(["sub/z.csv", "visible.csv"]);
+    });
+
+    it("lists many objects, beyond one page of a paginated store, each once and in order", async () => {
+      const { bucket, put } = await setup();
+      const keys = Array.from({ length: 1013 }, (_, i) => `many/${String(i).padStart(5, "0")}.csv`);
+      await eachLimited([...keys].reverse(), 8, (key) => put(key, key));
+      await put("many/readme.txt", "not listed");
+      const objects = await listAll(bucket);
+      expect(objects.map((o) => o.key)).toEqual(keys);
+      expect(new Set(objects.map((o) => o.etag)).size).toBe(keys.length);
     });
 
     it("refuses keys that could reach outside the bucket", async () => {
@@ -142,7 +331,8 @@ export function describeBucketContract(name: string, factory: BucketFactory): vo
         "a//b.csv",
         "./inside.csv",
       ]) {
-        await expect(bucket.open(key), `key ${JSON.stringify(key)}`).rejects.toThrow(/refused/);
+        const error = await expectFailure(bucket.open(key), "VALIDATION_FAILED");
+        expect(error.message, `key ${JSON.stringify(key)}`).toMatch(/refused/);
       }
     });
   });

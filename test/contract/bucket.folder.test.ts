@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createFolderBucket, RACY_MS } from "../../src/adapters/bucket/folder.js";
-import { describeBucketContract, listAll, readAll } from "./bucket.contract.js";
+import { describeBucketContract, expectFailure, listAll, readAll } from "./bucket.contract.js";
 
 async function tempDir(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), "verso-bucket-"));
@@ -31,9 +31,15 @@ describeBucketContract("folder", async () => {
       const later = new Date(Date.now() + 60_000);
       await fs.utimes(file, later, later);
     },
+    remove: (key) => fs.rm(path.join(root, ...key.split("/"))),
     close: () => fs.rm(parent, { recursive: true, force: true }),
   };
 });
+
+/** Lets files written just now age past the window in which their etags are not cached. */
+async function ageFiles(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, RACY_MS + 100));
+}
 
 describe("folder bucket", () => {
   const dirs: string[] = [];
@@ -161,12 +167,103 @@ describe("folder bucket", () => {
     await expect(listAll(bucket)).rejects.toThrow(/no such file "songs\.csv"/);
   });
 
-  it("marks a missing object with code ENOENT, and refuses a folder as an object", async () => {
+  it("reports a missing object, or a folder named as one, as OBJECT_NOT_FOUND", async () => {
     const dir = await folder();
     await write(dir, "sub.csv/inner.csv", "x");
     const bucket = createFolderBucket(dir);
-    await expect(bucket.open("absent.csv")).rejects.toMatchObject({ code: "ENOENT" });
-    await expect(bucket.open("sub.csv")).rejects.toMatchObject({ code: "ENOENT" });
+    await expectFailure(bucket.open("absent.csv"), "OBJECT_NOT_FOUND", "absent.csv");
+    await expectFailure(bucket.open("sub.csv"), "OBJECT_NOT_FOUND", "sub.csv");
+    await expectFailure(bucket.open("sub.csv", { etag: "x" }), "OBJECT_NOT_FOUND", "sub.csv");
+    await expectFailure(bucket.open("absent.csv/below.csv"), "OBJECT_NOT_FOUND", "absent.csv/below.csv");
+  });
+
+  it("confirms the listed etag of an unchanged file without hashing it again", async () => {
+    const dir = await folder();
+    await write(dir, "a.csv", "id\n1\n".repeat(1000));
+    await ageFiles();
+    const bucket = createFolderBucket(dir);
+    const [listed] = await listAll(bucket);
+    expect(bucket.hashStats().files).toBe(1);
+    const { bytes } = await readAll(await bucket.open("a.csv", { etag: listed!.etag, start: 3 }));
+    expect(bytes.toString()).toBe("id\n1\n".repeat(1000).slice(3));
+    expect(bucket.hashStats().files).toBe(1);
+  });
+
+  it("hashes a file it has no trusted etag for, and caches it for the next crawl", async () => {
+    const dir = await folder();
+    await write(dir, "a.csv", "abc");
+    await ageFiles();
+    const bucket = createFolderBucket(dir);
+    const etag = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    expect((await readAll(await bucket.open("a.csv", { etag }))).bytes.toString()).toBe("abc");
+    expect(bucket.hashStats().files).toBe(1);
+    expect((await listAll(bucket))[0]?.etag).toBe(etag);
+    expect(bucket.hashStats().files).toBe(1);
+  });
+
+  it("sees an edit that keeps the size and the modification time, even with the etag cached", async () => {
+    const dir = await folder();
+    const file = path.join(dir, "a.csv");
+    await write(dir, "a.csv", "abc");
+    const stamp = new Date("2020-01-01T00:00:00.000Z");
+    await fs.utimes(file, stamp, stamp);
+    await ageFiles();
+    const bucket = createFolderBucket(dir);
+    const [listed] = await listAll(bucket);
+    await fs.writeFile(file, "abd");
+    await fs.utimes(file, stamp, stamp);
+    await expectFailure(bucket.open("a.csv", { etag: listed!.etag }), "OBJECT_CHANGED", "a.csv");
+    expect(bucket.hashStats().files).toBe(2);
+  });
+
+  it("never trusts the cache for a file edited within the timestamp granularity", async () => {
+    const dir = await folder();
+    const file = path.join(dir, "a.csv");
+    await write(dir, "a.csv", "abc");
+    const bucket = createFolderBucket(dir);
+    const [listed] = await listAll(bucket);
+    await fs.writeFile(file, "abd");
+    await expectFailure(bucket.open("a.csv", { etag: listed!.etag }), "OBJECT_CHANGED", "a.csv");
+  });
+
+  it("keeps streaming the version it opened when the file is replaced by a rename", async () => {
+    const dir = await folder();
+    const old = Buffer.alloc(4 * 1024 * 1024, "a");
+    await write(dir, "a.csv", old);
+    const bucket = createFolderBucket(dir);
+    const [listed] = await listAll(bucket);
+    const stream = await bucket.open("a.csv", { etag: listed!.etag });
+    await write(dir, "a.csv.tmp", "new content");
+    await fs.rename(path.join(dir, "a.csv.tmp"), path.join(dir, "a.csv"));
+    expect((await readAll(stream)).bytes.equals(old)).toBe(true);
+    await expectFailure(bucket.open("a.csv", { etag: listed!.etag }), "OBJECT_CHANGED", "a.csv");
+  });
+
+  it("fails the stream with OBJECT_CHANGED when the file is edited in place while it is read", async () => {
+    const dir = await folder();
+    const file = path.join(dir, "a.csv");
+    await write(dir, "a.csv", Buffer.alloc(4 * 1024 * 1024, "a"));
+    const bucket = createFolderBucket(dir);
+    const [listed] = await listAll(bucket);
+    const stream = await bucket.open("a.csv", { etag: listed!.etag });
+    await new Promise((resolve) => stream.once("data", resolve));
+    stream.pause();
+    const handle = await fs.open(file, "r+");
+    await handle.write(Buffer.from("b"), 0, 1, 10);
+    await handle.close();
+    await expectFailure(readAll(stream), "OBJECT_CHANGED", "a.csv");
+  });
+
+  it("fails the stream with OBJECT_CHANGED when the file is truncated while it is read", async () => {
+    const dir = await folder();
+    const file = path.join(dir, "a.csv");
+    await write(dir, "a.csv", Buffer.alloc(4 * 1024 * 1024, "a"));
+    const bucket = createFolderBucket(dir);
+    const stream = await bucket.open("a.csv");
+    await new Promise((resolve) => stream.once("data", resolve));
+    stream.pause();
+    await fs.truncate(file, 10);
+    await expectFailure(readAll(stream), "OBJECT_CHANGED", "a.csv");
   });
 
   it("refuses a key that would escape the folder even when the file exists", async () => {

@@ -10,8 +10,11 @@
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { Readable } from "node:stream";
-import type { Bucket, BucketObject } from "../../core/ports.js";
+import { Readable } from "node:stream";
+import { VersoError } from "../../core/errors.js";
+import type { Bucket, BucketObject, OpenOptions } from "../../core/ports.js";
+import { assertKey, compareKeys, isCatalogKey } from "./keys.js";
+import { objectChanged, objectNotFound, readRequest, startBeyondEnd } from "./reads.js";
 
 export interface FolderBucket extends Bucket {
   /** Files read to compute etags since the bucket was made: a re-crawl of an unchanged folder adds none. */
@@ -42,16 +45,24 @@ export function createFolderBucket(location: string): FolderBucket {
   const etags = new Map<string, Fingerprint & { etag: string }>();
   const reads = { files: 0, bytes: 0 };
 
-  async function etagOf(file: string, stat: fs.Stats): Promise<{ etag: string; stat: fs.Stats }> {
+  /**
+   * The etag of a file's content and the stat it holds for; `stable` is false when the file
+   * kept changing while it was hashed, so the etag may belong to no version that ever existed.
+   */
+  async function etagOf(
+    file: string,
+    stat: fs.Stats,
+    content: { hash(): Promise<string>; stat(): Promise<fs.Stats> },
+  ): Promise<{ etag: string; stat: fs.Stats; stable: boolean }> {
     let before = stat;
     for (let attempt = 1; ; attempt++) {
       const cached = etags.get(file);
-      if (cached && sameFile(cached, before)) return { etag: cached.etag, stat: before };
+      if (cached && sameFile(cached, before)) return { etag: cached.etag, stat: before, stable: true };
       const startedAt = Date.now();
-      const etag = await sha256(file);
+      const etag = await content.hash();
       reads.files += 1;
       reads.bytes += before.size;
-      const after = await fs.promises.stat(file);
+      const after = await content.stat();
       // A file still being written gives a hash of a passing state: not cached, so the next
       // crawl hashes it again and sees the final content as a change.
       if (sameFile(fingerprint(before), after)) {
@@ -61,9 +72,9 @@ export function createFolderBucket(location: string): FolderBucket {
         if (after.ctimeMs < startedAt - RACY_MS && after.mtimeMs < startedAt - RACY_MS) {
           etags.set(file, { ...fingerprint(after), etag });
         }
-        return { etag, stat: after };
+        return { etag, stat: after, stable: true };
       }
-      if (attempt >= HASH_ATTEMPTS) return { etag, stat: after };
+      if (attempt >= HASH_ATTEMPTS) return { etag, stat: after, stable: false };
       before = after;
     }
   }
@@ -85,7 +96,10 @@ export function createFolderBucket(location: string): FolderBucket {
       seen.add(file);
       let content: Awaited<ReturnType<typeof etagOf>>;
       try {
-        content = await etagOf(file, stat);
+        content = await etagOf(file, stat, {
+          hash: () => withFile(file, sha256),
+          stat: () => fs.promises.stat(file),
+        });
       } catch (error) {
         if (only === undefined && isErrno(error, "ENOENT")) continue;
         throw error;
@@ -97,24 +111,35 @@ export function createFolderBucket(location: string): FolderBucket {
     if (only === undefined) for (const file of etags.keys()) if (!seen.has(file)) etags.delete(file);
   }
 
-  async function open(key: string): Promise<Readable> {
+  async function open(key: string, options?: OpenOptions): Promise<Readable> {
     const file = resolveKey(root, key, url);
+    const { etag, start } = readRequest(url, key, options);
     let handle: fs.promises.FileHandle;
     try {
       handle = await fs.promises.open(file, "r");
     } catch (error) {
-      if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR")) throw notFound(url, key, error);
+      if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR")) throw objectNotFound(url, key);
       throw error;
     }
-    // Opening first makes a missing object reject here, not later as a stream error.
+    // Everything below reads through this handle, so a file replaced by a rename meanwhile is
+    // neither hashed nor streamed: the open file is the one version that is checked and read.
     try {
-      const stat = await handle.stat();
-      if (!stat.isFile()) throw notFound(url, key);
+      let version = await handle.stat();
+      if (!version.isFile()) throw objectNotFound(url, key);
+      if (etag !== undefined) {
+        const current = await etagOf(file, version, {
+          hash: () => sha256(handle),
+          stat: () => handle.stat(),
+        });
+        if (!current.stable || current.etag !== etag) throw objectChanged(url, key);
+        version = current.stat;
+      }
+      if (start > version.size) throw startBeyondEnd(url, key, start, version.size);
+      return new FileVersionStream(handle, start, version, () => objectChanged(url, key));
     } catch (error) {
       await handle.close();
       throw error;
     }
-    return handle.createReadStream({ highWaterMark: 1 << 20 });
   }
 
   return { url, list, open, hashStats: () => ({ ...reads }) };
@@ -142,7 +167,7 @@ async function walk(root: string): Promise<string[]> {
       if (entry.name.startsWith(".")) continue;
       const key = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
       if (entry.isDirectory()) pending.push(key);
-      else if ((entry.isFile() || entry.isSymbolicLink()) && /\.csv$/i.test(entry.name)) keys.push(key);
+      else if ((entry.isFile() || entry.isSymbolicLink()) && isCatalogKey(key)) keys.push(key);
     }
   }
   return keys;
@@ -150,25 +175,85 @@ async function walk(root: string): Promise<string[]> {
 
 /** The file behind a key, refusing anything that could name a file outside the folder. */
 function resolveKey(root: string, key: string, url: string): string {
-  const refuse = (why: string) => new Error(`bucket ${url}: refused key ${JSON.stringify(key)}: ${why}`);
-  if (typeof key !== "string" || key === "") throw refuse("empty");
-  if (key.includes("\0")) throw refuse("contains a NUL byte");
-  if (key.includes("\\")) throw refuse("keys use / as separator");
-  if (path.posix.isAbsolute(key) || path.win32.isAbsolute(key)) throw refuse("absolute path");
-  const segments = key.split("/");
-  if (segments.some((s) => s === "" || s === "." || s === ".."))
-    throw refuse("empty, '.' or '..' path segments are not allowed");
-  const file = path.join(root, ...segments);
+  assertKey(url, key);
+  const file = path.join(root, ...key.split("/"));
   const relative = path.relative(root, file);
-  if (relative.startsWith("..") || path.isAbsolute(relative)) throw refuse("outside the bucket");
+  if (relative.startsWith("..") || path.isAbsolute(relative))
+    throw new VersoError(
+      "VALIDATION_FAILED",
+      `bucket ${url}: refused key ${JSON.stringify(key)}: outside the bucket`,
+    );
   return file;
 }
 
-async function sha256(file: string): Promise<string> {
+/**
+ * Bytes from `start` to the end of one version of a file. A file edited in place while it is
+ * read would mix two versions, so the stream fails with OBJECT_CHANGED instead of ending when
+ * the file no longer has the size, times and inode it was opened with.
+ */
+class FileVersionStream extends Readable {
+  private position: number;
+
+  constructor(
+    private readonly handle: fs.promises.FileHandle,
+    start: number,
+    private readonly version: fs.Stats,
+    private readonly changed: () => Error,
+  ) {
+    super({ highWaterMark: 1 << 20 });
+    this.position = start;
+  }
+
+  override _read(size: number): void {
+    const length = Math.min(size, this.version.size - this.position);
+    const next = length > 0 ? this.readChunk(length) : this.handle.stat().then((now) => this.finish(now));
+    next.catch((error: unknown) => this.destroy(error as Error));
+  }
+
+  private async readChunk(length: number): Promise<void> {
+    const { bytesRead, buffer } = await this.handle.read(
+      Buffer.allocUnsafe(length),
+      0,
+      length,
+      this.position,
+    );
+    // Shorter than the size it was opened with: it was truncated under us.
+    if (bytesRead === 0) return void this.destroy(this.changed());
+    this.position += bytesRead;
+    this.push(buffer.subarray(0, bytesRead));
+  }
+
+  private finish(now: fs.Stats): void {
+    if (unchangedWhileOpen(this.version, now)) this.push(null);
+    else this.destroy(this.changed());
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.handle.close().then(
+      () => callback(error),
+      (closeError: Error) => callback(error ?? closeError),
+    );
+  }
+}
+
+async function withFile<T>(file: string, use: (handle: fs.promises.FileHandle) => Promise<T>): Promise<T> {
+  const handle = await fs.promises.open(file, "r");
+  try {
+    return await use(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function sha256(handle: fs.promises.FileHandle): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }))
-    hash.update(chunk as Buffer);
-  return hash.digest("hex");
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  for (let position = 0; ;) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) return hash.digest("hex");
+    hash.update(buffer.subarray(0, bytesRead));
+    position += bytesRead;
+  }
 }
 
 function fingerprint(stat: fs.Stats): Fingerprint {
@@ -184,9 +269,17 @@ function sameFile(known: Fingerprint, stat: fs.Stats): boolean {
   );
 }
 
-/** UTF-8 byte order of the whole key, as S3 lists: "a-b.csv" comes before "a/b.csv". */
-function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+/**
+ * Whether an open file kept its content. Its change time also moves when it loses a name (a
+ * replace-by-rename unlinks it), which leaves the open version whole: only a change time that
+ * moved with the link count unchanged, or a new size or modification time, is an edit.
+ */
+function unchangedWhileOpen(opened: fs.Stats, now: fs.Stats): boolean {
+  return (
+    opened.size === now.size &&
+    opened.mtimeMs === now.mtimeMs &&
+    (opened.ctimeMs === now.ctimeMs || opened.nlink !== now.nlink)
+  );
 }
 
 function isFile(file: string): boolean {
@@ -209,11 +302,4 @@ async function statOrNull(file: string): Promise<fs.Stats | null> {
 
 function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
-}
-
-function notFound(url: string, key: string, cause?: unknown): Error {
-  // ENOENT is what callers already test for a missing file; the message names the bucket and key.
-  return Object.assign(new Error(`bucket ${url} has no object ${JSON.stringify(key)}`, { cause }), {
-    code: "ENOENT",
-  });
 }
