@@ -14,7 +14,7 @@
 export const REFUSED_COUNT = Number.MAX_SAFE_INTEGER;
 
 export interface CounterTableOptions {
-  /** Most counters alive at once (default 100,000: about 20 MB with rate-limit keys). */
+  /** Most counters alive at once (default 100,000: about 25 MB with rate-limit keys). */
   maxCounters?: number;
   /** Least time between two full sweeps of a full table (default 1000 ms). */
   fullSweepIntervalMs?: number;

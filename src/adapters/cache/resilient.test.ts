@@ -129,3 +129,13 @@ describe("cache fallback", () => {
     expect(unavailable).toEqual([]);
   });
 });
+
+describe("cache fallback settings", () => {
+  it("rejects a timeout that is not a positive number of milliseconds", () => {
+    for (const timeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(() => withFallback(createMemoryCache(), { timeoutMs })).toThrow(
+        expect.objectContaining({ code: "VALIDATION_FAILED" }),
+      );
+    }
+  });
+});

@@ -14,6 +14,7 @@
  * Bad arguments are not the server's fault: they are rejected first, with VALIDATION_FAILED,
  * whether the remote is up or not.
  */
+import { VersoError } from "../../core/errors.js";
 import type { Cache } from "../../core/ports.js";
 import { checkKey, checkValue, counterLifetimeMs, valueLifetimeMs } from "./cache-arguments.js";
 import { CircuitBreaker, type CircuitState } from "./circuit-breaker.js";
@@ -51,6 +52,9 @@ class CacheTimeout extends Error {
 
 export function withFallback(remote: Cache, options: FallbackOptions = {}): ResilientCache {
   const timeoutMs = options.timeoutMs ?? 200;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new VersoError("VALIDATION_FAILED", "cache timeoutMs must be a number of milliseconds above 0");
+  }
   const localCounters = new CounterTable({ maxCounters: options.maxFallbackCounters, now: options.now });
   let lastFailure = "";
   // An outage is reported once when it starts and once when it ends, not at each failed probe.
@@ -62,6 +66,8 @@ export function withFallback(remote: Cache, options: FallbackOptions = {}): Resi
     onChange: (state) => {
       if (state === "half-open" || state === reported) return;
       reported = state;
+      // The remote's counters rule again; the ones kept meanwhile would only take memory.
+      if (state === "closed") localCounters.clear();
       options.onStateChange?.({ state, reason: state === "open" ? lastFailure : "the cache answers again" });
     },
   });
