@@ -150,11 +150,24 @@ export interface Bucket {
 
 // ── cache ───────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * Any string is a key and any string a value (stored as UTF-8 by remote adapters). A cache may
+ * forget a value at any time: a value too large for the server is simply not kept, so after
+ * `set` a `get` answers that value or undefined, never an older one. Bad arguments (a TTL that
+ * is not a finite number of seconds) fail with VALIDATION_FAILED. The composition root puts
+ * remote adapters behind a fallback that answers without the server when it fails or is slow.
+ */
 export interface Cache {
   get(key: string): Promise<string | undefined>;
+  /** Keeps the value for ttlSeconds; a TTL of zero or less stores nothing and drops what the key held. */
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
+  /** Forgets the key's value and its counter. */
   delete(key: string): Promise<void>;
-  /** Atomically adds one and returns the new count; a new key starts at 1 and expires after ttlSeconds. */
+  /**
+   * Atomically adds one and returns the new count; a new key starts at 1 and expires after
+   * ttlSeconds (above 0), counted from its creation: later increments do not extend it. An
+   * adapter that cannot keep one more counter answers a count above any limit (fails closed).
+   */
   increment(key: string, ttlSeconds: number): Promise<number>;
   close(): Promise<void>;
 }
