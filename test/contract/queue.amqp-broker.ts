@@ -19,6 +19,8 @@ export interface BrokerAdmin {
   /** Takes the next message of a queue, or undefined when it is empty. */
   take(queue: string): Promise<GetMessage | undefined>;
   declareQueue(queue: string, args: Record<string, unknown>): Promise<void>;
+  /** Publishes bytes as they are, confirmed, as a foreign publisher would. */
+  publishRaw(queue: string, content: Buffer): Promise<void>;
   /** Deletes every queue of a JobQueue with these options. */
   deleteQueues(
     options: Pick<AmqpQueueOptions, "queue" | "maxAttempts" | "retryDelayMs" | "maxRetryDelayMs">,
@@ -30,6 +32,8 @@ export async function openBrokerAdmin(): Promise<BrokerAdmin> {
   const model: ChannelModel = await connect(testServers.rabbitmq);
   model.on("error", () => {});
   let channel: Channel | undefined;
+  const confirming = await model.createConfirmChannel();
+  confirming.on("error", () => {});
   // A failed passive declaration closes its channel; the next call opens another.
   const use = async <R>(work: (channel: Channel) => Promise<R>): Promise<R> => {
     if (!channel) {
@@ -49,6 +53,12 @@ export async function openBrokerAdmin(): Promise<BrokerAdmin> {
       use(async (c) => {
         await c.assertQueue(queue, { durable: true, arguments: args });
       }),
+    publishRaw: (queue, content) =>
+      new Promise((resolve, reject) =>
+        confirming.sendToQueue(queue, content, { persistent: true }, (error: unknown) =>
+          error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(),
+        ),
+      ),
     async deleteQueues(options) {
       const names = amqpQueueNames(options);
       for (const queue of [names.main, names.dead, ...names.delays]) await use((c) => c.deleteQueue(queue));
