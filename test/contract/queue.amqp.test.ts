@@ -433,6 +433,42 @@ describe("RabbitMQ queue", () => {
       expect(seen.filter((s) => s.n !== 1)).toEqual([{ n: 3, attempt: 1 }]);
     });
 
+    it("keeps a slice's continuation when the slice loses its channel before it is acknowledged", async () => {
+      const { queue, relay } = await open();
+      const held = hold();
+      const seen: Array<{ n: number; attempt: number }> = [];
+      let continued = false;
+      const subscription = queue.consume(
+        async (message) => {
+          seen.push({ n: message.payload.n, attempt: message.attempt });
+          if (message.payload.n === 0 && message.attempt === 1) {
+            await queue.enqueue({ n: 1 });
+            continued = true;
+            await held.wait;
+          }
+        },
+        { prefetch: 1 },
+      );
+      await queue.enqueue({ n: 0 });
+      await waitFor(() => continued, "the continuation to be confirmed");
+      // The connection goes between the confirmed continuation and the acknowledgement.
+      await relay.cut();
+      await relay.restore();
+      held.open();
+      await waitFor(() => seen.length === 3, "the continuation and the slice again");
+      await waitFor(statsOf(queue, { ready: 0, inFlight: 0, dead: 0 }), "an empty queue");
+      await settle();
+      await subscription.stop();
+      expect(seen[0]).toEqual({ n: 0, attempt: 1 });
+      expect(seen.slice(1)).toEqual(
+        expect.arrayContaining([
+          { n: 0, attempt: 2 },
+          { n: 1, attempt: 1 },
+        ]),
+      );
+      expect(seen).toHaveLength(3);
+    });
+
     it("redelivers the message of a worker process killed with SIGKILL", async () => {
       const queueName = uniqueName("verso_amqp");
       // The same settings as the child's, so both declare the same queues.

@@ -82,9 +82,10 @@ export async function createAmqpQueue<T>(options: AmqpQueueOptions): Promise<Job
   const unavailableAfterMs = positiveInteger("unavailableAfterMs", options.unavailableAfterMs ?? 30_000);
   const reconnectDelayMs = positiveInteger("reconnectDelayMs", options.reconnectDelayMs ?? 200);
   const maxReconnectDelayMs = positiveInteger("maxReconnectDelayMs", options.maxReconnectDelayMs ?? 30_000);
-  const onError =
-    options.onError ?? ((error: Error) => console.error(`verso: queue "${options.queue}":`, error.message));
-  const log = options.log ?? (() => {});
+  const onError = neverThrowing(
+    options.onError ?? ((error: Error) => console.error(`verso: queue "${options.queue}":`, error.message)),
+  );
+  const log = neverThrowing(options.log ?? (() => {}));
 
   const retryDelayFor = retrySchedule(retryDelayMs, maxRetryDelayMs);
   const topology = planTopology(options.queue, deliveryLimit, retryDelaysOf(maxAttempts, retryDelayFor));
@@ -123,12 +124,21 @@ export async function createAmqpQueue<T>(options: AmqpQueueOptions): Promise<Job
   return {
     async enqueue(payload) {
       if (closed) throw closedError();
-      const text = JSON.stringify(payload);
-      if (text === undefined)
-        throw new VersoError(
+      const notJson = (cause?: unknown) =>
+        new VersoError(
           "VALIDATION_FAILED",
           `queue "${topology.main}": the payload is not JSON-serializable`,
+          {
+            cause,
+          },
         );
+      let text: string | undefined;
+      try {
+        text = JSON.stringify(payload);
+      } catch (error) {
+        throw notJson(error);
+      }
+      if (text === undefined) throw notJson();
       await publisher.publish(
         topology.main,
         Buffer.from(text),
@@ -212,6 +222,20 @@ const retrySchedule = (retryDelayMs: number, maxRetryDelayMs: number) => (attemp
 /** The delay after each attempt that may be retried: attempts 1 … maxAttempts − 1. */
 const retryDelaysOf = (maxAttempts: number, retryDelayFor: (attempt: number) => number) =>
   Array.from({ length: maxAttempts - 1 }, (_, index) => retryDelayFor(index + 1));
+
+/**
+ * The callbacks run inside the client library's event dispatch, where a throw would close a
+ * channel or the connection: whatever they throw stays here.
+ */
+function neverThrowing<A>(callback: (argument: A) => void): (argument: A) => void {
+  return (argument) => {
+    try {
+      callback(argument);
+    } catch {
+      // a broken logger must not break the queue
+    }
+  };
+}
 
 function positiveInteger(name: string, value: number): number {
   if (!(Number.isInteger(value) && value >= 1))
