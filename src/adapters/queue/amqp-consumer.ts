@@ -27,7 +27,7 @@
  * redone, never lost).
  */
 import { randomUUID } from "node:crypto";
-import type { ConsumeMessage } from "amqplib";
+import type { ChannelModel, ConsumeMessage } from "amqplib";
 import { VersoError } from "../../core/errors.js";
 import type { QueueMessage } from "../../core/ports.js";
 import type { BrokerAddress } from "./amqp-address.js";
@@ -132,7 +132,7 @@ export class AmqpConsumer<T> {
     this.attaching = this.attachTo(model).finally(() => (this.attaching = undefined));
   }
 
-  private async attachTo(model: NonNullable<ReturnType<AmqpLink["current"]>>): Promise<void> {
+  private async attachTo(model: ChannelModel): Promise<void> {
     const { address, topology, onError } = this.settings;
     let opened: OpenChannel | undefined;
     try {

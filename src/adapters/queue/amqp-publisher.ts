@@ -8,7 +8,7 @@
  * broker kept the message, so it is published again once a connection is back, until the
  * deadline: a message is never lost that way, though it may be stored twice (at-least-once;
  * the worker's processing is idempotent). A refusal by the broker (a nack: a length limit, an
- * internal error) is final.
+ * internal error; or a channel it closed over the message) is final.
  */
 import type { ConfirmChannel, Message, Options } from "amqplib";
 import { VersoError } from "../../core/errors.js";
@@ -120,6 +120,16 @@ export class ConfirmingPublisher {
               new VersoError(
                 "DEPENDENCY_UNAVAILABLE",
                 `${this.address.display} refused a message for "${queue}"`,
+              ),
+            );
+          } else if (open.closedBy) {
+            // The broker closed the channel over this message (too large, say): sending it
+            // again would meet the same answer until the deadline.
+            settle(
+              new VersoError(
+                "DEPENDENCY_UNAVAILABLE",
+                `${this.address.display} refused a message for "${queue}": ${open.closedBy.message}`,
+                { cause: open.closedBy },
               ),
             );
           } else {
