@@ -302,6 +302,26 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
       expect(byConsumer.reduce((a, b) => a + b, 0)).toBe(total);
     });
 
+    it("lets a handler enqueue its continuation before it resolves, and keeps both", async () => {
+      const { queue } = await setup();
+      const seen: Array<{ n: number; attempt: number }> = [];
+      const subscription = queue.consume(
+        async (message) => {
+          seen.push({ n: message.payload.n, attempt: message.attempt });
+          // A slice of a large job: the rest goes back on the queue before this slice is
+          // acknowledged, while this handler still holds the only slot.
+          if (message.payload.n < 3) await queue.enqueue({ n: message.payload.n + 1 });
+        },
+        { prefetch: 1 },
+      );
+      await queue.enqueue({ n: 0 });
+      await waitFor(() => seen.length === 4, "the whole chain");
+      await waitFor(sameStats(queue, { ready: 0, inFlight: 0, dead: 0 }), "an empty queue");
+      await settle();
+      await subscription.stop();
+      expect(seen).toEqual([0, 1, 2, 3].map((n) => ({ n, attempt: 1 })));
+    });
+
     it("refuses a prefetch below 1", async () => {
       const { queue } = await setup();
       expect(() => queue.consume(async () => {}, { prefetch: 0 })).toThrow(/prefetch/);
