@@ -21,6 +21,7 @@ import { VersoError } from "../../core/errors.js";
 import type { EmbedPriority, Embedder, EmbeddingModel } from "../../core/ports.js";
 import type { Metrics } from "../../observability/metrics.js";
 import type { EmbedMessage, Lane, ModelWorkerData, WorkerReply } from "./protocol.js";
+import { checkEmbedCall, splitEvenly } from "./embed-call.js";
 import { startWorker } from "./worker-entry.js";
 
 export interface WorkerPoolOptions {
@@ -188,12 +189,7 @@ class WorkerPool implements PoolEmbedder {
   }
 
   async embed(texts: readonly string[], options: { priority?: EmbedPriority } = {}): Promise<Float32Array[]> {
-    // Bulk unless asked: a caller that forgets must not crowd out people waiting on prompts.
-    const priority = options.priority ?? "bulk";
-    if (priority !== "interactive" && priority !== "bulk") {
-      throw new VersoError("VALIDATION_FAILED", `unknown embedding priority ${JSON.stringify(priority)}`);
-    }
-    validateTexts(texts);
+    const priority = checkEmbedCall(texts, options.priority);
     if (this.failure) throw this.failure;
     if (this.closed) throw this.closedError();
     if (texts.length === 0) return [];
@@ -524,24 +520,4 @@ class WorkerPool implements PoolEmbedder {
   private closedError() {
     return new VersoError("DEPENDENCY_UNAVAILABLE", `the ${this.model.name} embedder is closed`);
   }
-}
-
-/** Every text must say something: the model drops texts without tokens and would misalign the rest. */
-function validateTexts(texts: readonly string[]) {
-  if (!Array.isArray(texts)) throw new VersoError("VALIDATION_FAILED", "embed() takes an array of texts");
-  const invalid = (i: number, problem: string) =>
-    new VersoError("VALIDATION_FAILED", `text ${i} to embed ${problem}`);
-  texts.forEach((text: unknown, i) => {
-    if (typeof text !== "string") throw invalid(i, "is not a string");
-    if (!/\S/.test(text)) throw invalid(i, "is empty or only whitespace");
-  });
-}
-
-/** Chunks of near-equal size, at most `max` each: 70 texts become 35 + 35, not 64 + 6. */
-function splitEvenly(texts: readonly string[], max: number): string[][] {
-  const count = Math.ceil(texts.length / max);
-  const size = Math.ceil(texts.length / count);
-  const chunks: string[][] = [];
-  for (let i = 0; i < texts.length; i += size) chunks.push(texts.slice(i, i + size));
-  return chunks;
 }
