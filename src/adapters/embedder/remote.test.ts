@@ -739,6 +739,36 @@ describe("Verso's embedder role", () => {
   });
 });
 
+describe("Verso's embedder role out of service", () => {
+  it("reports the role's outage as DEPENDENCY_UNAVAILABLE with its reason, a failure that may pass", async () => {
+    const broken = createWorkerPoolEmbedder({
+      model: { name: "stub-v1", dimension: 8 },
+      worker: {
+        baseUrl: import.meta.url,
+        name: "stub.worker",
+        settings: { failLoad: "weights are missing" },
+      },
+      threads: 1,
+      interactiveWorker: false,
+      recovery: { initialDelayMs: 1000, maxDelayMs: 1000 },
+    });
+    cleanups.push(() => broken.close());
+    await broken.ready().catch(() => {});
+    const { embedder, events } = await connect(await versoRole(broken), { retries: 1 });
+    await expect(embedder.ready()).rejects.toMatchObject({
+      code: "DEPENDENCY_UNAVAILABLE",
+      message: expect.stringMatching(
+        /not ready: the stub-v1 embedder could not start: .*weights are missing/,
+      ),
+    });
+    const failure = await errorOf(embedder.embed(["x"]));
+    expect(failure.code).toBe("DEPENDENCY_UNAVAILABLE");
+    expect(failure.message).toMatch(/answered 503: the stub-v1 embedder could not start/);
+    // The role says when it tries again (Retry-After), and the client waited that long.
+    expect(events.find((e) => e.type === "retrying")).toMatchObject({ retryInMs: 1000 });
+  });
+});
+
 describe("Verso's embedder role switching model", () => {
   it("fails calls and ready() once the role answers for another model", async () => {
     const model = recording("rec-v1", 3);
