@@ -52,6 +52,15 @@ export const errorCatalogue = {
   PROMPT_NOT_FOUND: "not_found",
   NOT_OWNER: "forbidden",
   CANNOT_FOLLOW_SELF: "invalid",
+  // embedding service
+  /** The embedder serves another model than the one the request names. */
+  EMBEDDING_MODEL_NOT_SERVED: "not_found",
+  /** A remote embedder now answers with another model or dimension than the one it started with. */
+  EMBEDDING_MODEL_CHANGED: "unavailable",
+  /** The embedder has more texts waiting than it accepts; try again after Retry-After. */
+  EMBEDDER_BUSY: "unavailable",
+  /** A remote embedder refused a request, or answered something unusable, for a reason retrying does not fix. */
+  REMOTE_EMBEDDER_ERROR: "internal",
   // infrastructure
   DEPENDENCY_UNAVAILABLE: "unavailable",
   INTERNAL: "internal",

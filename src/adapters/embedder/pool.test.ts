@@ -6,6 +6,7 @@ import {
   type WorkerPoolOptions,
 } from "./pool.js";
 import type { StubSettings } from "./stub.worker.js";
+import { VersoError } from "../../core/errors.js";
 
 const dimension = 8;
 const open: PoolEmbedder[] = [];
@@ -23,10 +24,38 @@ function stubPool(settings: StubSettings = {}, options: Partial<WorkerPoolOption
   return { pool, events };
 }
 
-const crashBudget = (n: number) => {
+/** A count shared with the stub workers, which spend it (see StubSettings). */
+const sharedBudget = (n: number) => {
   const budget = new Int32Array(new SharedArrayBuffer(4));
   budget[0] = n;
   return budget;
+};
+const crashBudget = sharedBudget;
+
+const nextEvent = (events: PoolEvent[], type: PoolEvent["type"], timeoutMs = 20_000) =>
+  new Promise<PoolEvent>((resolve, reject) => {
+    const seen = events.length;
+    const started = Date.now();
+    const poll = setInterval(() => {
+      const event = events.slice(seen).find((e) => e.type === type);
+      if (event) {
+        clearInterval(poll);
+        resolve(event);
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(poll);
+        reject(new Error(`no ${type} event within ${timeoutMs} ms`));
+      }
+    }, 5);
+  });
+
+const errorOf = async (promise: Promise<unknown>): Promise<VersoError> => {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(VersoError);
+    return error as VersoError;
+  }
+  throw new Error("expected a rejection");
 };
 
 afterEach(async () => {
@@ -161,5 +190,74 @@ describe("worker pool embedder", () => {
     const { pool } = stubPool();
     await expect(pool.embed([42 as unknown as string])).rejects.toThrow(/not a string/);
     await expect(pool.embed(["x"], { priority: "urgent" as "bulk" })).rejects.toThrow(/priority/);
+  });
+});
+
+describe("worker pool embedder out of service", () => {
+  it("after a burst of crashes fails fast, then starts its workers again and serves", async () => {
+    // One worker: the sixth crash within a minute puts the pool out of service. The budget
+    // runs out with it, so the restarted worker embeds "crash" like any text.
+    const { pool, events } = stubPool(
+      { crashes: crashBudget(6) },
+      { interactiveWorker: false, recovery: { initialDelayMs: 300, maxDelayMs: 5000 } },
+    );
+    await pool.ready();
+    for (let i = 0; i < 3; i++) await expect(pool.embed(["crash"])).rejects.toThrow(/crashed twice/);
+    expect(pool.stats().state).toBe("out-of-service");
+    expect(events.find((e) => e.type === "failed")).toMatchObject({ retryInMs: 300 });
+
+    const t0 = performance.now();
+    const refused = await errorOf(pool.embed(["while it is down"]));
+    expect(performance.now() - t0).toBeLessThan(100);
+    expect(refused.code).toBe("DEPENDENCY_UNAVAILABLE");
+    expect(refused.message).toMatch(/keep crashing/);
+    expect(refused.retryAfterSeconds).toBe(1);
+    await expect(pool.ready()).rejects.toThrow(/keep crashing/);
+
+    await nextEvent(events, "recovered");
+    await pool.ready();
+    expect(pool.stats()).toMatchObject({ state: "serving", failure: undefined, outages: 1 });
+    expect(await pool.embed(["crash", "and more"])).toHaveLength(2);
+  });
+
+  it("keeps trying to start workers that cannot load, waiting longer each time", async () => {
+    const { pool, events } = stubPool(
+      { failLoads: sharedBudget(3) },
+      { interactiveWorker: false, recovery: { initialDelayMs: 50, maxDelayMs: 150 } },
+    );
+    await expect(pool.ready()).rejects.toThrow(/could not start: .*a load that fails/);
+    const refused = await errorOf(pool.embed(["too early"]));
+    expect(refused.code).toBe("DEPENDENCY_UNAVAILABLE");
+    await nextEvent(events, "recovered");
+    await pool.ready();
+    const delays = events.flatMap((e) => (e.type === "failed" ? [e.retryInMs] : []));
+    // Doubling, capped by maxDelayMs.
+    expect(delays).toEqual([50, 100, 150]);
+    expect(await pool.embed(["at last"])).toHaveLength(1);
+    expect(pool.stats().outages).toBe(3);
+  });
+
+  it("answers ready() for the moment it is asked", async () => {
+    const { pool, events } = stubPool(
+      { failLoads: sharedBudget(1) },
+      { interactiveWorker: false, recovery: { initialDelayMs: 50 } },
+    );
+    await expect(pool.ready()).rejects.toThrow(/could not start/);
+    await nextEvent(events, "recovered");
+    await expect(pool.ready()).resolves.toBeUndefined();
+  });
+
+  it("stops trying once closed", async () => {
+    const { pool, events } = stubPool(
+      { failLoad: "weights are missing" },
+      { interactiveWorker: false, recovery: { initialDelayMs: 50 } },
+    );
+    await expect(pool.ready()).rejects.toThrow(/could not start/);
+    await pool.close();
+    const failures = events.filter((e) => e.type === "failed").length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(events.filter((e) => e.type === "failed").length).toBe(failures);
+    expect(pool.stats().state).toBe("closed");
+    await expect(pool.ready()).rejects.toThrow(/closed/);
   });
 });

@@ -10,12 +10,18 @@
  * Requests queued in a lane are coalesced into batches of up to `maxBatch` texts, so callers
  * sending a few texts at a time still fill the model. A worker that dies is replaced; its
  * batch is retried once, each request on its own, so one poisonous text fails only its caller.
+ *
+ * When the workers cannot run at all (the model does not load, or they keep crashing) the pool
+ * goes out of service: every waiting and new call fails at once with DEPENDENCY_UNAVAILABLE,
+ * a transient error, while it starts its workers again after a growing delay. As soon as one
+ * worker is up the pool serves again. Nothing it does is permanent short of close().
  */
 import type { Worker } from "node:worker_threads";
 import { VersoError } from "../../core/errors.js";
 import type { EmbedPriority, Embedder, EmbeddingModel } from "../../core/ports.js";
 import type { Metrics } from "../../observability/metrics.js";
 import type { EmbedMessage, Lane, ModelWorkerData, WorkerReply } from "./protocol.js";
+import { checkEmbedCall, splitEvenly } from "./embed-call.js";
 import { startWorker } from "./worker-entry.js";
 
 export interface WorkerPoolOptions {
@@ -33,6 +39,8 @@ export interface WorkerPoolOptions {
   /** Nice value of bulk worker threads on Linux (default 10; 0 leaves them alone). */
   bulkNice?: number;
   metrics?: Pick<Metrics, "embedBatches">;
+  /** Delay before starting the workers again after the pool went out of service; it doubles each time. */
+  recovery?: { initialDelayMs?: number; maxDelayMs?: number };
   onEvent?: (event: PoolEvent) => void;
 }
 
@@ -40,9 +48,15 @@ export type PoolEvent =
   /** startMs: from spawning the thread to a warmed-up model; modelMs: the model's part of it. */
   | { type: "worker-ready"; lane: Lane; worker: number; startMs: number; modelMs: number }
   | { type: "worker-crashed"; lane: Lane; worker: number; error: Error; textsInFlight: number }
-  | { type: "failed"; error: Error };
+  /** Out of service; the workers are started again in retryInMs. */
+  | { type: "failed"; error: Error; retryInMs: number }
+  /** A worker is up again after the pool was out of service for outageMs. */
+  | { type: "recovered"; outageMs: number };
 
 export type WorkerState = "starting" | "idle" | "busy" | "gone";
+
+/** starting: first start; serving: every worker has loaded once; out-of-service: see `failure`. */
+export type PoolState = "starting" | "serving" | "out-of-service" | "closed";
 
 export interface PoolStats {
   workers: {
@@ -55,6 +69,11 @@ export interface PoolStats {
     busyMs: number;
     cpuMs: number | undefined;
   }[];
+  state: PoolState;
+  /** Why the pool is out of service, while it is. */
+  failure: string | undefined;
+  /** Times the pool went out of service. */
+  outages: number;
   /** Texts waiting for a worker, by lane. */
   queued: Record<Lane, number>;
   /** From construction until every worker had loaded its model; undefined while starting. */
@@ -63,7 +82,10 @@ export interface PoolStats {
 }
 
 export interface PoolEmbedder extends Embedder {
-  /** Resolves once every worker has loaded its model; rejects with the reason if one could not. */
+  /**
+   * Resolves once every worker has loaded its model; rejects with the reason while the pool is
+   * out of service. Each call answers for that moment: after a recovery it resolves again.
+   */
   ready(): Promise<void>;
   stats(): PoolStats;
 }
@@ -97,14 +119,19 @@ interface Slot {
   busyMs: number;
   cpuMs: number | undefined;
   lastError: Error | undefined;
-  /** Settles when the worker has loaded its model, or could not. */
-  readonly started: Promise<void>;
-  readonly settle: { resolve: () => void; reject: (error: Error) => void };
   /** Started to replace a crashed worker, after the pool was up. */
   readonly replacement: boolean;
 }
 
-/** A burst of crashes this large within a minute means the workers cannot run at all. */
+interface Waiter {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * A burst of crashes this large within a minute means the workers cannot run at all; a pool
+ * that served this long since its last outage starts its recovery delays from the beginning.
+ */
 const crashWindowMs = 60_000;
 
 export function createWorkerPoolEmbedder(options: WorkerPoolOptions): PoolEmbedder {
@@ -120,13 +147,22 @@ class WorkerPool implements PoolEmbedder {
   private readonly bulkNice: number;
   private readonly slots: Slot[] = [];
   private readonly queues: Record<Lane, Request[]> = { interactive: [], bulk: [] };
+  private readonly lanes: Lane[];
   private readonly startedAt = performance.now();
-  private readonly allStarted: Promise<void>;
   private startupMs: number | undefined;
   private nextBatchId = 1;
   private crashTimes: number[] = [];
   private crashCount = 0;
+  /** Every worker of the current start has loaded its model. */
+  private serving = false;
+  private readyWaiters: Waiter[] = [];
   private failure: VersoError | undefined;
+  private failedAt = 0;
+  private servingSince: number | undefined;
+  /** Outages in a row without crashWindowMs of service between them: the exponent of the delay. */
+  private failStreak = 0;
+  private outages = 0;
+  private recoveryTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private closing: Promise<void> | undefined;
 
@@ -140,33 +176,20 @@ class WorkerPool implements PoolEmbedder {
     this.subBatch = options.subBatch ?? 16;
     this.bulkNice = options.bulkNice ?? 10;
 
-    const lanes: Lane[] = Array.from({ length: options.threads }, () => "bulk");
-    if (options.interactiveWorker ?? true) lanes.unshift("interactive");
-    lanes.forEach((lane, index) => this.slots.push(this.spawn(index, lane, false)));
-    this.allStarted = Promise.all(this.slots.map((slot) => slot.started)).then(
-      () => {
-        this.startupMs = performance.now() - this.startedAt;
-      },
-      (error: unknown) => {
-        if (this.closed) throw this.closedError();
-        throw this.fail(`could not start: ${messageOf(error)}`, error);
-      },
-    );
-    // Reported through ready(), embed() and the onEvent hook; never as an unhandled rejection.
-    this.allStarted.catch(() => {});
+    this.lanes = Array.from({ length: options.threads }, () => "bulk");
+    if (options.interactiveWorker ?? true) this.lanes.unshift("interactive");
+    this.startAll();
   }
 
   ready(): Promise<void> {
-    return this.allStarted;
+    if (this.closed) return Promise.reject(this.closedError());
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.serving) return Promise.resolve();
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
   }
 
   async embed(texts: readonly string[], options: { priority?: EmbedPriority } = {}): Promise<Float32Array[]> {
-    // Bulk unless asked: a caller that forgets must not crowd out people waiting on prompts.
-    const priority = options.priority ?? "bulk";
-    if (priority !== "interactive" && priority !== "bulk") {
-      throw new VersoError("VALIDATION_FAILED", `unknown embedding priority ${JSON.stringify(priority)}`);
-    }
-    validateTexts(texts);
+    const priority = checkEmbedCall(texts, options.priority);
     if (this.failure) throw this.failure;
     if (this.closed) throw this.closedError();
     if (texts.length === 0) return [];
@@ -192,6 +215,15 @@ class WorkerPool implements PoolEmbedder {
         busyMs: s.busyMs,
         cpuMs: s.cpuMs,
       })),
+      state: this.closed
+        ? "closed"
+        : this.failure
+          ? "out-of-service"
+          : this.servingSince === undefined
+            ? "starting"
+            : "serving",
+      failure: this.failure?.message,
+      outages: this.outages,
       queued: { interactive: queued("interactive"), bulk: queued("bulk") },
       startupMs: this.startupMs,
       crashes: this.crashCount,
@@ -201,9 +233,10 @@ class WorkerPool implements PoolEmbedder {
   close(): Promise<void> {
     if (!this.closing) {
       this.closed = true;
+      clearTimeout(this.recoveryTimer);
       const error = this.closedError();
       this.rejectAll(error);
-      for (const slot of this.slots) if (slot.state === "starting") slot.settle.reject(error);
+      this.settleWaiters(error);
       this.closing = Promise.all(this.slots.map((slot) => slot.worker.terminate())).then(() => undefined);
     }
     return this.closing;
@@ -291,6 +324,14 @@ class WorkerPool implements PoolEmbedder {
 
   // ── workers ─────────────────────────────────────────────────────────────────────────────
 
+  private startAll() {
+    this.crashTimes = [];
+    this.serving = false;
+    this.lanes.forEach((lane, index) => {
+      this.slots[index] = this.spawn(index, lane, false);
+    });
+  }
+
   private spawn(index: number, lane: Lane, replacement: boolean): Slot {
     const data: ModelWorkerData = {
       lane,
@@ -299,11 +340,6 @@ class WorkerPool implements PoolEmbedder {
       dimension: this.options.model.dimension,
       ...(this.options.worker.settings === undefined ? {} : { settings: this.options.worker.settings }),
     };
-    let settle!: { resolve: () => void; reject: (error: Error) => void };
-    const started = new Promise<void>((resolve, reject) => {
-      settle = { resolve, reject };
-    });
-    started.catch(() => {});
     const slot: Slot = {
       index,
       lane,
@@ -316,8 +352,6 @@ class WorkerPool implements PoolEmbedder {
       busyMs: 0,
       cpuMs: undefined,
       lastError: undefined,
-      started,
-      settle,
       replacement,
     };
     slot.worker.on("message", (reply: WorkerReply) => this.onReply(slot, reply));
@@ -343,7 +377,7 @@ class WorkerPool implements PoolEmbedder {
           startMs: slot.startMs,
           modelMs: reply.modelMs,
         });
-        slot.settle.resolve();
+        this.workerUp();
         this.pump();
         return;
       case "failed": {
@@ -396,7 +430,10 @@ class WorkerPool implements PoolEmbedder {
     const now = performance.now();
     this.crashTimes = [...this.crashTimes.filter((t) => now - t < crashWindowMs), now];
     if (this.crashTimes.length > 3 + 2 * this.slots.length) {
-      this.fail(`its workers keep crashing (${this.crashTimes.length} in a minute): ${error.message}`, error);
+      this.fail(
+        `is out of service: its workers keep crashing (${this.crashTimes.length} in a minute): ${error.message}`,
+        error,
+      );
       return;
     }
     this.slots[slot.index] = this.spawn(slot.index, slot.lane, true);
@@ -404,28 +441,69 @@ class WorkerPool implements PoolEmbedder {
     this.pump();
   }
 
+  private workerUp() {
+    const now = performance.now();
+    if (this.failure) {
+      this.options.onEvent?.({ type: "recovered", outageMs: now - this.failedAt });
+      this.failure = undefined;
+    }
+    this.servingSince ??= now;
+    if (this.serving || !this.slots.every((s) => s.state === "idle" || s.state === "busy")) return;
+    this.serving = true;
+    this.startupMs ??= now - this.startedAt;
+    this.settleWaiters();
+  }
+
   private startFailed(slot: Slot, error: Error) {
     slot.state = "gone";
     void slot.worker.terminate();
-    slot.settle.reject(error);
-    // A first start is reported through allStarted; a replacement that cannot load the
-    // model it loaded before means it cannot be loaded any more.
-    if (slot.replacement) this.fail(`could not restart a worker: ${error.message}`, error);
+    const reason = slot.replacement ? "could not restart a worker" : "could not start";
+    this.fail(`${reason}: ${error.message}`, error);
   }
 
-  /** Puts the pool out of service: everything waiting, and everything asked from now on, fails. */
-  private fail(reason: string, cause: unknown): VersoError {
-    if (this.failure) return this.failure;
+  /**
+   * Puts the pool out of service: everything waiting, and everything asked until a worker is
+   * up again, fails; the workers are started again after a delay that doubles each outage.
+   */
+  private fail(reason: string, cause: unknown) {
+    // Already out of service and waiting to try again: the other workers' news changes nothing.
+    if (this.recoveryTimer || this.closed) return;
+    const now = performance.now();
+    if (this.servingSince !== undefined && now - this.servingSince >= crashWindowMs) this.failStreak = 0;
+    const initial = this.options.recovery?.initialDelayMs ?? 1000;
+    const max = this.options.recovery?.maxDelayMs ?? 60_000;
+    const delay = Math.min(max, initial * 2 ** this.failStreak);
+    this.failStreak += 1;
+    this.outages += 1;
+    if (!this.failure) this.failedAt = now;
+    this.servingSince = undefined;
+    this.serving = false;
     this.failure = new VersoError("DEPENDENCY_UNAVAILABLE", `the ${this.model.name} embedder ${reason}`, {
       cause,
+      retryAfterSeconds: Math.ceil(delay / 1000),
     });
-    this.options.onEvent?.({ type: "failed", error: this.failure });
+    this.options.onEvent?.({ type: "failed", error: this.failure, retryInMs: delay });
     this.rejectAll(this.failure);
+    this.settleWaiters(this.failure);
     for (const slot of this.slots) {
       slot.state = "gone";
       void slot.worker.terminate();
     }
-    return this.failure;
+    this.recoveryTimer = setTimeout(() => {
+      this.recoveryTimer = undefined;
+      if (!this.closed) this.startAll();
+    }, delay);
+    // An embedder out of service must not be what keeps a finished process alive.
+    this.recoveryTimer.unref();
+  }
+
+  private settleWaiters(error?: Error) {
+    const waiters = this.readyWaiters;
+    this.readyWaiters = [];
+    for (const waiter of waiters) {
+      if (error) waiter.reject(error);
+      else waiter.resolve();
+    }
   }
 
   private rejectAll(error: Error) {
@@ -443,25 +521,3 @@ class WorkerPool implements PoolEmbedder {
     return new VersoError("DEPENDENCY_UNAVAILABLE", `the ${this.model.name} embedder is closed`);
   }
 }
-
-/** Every text must say something: the model drops texts without tokens and would misalign the rest. */
-function validateTexts(texts: readonly string[]) {
-  if (!Array.isArray(texts)) throw new VersoError("VALIDATION_FAILED", "embed() takes an array of texts");
-  const invalid = (i: number, problem: string) =>
-    new VersoError("VALIDATION_FAILED", `text ${i} to embed ${problem}`);
-  texts.forEach((text: unknown, i) => {
-    if (typeof text !== "string") throw invalid(i, "is not a string");
-    if (!/\S/.test(text)) throw invalid(i, "is empty or only whitespace");
-  });
-}
-
-/** Chunks of near-equal size, at most `max` each: 70 texts become 35 + 35, not 64 + 6. */
-function splitEvenly(texts: readonly string[], max: number): string[][] {
-  const count = Math.ceil(texts.length / max);
-  const size = Math.ceil(texts.length / count);
-  const chunks: string[][] = [];
-  for (let i = 0; i < texts.length; i += size) chunks.push(texts.slice(i, i + size));
-  return chunks;
-}
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

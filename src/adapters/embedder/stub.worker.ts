@@ -7,6 +7,11 @@ import { serveModel } from "./worker-host.js";
 export interface StubSettings {
   /** Start-up fails with this message. */
   failLoad?: string;
+  /**
+   * Shared budget of failed start-ups: a worker fails to load while the count is above zero,
+   * then loads normally. Lets a test see the pool recover from workers that could not start.
+   */
+  failLoads?: Int32Array;
   /** Start-up tries to fetch this URL (the worker must refuse: it works offline). */
   fetchAtLoad?: string;
   loadDelayMs?: number;
@@ -25,6 +30,7 @@ serveModel(async (data) => {
   const settings = (data.settings ?? {}) as StubSettings;
   if (settings.loadDelayMs) await sleep(settings.loadDelayMs);
   if (settings.failLoad) throw new Error(settings.failLoad);
+  if (settings.failLoads && Atomics.sub(settings.failLoads, 0, 1) > 0) throw new Error("a load that fails");
   if (settings.fetchAtLoad) await fetch(settings.fetchAtLoad);
   return async (texts) => {
     if (settings.msPerText) await sleep(settings.msPerText * texts.length);
