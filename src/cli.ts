@@ -8,13 +8,11 @@ import { Command, Option } from "commander";
 import cliProgress from "cli-progress";
 import { pino } from "pino";
 import { ConfigError, fileUrlPath, loadConfig, settings, type Config, type SettingName } from "./config.js";
-import { composeVerso, type Verso } from "./compose.js";
+import { composeVerso, type Verso } from "./compose/index.js";
 import type { CatalogObject } from "./core/catalog/store.js";
 import { isVersoError } from "./core/errors.js";
-import { startApi } from "./roles/api.js";
-import { seedDemoCatalog, startCrawler } from "./roles/crawler.js";
-import { startWorker } from "./roles/worker.js";
 import { ingestOnce } from "./roles/ingest-once.js";
+import { serveProcess } from "./roles/serve.js";
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -38,39 +36,37 @@ function configFrom(options: Record<string, unknown>): Config {
 async function serve(options: Record<string, unknown>) {
   const config = configFrom(options);
   const logger = pino({ level: config.logLevel });
-  if (config.bucketUrl.startsWith("file://"))
-    fs.mkdirSync(fileUrlPath(config.bucketUrl), { recursive: true });
-  const verso = await composeVerso(config, { log: (message) => logger.info(message) });
-  const refreshed = await verso.index.refresh();
-  logger.info(`vector index ready: ${refreshed.count} passages${refreshed.rebuilt ? " (rebuilt)" : ""}`);
-
-  const stops: (() => Promise<void>)[] = [];
-  if (config.roles.has("worker")) stops.push(startWorker(verso).stop);
-  if (config.roles.has("crawler")) {
-    if (config.demo) {
-      const demo = await seedDemoCatalog(verso);
-      if (demo) logger.info(`empty catalog: queued the demo catalog (${demo.queued.length} objects)`);
-    }
-    stops.push(startCrawler(verso).stop);
-  }
-  if (config.roles.has("api")) {
-    const api = await startApi(verso, logger);
-    stops.unshift(api.stop);
-  }
-  logger.info(`verso serving roles ${[...config.roles].join(", ")}`);
-
+  const running = serveProcess(config, { logger });
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
-    logger.info(`${signal}: shutting down`);
-    for (const stop of stops)
-      await stop().catch((error: unknown) => logger.error({ err: error }, "stop failed"));
-    await verso.close();
-    process.exit(0);
+    logger.info(`${reason}: shutting down (at most ${config.shutdownSeconds} s)`);
+    const deadline = setTimeout(() => {
+      logger.error(`still stopping after ${config.shutdownSeconds} s: exiting anyway`);
+      process.exit(code || 1);
+    }, config.shutdownSeconds * 1000);
+    deadline.unref();
+    await running.stop().catch((error: unknown) => logger.error({ err: error }, "shutdown failed"));
+    process.exit(code);
   };
-  process.on("SIGINT", () => void shutdown("SIGINT"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT", 0));
+  process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
+  // A bug that escaped every handler leaves the process in a state nobody planned for: it is
+  // logged, and the process stops in order (a supervisor starts a fresh one) instead of going on.
+  process.on("unhandledRejection", (error) => {
+    logger.fatal({ err: error }, "unhandled rejection");
+    void shutdown("unhandled rejection", 1);
+  });
+  process.on("uncaughtException", (error) => {
+    logger.fatal({ err: error }, "uncaught exception");
+    void shutdown("uncaught exception", 1);
+  });
+  await running.started.catch(async (error: unknown) => {
+    if (stopping) return;
+    logger.fatal({ err: error }, "could not start");
+    await shutdown("start-up failed", 1);
+  });
 }
 
 const rate = (songs: number, ms: number) => (ms > 0 ? (songs / (ms / 1000)).toFixed(1) : "–");
@@ -96,9 +92,9 @@ async function ingest(target: string, options: Record<string, unknown>) {
   const config = configFrom({ ...options, demo: "false" });
   const absolute = path.resolve(target);
   if (!fs.existsSync(absolute)) throw new Error(`no such file or folder: ${target}`);
-  const verso: Verso = await composeVerso(config);
+  const verso: Verso = composeVerso(config);
   try {
-    await verso.index.refresh();
+    await (await verso.index()).refresh();
     const bar = new cliProgress.SingleBar(
       {
         format:
@@ -130,8 +126,13 @@ async function ingest(target: string, options: Record<string, unknown>) {
     if (run.objects.length === 0)
       console.log(`nothing to do: ${run.listed} objects listed, none new or changed`);
     printSummary(run.objects, run.ms);
-    for (const o of run.objects.filter((x) => x.errors > 0)) {
-      const errors = await verso.catalogStore.rowErrors(o.id, 10);
+    const withErrors = run.objects.filter((x) => x.errors > 0);
+    const rowErrors = await (await verso.catalogStore()).rowErrors(
+      withErrors.map((o) => o.id),
+      10,
+    );
+    for (const o of withErrors) {
+      const errors = rowErrors.get(o.id) ?? [];
       console.log(
         `  bad rows in ${o.key}${o.errors > errors.length ? ` (first ${errors.length} of ${o.errors})` : ""}:`,
       );
@@ -145,11 +146,11 @@ async function ingest(target: string, options: Record<string, unknown>) {
 
 async function ask(prompt: string, options: Record<string, unknown>) {
   const config = configFrom(options);
-  const verso = await composeVerso(config);
+  const verso = composeVerso(config);
   try {
-    await verso.index.refresh();
+    await (await verso.index()).refresh();
     const k = typeof options.k === "string" ? Number(options.k) : undefined;
-    const answer = await verso.search.ask({ prompt, ...(k ? { k } : {}) });
+    const answer = await (await verso.search()).ask({ prompt, ...(k ? { k } : {}) });
     answer.results.forEach((r, i) => {
       console.log(`${i + 1}. ${r.song.title} — ${r.song.artists.join(", ")}  (${r.score.toFixed(4)})`);
       console.log(`   “${r.passage.text.replace(/\s+/g, " ").slice(0, 160)}”`);
@@ -161,17 +162,10 @@ async function ask(prompt: string, options: Record<string, unknown>) {
 }
 
 const allSettings = Object.keys(settings) as SettingName[];
-const storageSettings: SettingName[] = [
-  "dataDir",
-  "databaseUrl",
-  "vectorUrl",
-  "queueUrl",
-  "cacheUrl",
-  "embedder",
-  "embedThreads",
-  "queueLeaseSeconds",
-  "logLevel",
-];
+/** What the commands that work on the catalog directly (ingest, ask) take. */
+const storageSettings: SettingName[] = allSettings.filter(
+  (name) => !["port", "host", "roles", "crawlIntervalSeconds", "demo", "trustProxy", "shutdownSeconds"].includes(name),
+);
 
 const program = new Command("verso").description("Find songs by what their lyrics mean.");
 withSettingFlags(

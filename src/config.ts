@@ -2,11 +2,13 @@
  * Every VERSO_* setting, read and validated once at start into a typed object. A bad value
  * stops the process with a message naming the setting and what it accepts. Command-line flags
  * of `verso serve` / `verso ingest` override the environment (flag `--database-url` for
- * VERSO_DATABASE_URL, and so on).
+ * VERSO_DATABASE_URL, and so on). The URL settings of the ports accept the schemes of the
+ * adapters the registry knows (src/compose/schemes.ts), and nothing else.
  */
 import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { portSchemes, schemeOf, type Port } from "./compose/schemes.js";
 
 export const roleNames = ["api", "worker", "crawler", "embedder"] as const;
 export type Role = (typeof roleNames)[number];
@@ -16,124 +18,15 @@ interface SettingSpec {
   /** What the setting accepts, in words: shown in errors and in `verso serve --help`. */
   accepts: string;
   description: string;
-}
-
-/** The table of settings; the README's configuration table mirrors it. */
-export const settings = {
-  dataDir: {
-    env: "VERSO_DATA_DIR",
-    accepts: "a folder path",
-    description: "where every embedded adapter keeps its files (default ./data)",
-  },
-  databaseUrl: {
-    env: "VERSO_DATABASE_URL",
-    accepts: "sqlite:<path> (or sqlite::memory:)",
-    description: "SQL database (default sqlite:<data dir>/verso.db)",
-  },
-  vectorUrl: {
-    env: "VERSO_VECTOR_URL",
-    accepts: "embedded",
-    description: "vector index (default embedded: usearch HNSW next to the database)",
-  },
-  queueUrl: {
-    env: "VERSO_QUEUE_URL",
-    accepts: "db",
-    description: "job queue (default db: a durable table in the SQL database)",
-  },
-  bucketUrl: {
-    env: "VERSO_BUCKET_URL",
-    accepts: "file://<folder>",
-    description: "where catalog CSV objects are listed from (default file://<data dir>/bucket)",
-  },
-  cacheUrl: {
-    env: "VERSO_CACHE_URL",
-    accepts: "memory",
-    description: "cache for search results and rate limits (default memory: in-process LRU)",
-  },
-  embedder: {
-    env: "VERSO_EMBEDDER",
-    accepts: "use-lite",
-    description: "embedding model (default use-lite: Universal Sentence Encoder lite, in process)",
-  },
-  port: { env: "VERSO_PORT", accepts: "an integer from 0 to 65535", description: "HTTP port (default 3000)" },
-  host: {
-    env: "VERSO_HOST",
-    accepts: "an address to listen on",
-    description: "HTTP address (default 0.0.0.0)",
-  },
-  roles: {
-    env: "VERSO_ROLES",
-    accepts: `a comma-separated list of ${roleNames.join(", ")}, or all`,
-    description: "what this process does (default api,worker,crawler)",
-  },
-  embedThreads: {
-    env: "VERSO_EMBED_THREADS",
-    accepts: "an integer from 1 to 64",
-    description: "embedding worker threads (default: the number of cores)",
-  },
-  workerConcurrency: {
-    env: "VERSO_WORKER_CONCURRENCY",
-    accepts: "an integer from 1 to 64",
-    description: "catalog objects one worker processes at once (default 1)",
-  },
-  queueLeaseSeconds: {
-    env: "VERSO_QUEUE_LEASE",
-    accepts: "a number of seconds from 1 to 3600",
-    description:
-      "how long a job waits for a worker that stopped answering before another takes it (default 30)",
-  },
-  crawlIntervalSeconds: {
-    env: "VERSO_CRAWL_INTERVAL",
-    accepts: "a number of seconds, 0 to crawl only on demand",
-    description: "how often the crawler lists the bucket (default 300)",
-  },
-  demo: {
-    env: "VERSO_DEMO",
-    accepts: "true or false",
-    description: "ingest the demo catalog when the catalog is empty (default true)",
-  },
-  cacheTtlSeconds: {
-    env: "VERSO_CACHE_TTL",
-    accepts: "a number of seconds from 0",
-    description: "how long search results stay cached (default 3600)",
-  },
-  sessionTtlDays: {
-    env: "VERSO_SESSION_TTL_DAYS",
-    accepts: "a number of days from 1 to 365",
-    description: "how long a session lasts without use (default 30)",
-  },
-  hashConcurrency: {
-    env: "VERSO_HASH_CONCURRENCY",
-    accepts: "an integer from 1 to 16",
-    description: "password hashes computed at once, 19 MiB each (default 2)",
-  },
-  admins: {
-    env: "VERSO_ADMINS",
-    accepts: "a comma-separated list of usernames",
-    description: "users allowed to trigger a crawl through the API (default none)",
-  },
-  trustProxy: {
-    env: "VERSO_TRUST_PROXY",
-    accepts: "true or false",
-    description: "trust X-Forwarded-* headers from a reverse proxy (default false)",
-  },
-  logLevel: {
-    env: "VERSO_LOG_LEVEL",
-    accepts: "fatal, error, warn, info, debug, trace or silent",
-    description: "log level (default info)",
-  },
-} as const satisfies Record<string, SettingSpec>;
-
-export type SettingName = keyof typeof settings;
-
-export class ConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join("\n  ")}`);
-    this.name = "ConfigError";
-  }
+  /** The default, given the data folder. */
+  fallback: string | ((dataDir: string) => string);
+  schema: z.ZodType;
+  /** Never shown in logs or errors (passwords, keys). */
+  secret?: boolean;
 }
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const seconds = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().min(min).max(max);
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => ["true", "1", "yes"].includes(v));
@@ -143,82 +36,348 @@ const list = z.string().transform((v) =>
     .map((s) => s.trim())
     .filter(Boolean),
 );
+const optionalText = z.string().transform((v) => (v === "" ? undefined : v));
 
-const schema = {
-  dataDir: z.string().min(1),
-  databaseUrl: z.string().regex(/^sqlite:.+/),
-  vectorUrl: z.literal("embedded"),
-  queueUrl: z.literal("db"),
-  bucketUrl: z.string().regex(/^file:\/\/.+/),
-  cacheUrl: z.literal("memory"),
-  embedder: z.literal("use-lite"),
-  port: int(0, 65535),
-  host: z.string().min(1),
-  roles: list.pipe(z.array(z.enum([...roleNames, "all"])).min(1)),
-  embedThreads: int(1, 64),
-  workerConcurrency: int(1, 64),
-  queueLeaseSeconds: z.coerce.number().min(1).max(3600),
-  crawlIntervalSeconds: z.coerce.number().min(0),
-  demo: bool,
-  cacheTtlSeconds: z.coerce.number().min(0),
-  sessionTtlDays: z.coerce.number().min(1).max(365),
-  hashConcurrency: int(1, 16),
-  admins: list.pipe(z.array(z.string())),
-  trustProxy: bool,
-  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
-} satisfies Record<SettingName, z.ZodType>;
+/** The URL setting of a port: one of the schemes its adapters have. */
+const portUrl = (port: Port) =>
+  z.string().refine((value) => (portSchemes[port] as readonly string[]).includes(schemeOf(value)));
+const schemesInWords = (port: Port) =>
+  portSchemes[port]
+    .map((s) => (["embedded", "db", "memory", "use-lite"].includes(s) ? s : `${s}:…`))
+    .join(", ");
 
-export interface Config {
-  dataDir: string;
-  databaseUrl: string;
-  vectorUrl: "embedded";
-  queueUrl: "db";
-  bucketUrl: string;
-  cacheUrl: "memory";
-  embedder: "use-lite";
-  port: number;
-  host: string;
-  roles: ReadonlySet<Role>;
-  embedThreads: number;
-  workerConcurrency: number;
-  queueLeaseSeconds: number;
-  crawlIntervalSeconds: number;
-  demo: boolean;
-  cacheTtlSeconds: number;
-  sessionTtlDays: number;
-  hashConcurrency: number;
-  admins: readonly string[];
-  trustProxy: boolean;
-  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+const spec = <S extends SettingSpec>(s: S) => s;
+
+/** The table of settings; the README's configuration table mirrors it. */
+export const settings = {
+  dataDir: spec({
+    env: "VERSO_DATA_DIR",
+    accepts: "a folder path",
+    description: "where every embedded adapter keeps its files (default ./data)",
+    fallback: (dataDir) => dataDir,
+    schema: z.string().min(1),
+  }),
+  databaseUrl: spec({
+    env: "VERSO_DATABASE_URL",
+    accepts: `one of ${schemesInWords("database")}`,
+    description:
+      "SQL database: sqlite:<file>, mysql://… or mariadb://… (MariaDB), postgres://… (default sqlite:<data dir>/verso.db)",
+    fallback: (dataDir) => `sqlite:${path.join(dataDir, "verso.db")}`,
+    schema: portUrl("database"),
+    secret: true,
+  }),
+  databasePool: spec({
+    env: "VERSO_DATABASE_POOL",
+    accepts: "an integer from 1 to 200",
+    description: "connections to a database server per process (default 10)",
+    fallback: "10",
+    schema: int(1, 200),
+  }),
+  vectorUrl: spec({
+    env: "VERSO_VECTOR_URL",
+    accepts: `one of ${schemesInWords("vectors")}`,
+    description: "vector index (default embedded: usearch HNSW in the data folder)",
+    fallback: "embedded",
+    schema: portUrl("vectors"),
+  }),
+  queueUrl: spec({
+    env: "VERSO_QUEUE_URL",
+    accepts: `one of ${schemesInWords("queue")}`,
+    description: "ingest queue: db (a durable table in the database) or amqp://… (RabbitMQ) (default db)",
+    fallback: "db",
+    schema: portUrl("queue"),
+    secret: true,
+  }),
+  queueName: spec({
+    env: "VERSO_QUEUE_NAME",
+    accepts: "letters, digits, dots, dashes and underscores",
+    description:
+      "name of the ingest queue (RabbitMQ: its dead-letter and delay queues derive from it) (default verso.ingest)",
+    fallback: "verso.ingest",
+    schema: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/),
+  }),
+  bucketUrl: spec({
+    env: "VERSO_BUCKET_URL",
+    accepts: `one of ${schemesInWords("bucket")}`,
+    description:
+      "where catalog CSV objects are listed from: file://<folder> or s3://bucket/prefix (default file://<data dir>/bucket)",
+    fallback: (dataDir) => `file://${path.resolve(dataDir, "bucket")}`,
+    schema: portUrl("bucket"),
+  }),
+  s3Endpoint: spec({
+    env: "VERSO_S3_ENDPOINT",
+    accepts: "an http(s) URL",
+    description: "endpoint of an S3-compatible store (MinIO, Ceph, …); unset for AWS",
+    fallback: "",
+    schema: optionalText.pipe(z.string().url().optional()),
+  }),
+  s3PathStyle: spec({
+    env: "VERSO_S3_PATH_STYLE",
+    accepts: "true or false",
+    description: "path-style bucket addressing (default: true with an endpoint, false on AWS)",
+    fallback: "",
+    schema: optionalText.pipe(bool.optional()),
+  }),
+  s3Region: spec({
+    env: "VERSO_S3_REGION",
+    accepts: "an S3 region",
+    description: "S3 region (default: the AWS SDK's chain; us-east-1 with an endpoint)",
+    fallback: "",
+    schema: optionalText,
+  }),
+  s3AccessKeyId: spec({
+    env: "VERSO_S3_ACCESS_KEY_ID",
+    accepts: "an access key id",
+    description: "S3 credentials (default: the AWS SDK's standard provider chain)",
+    fallback: "",
+    schema: optionalText,
+    secret: true,
+  }),
+  s3SecretAccessKey: spec({
+    env: "VERSO_S3_SECRET_ACCESS_KEY",
+    accepts: "a secret access key",
+    description: "S3 credentials, with VERSO_S3_ACCESS_KEY_ID",
+    fallback: "",
+    schema: optionalText,
+    secret: true,
+  }),
+  cacheUrl: spec({
+    env: "VERSO_CACHE_URL",
+    accepts: `one of ${schemesInWords("cache")}`,
+    description:
+      "cache for answers and rate limits: memory, memcached://host:port[,host…], redis://… (default memory)",
+    fallback: "memory",
+    schema: portUrl("cache"),
+    secret: true,
+  }),
+  cacheTimeoutMs: spec({
+    env: "VERSO_CACHE_TIMEOUT_MS",
+    accepts: "milliseconds from 10 to 10000",
+    description: "longest wait for a cache server before answering without it (default 200)",
+    fallback: "200",
+    schema: int(10, 10_000),
+  }),
+  cachePrefix: spec({
+    env: "VERSO_CACHE_PREFIX",
+    accepts: "a key prefix",
+    description: "put before every key on a cache server shared by several installations (default verso:)",
+    fallback: "verso:",
+    schema: z.string().max(50),
+  }),
+  embedder: spec({
+    env: "VERSO_EMBEDDER",
+    accepts: `one of ${schemesInWords("embedder")}`,
+    description:
+      "embedding model: use-lite (Universal Sentence Encoder lite, in process) or http(s)://… (Verso's embedder role or any OpenAI-compatible /v1/embeddings server) (default use-lite)",
+    fallback: "use-lite",
+    schema: portUrl("embedder"),
+  }),
+  embedderModel: spec({
+    env: "VERSO_EMBEDDER_MODEL",
+    accepts: "a model name",
+    description: "model to ask a remote OpenAI-compatible embedder for (default: the one it serves)",
+    fallback: "",
+    schema: optionalText,
+  }),
+  embedderApiKey: spec({
+    env: "VERSO_EMBEDDER_API_KEY",
+    accepts: "a bearer token",
+    description: "API key sent to a remote embedder",
+    fallback: "",
+    schema: optionalText,
+    secret: true,
+  }),
+  embedderTimeoutSeconds: spec({
+    env: "VERSO_EMBEDDER_TIMEOUT",
+    accepts: "seconds from 1 to 600",
+    description: "longest wait for one request to a remote embedder (default 30)",
+    fallback: "30",
+    schema: seconds(1, 600),
+  }),
+  embedderBatch: spec({
+    env: "VERSO_EMBEDDER_BATCH",
+    accepts: "an integer from 1 to 2048",
+    description: "texts per request to a remote embedder (default 64)",
+    fallback: "64",
+    schema: int(1, 2048),
+  }),
+  embedderConcurrency: spec({
+    env: "VERSO_EMBEDDER_CONCURRENCY",
+    accepts: "an integer from 1 to 64",
+    description: "requests in flight to a remote embedder for ingest (default 2)",
+    fallback: "2",
+    schema: int(1, 64),
+  }),
+  port: spec({
+    env: "VERSO_PORT",
+    accepts: "an integer from 0 to 65535",
+    description: "HTTP port (default 3000)",
+    fallback: "3000",
+    schema: int(0, 65535),
+  }),
+  host: spec({
+    env: "VERSO_HOST",
+    accepts: "an address to listen on",
+    description: "HTTP address (default 0.0.0.0)",
+    fallback: "0.0.0.0",
+    schema: z.string().min(1),
+  }),
+  roles: spec({
+    env: "VERSO_ROLES",
+    accepts: `a comma-separated list of ${roleNames.join(", ")}, or all`,
+    description: "what this process does (default api,worker,crawler)",
+    fallback: "api,worker,crawler",
+    schema: list.pipe(z.array(z.enum([...roleNames, "all"])).min(1)),
+  }),
+  embedThreads: spec({
+    env: "VERSO_EMBED_THREADS",
+    accepts: "an integer from 1 to 64",
+    description: "embedding worker threads of the in-process model (default: the number of cores)",
+    fallback: () => String(Math.min(64, os.availableParallelism())),
+    schema: int(1, 64),
+  }),
+  workerConcurrency: spec({
+    env: "VERSO_WORKER_CONCURRENCY",
+    accepts: "an integer from 1 to 64",
+    description: "catalog objects one worker processes at once (the queue's prefetch) (default 1)",
+    fallback: "1",
+    schema: int(1, 64),
+  }),
+  queueLeaseSeconds: spec({
+    env: "VERSO_QUEUE_LEASE",
+    accepts: "a number of seconds from 1 to 3600",
+    description:
+      "how long an object (and a job of the db queue) waits for a worker that stopped answering before another takes it (default 30)",
+    fallback: "30",
+    schema: seconds(1, 3600),
+  }),
+  ingestMaxDeliveries: spec({
+    env: "VERSO_INGEST_MAX_DELIVERIES",
+    accepts: "an integer from 1 to 100",
+    description: "times a worker may stop while processing an object before it is marked failed (default 5)",
+    fallback: "5",
+    schema: int(1, 100),
+  }),
+  ingestRetrySeconds: spec({
+    env: "VERSO_INGEST_RETRY_FOR",
+    accepts: "a number of seconds from 0",
+    description:
+      "how long an object whose embedder, database or bucket is away is retried, with growing pauses, before it is marked failed (default 3600)",
+    fallback: "3600",
+    schema: seconds(0),
+  }),
+  failedRetrySeconds: spec({
+    env: "VERSO_FAILED_RETRY_AFTER",
+    accepts: "a number of seconds from 0",
+    description:
+      "a failed object is tried again by the first crawl this long after it failed (default 3600); POST /api/catalog/scan tries at once",
+    fallback: "3600",
+    schema: seconds(0),
+  }),
+  ingestSliceSeconds: spec({
+    env: "VERSO_INGEST_SLICE",
+    accepts: "a number of seconds from 1",
+    description:
+      "longest a worker keeps one delivery before it continues the object in a new job, well under the broker's consumer timeout (default 600)",
+    fallback: "600",
+    schema: seconds(1),
+  }),
+  csvMaxRecordChars: spec({
+    env: "VERSO_CSV_MAX_RECORD",
+    accepts: "a number of characters from 1000",
+    description: "longest CSV record; a longer one (an unclosed quote?) fails its object (default 1000000)",
+    fallback: "1000000",
+    schema: int(1000, 100_000_000),
+  }),
+  lyricsMaxChars: spec({
+    env: "VERSO_LYRICS_MAX",
+    accepts: "a number of characters from 100",
+    description: "longest lyrics of one song; a longer row is reported as bad (default 100000)",
+    fallback: "100000",
+    schema: int(100, 10_000_000),
+  }),
+  crawlIntervalSeconds: spec({
+    env: "VERSO_CRAWL_INTERVAL",
+    accepts: "a number of seconds, 0 to crawl only on demand",
+    description: "how often the crawler lists the bucket (default 300)",
+    fallback: "300",
+    schema: seconds(0),
+  }),
+  demo: spec({
+    env: "VERSO_DEMO",
+    accepts: "true or false",
+    description: "ingest the demo catalog when the catalog is empty (default true)",
+    fallback: "true",
+    schema: bool,
+  }),
+  cacheTtlSeconds: spec({
+    env: "VERSO_CACHE_TTL",
+    accepts: "a number of seconds from 0",
+    description: "how long search results stay cached (default 3600)",
+    fallback: "3600",
+    schema: seconds(0),
+  }),
+  sessionTtlDays: spec({
+    env: "VERSO_SESSION_TTL_DAYS",
+    accepts: "a number of days from 1 to 365",
+    description: "how long a session lasts without use (default 30)",
+    fallback: "30",
+    schema: seconds(1, 365),
+  }),
+  hashConcurrency: spec({
+    env: "VERSO_HASH_CONCURRENCY",
+    accepts: "an integer from 1 to 16",
+    description: "password hashes computed at once, 19 MiB each (default 2)",
+    fallback: "2",
+    schema: int(1, 16),
+  }),
+  admins: spec({
+    env: "VERSO_ADMINS",
+    accepts: "a comma-separated list of usernames",
+    description: "users allowed to trigger a crawl through the API (default none)",
+    fallback: "",
+    schema: list.pipe(z.array(z.string())),
+  }),
+  trustProxy: spec({
+    env: "VERSO_TRUST_PROXY",
+    accepts: "true or false",
+    description: "trust X-Forwarded-* headers from a reverse proxy (default false)",
+    fallback: "false",
+    schema: bool,
+  }),
+  shutdownSeconds: spec({
+    env: "VERSO_SHUTDOWN_TIMEOUT",
+    accepts: "a number of seconds from 1 to 600",
+    description:
+      "on SIGTERM, how long requests in flight and objects in progress may take to finish before the process exits anyway (default 30)",
+    fallback: "30",
+    schema: seconds(1, 600),
+  }),
+  logLevel: spec({
+    env: "VERSO_LOG_LEVEL",
+    accepts: "fatal, error, warn, info, debug, trace or silent",
+    description: "log level (default info)",
+    fallback: "info",
+    schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+  }),
+} as const satisfies Record<string, SettingSpec>;
+
+export type SettingName = keyof typeof settings;
+
+type Parsed = { [K in SettingName]: z.output<(typeof settings)[K]["schema"]> };
+
+export type Config = Omit<Parsed, "roles"> & { roles: ReadonlySet<Role> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
 }
-
-const defaults = (dataDir: string): Record<SettingName, string> => ({
-  dataDir,
-  databaseUrl: `sqlite:${path.join(dataDir, "verso.db")}`,
-  vectorUrl: "embedded",
-  queueUrl: "db",
-  bucketUrl: `file://${path.resolve(dataDir, "bucket")}`,
-  cacheUrl: "memory",
-  embedder: "use-lite",
-  port: "3000",
-  host: "0.0.0.0",
-  roles: "api,worker,crawler",
-  embedThreads: String(Math.min(64, os.availableParallelism())),
-  workerConcurrency: "1",
-  queueLeaseSeconds: "30",
-  crawlIntervalSeconds: "300",
-  demo: "true",
-  cacheTtlSeconds: "3600",
-  sessionTtlDays: "30",
-  hashConcurrency: "2",
-  admins: "",
-  trustProxy: "false",
-  logLevel: "info",
-});
 
 /**
  * Reads the settings from the environment and from flags (flags win). Throws ConfigError
- * listing every bad setting at once.
+ * listing every bad setting at once; a secret's value is never repeated in the message.
  */
 export function loadConfig(
   env: NodeJS.ProcessEnv = process.env,
@@ -231,25 +390,30 @@ export function loadConfig(
     return value === undefined || value === "" ? undefined : value;
   };
   const dataDir = raw("dataDir") ?? "./data";
-  const fallback = defaults(dataDir);
   const problems: string[] = [];
   const parsed: Record<string, unknown> = {};
   for (const name of Object.keys(settings) as SettingName[]) {
-    const value = raw(name) ?? fallback[name];
-    const result = (schema[name] as z.ZodType).safeParse(value);
+    const setting: SettingSpec = settings[name];
+    const value =
+      raw(name) ?? (typeof setting.fallback === "function" ? setting.fallback(dataDir) : setting.fallback);
+    const result = setting.schema.safeParse(value);
     if (result.success) parsed[name] = result.data;
-    else problems.push(`${settings[name].env}=${JSON.stringify(value)}: expected ${settings[name].accepts}`);
+    else {
+      const shown = !setting.secret
+        ? JSON.stringify(value)
+        : /^[a-z][a-z0-9+.-]*:/i.test(value)
+          ? JSON.stringify(`${schemeOf(value)}:…`)
+          : "(hidden)";
+      problems.push(`${setting.env}=${shown}: expected ${setting.accepts}`);
+    }
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const roles = parsed.roles as string[];
   return {
-    ...(parsed as Omit<Config, "roles">),
+    ...(parsed as Omit<Parsed, "roles">),
     roles: new Set(roles.includes("all") ? roleNames : (roles as Role[])),
   };
 }
-
-/** The path behind a sqlite: URL, or ":memory:". */
-export const sqlitePath = (databaseUrl: string): string => databaseUrl.replace(/^sqlite:/, "");
 
 /** The folder behind a file:// URL. */
 export const fileUrlPath = (url: string): string =>

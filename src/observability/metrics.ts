@@ -10,6 +10,8 @@ const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
 export interface MetricSources {
   queueStats?: () => Promise<{ ready: number; inFlight: number; dead: number }>;
   songCount?: () => Promise<number>;
+  objectCounts?: () => Promise<Record<string, number>>;
+  embedderQueued?: () => Record<string, number>;
 }
 
 export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
@@ -77,7 +79,8 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ["state"] as const,
       registers,
       async collect() {
-        const stats = await sources.queueStats?.();
+        // The broker or database away must not fail the whole scrape: the gauge keeps its last value.
+        const stats = await sources.queueStats?.().catch(() => undefined);
         if (!stats) return;
         this.labels("ready").set(stats.ready);
         this.labels("in_flight").set(stats.inFlight);
@@ -89,9 +92,55 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: "Songs in the catalog",
       registers,
       async collect() {
-        const count = await sources.songCount?.();
+        const count = await sources.songCount?.().catch(() => undefined);
         if (count !== undefined) this.set(count);
       },
+    }),
+    info: new Gauge({
+      name: "verso_info",
+      help: "1 for each role this process runs, with Verso's version",
+      labelNames: ["role", "version"] as const,
+      registers,
+    }),
+    cacheFallbacks: new Counter({
+      name: "verso_cache_fallbacks_total",
+      help: "Cache operations answered without the cache server (down or slow), by operation",
+      labelNames: ["operation"] as const,
+      registers,
+    }),
+    ingestDeliveries: new Counter({
+      name: "verso_ingest_deliveries_total",
+      help: "Ingest job deliveries by how they ended (done, failed, retrying, sliced, superseded)",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    embedderQueued: new Gauge({
+      name: "verso_embedder_queued_texts",
+      help: "Texts waiting for the in-process embedding model, by lane",
+      labelNames: ["lane"] as const,
+      registers,
+      collect() {
+        const queued = sources.embedderQueued?.();
+        if (!queued) return;
+        for (const [lane, count] of Object.entries(queued)) this.labels(lane).set(count);
+      },
+    }),
+    catalogObjects: new Gauge({
+      name: "verso_catalog_objects",
+      help: "Catalog objects by status (queued, processing, done, failed)",
+      labelNames: ["status"] as const,
+      registers,
+      async collect() {
+        const counts = await sources.objectCounts?.().catch(() => undefined);
+        if (!counts) return;
+        for (const [status, count] of Object.entries(counts)) this.labels(status).set(count);
+      },
+    }),
+    rateLimited: new Counter({
+      name: "verso_rate_limited_total",
+      help: "Requests refused with 429 by a rate limit, by route",
+      labelNames: ["route"] as const,
+      registers,
     }),
     authAttempts: new Counter({
       name: "verso_auth_attempts_total",

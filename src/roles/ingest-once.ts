@@ -1,8 +1,10 @@
 /**
  * Crawls one bucket and works its new or changed objects to completion in this process: what
- * `verso ingest` does, and what benchmarks and tests use to load a catalog.
+ * `verso ingest` does, and what benchmarks and tests use to load a catalog. It waits for the
+ * objects of earlier runs that never finished too, and reconciles them with the queue while it
+ * waits, so a lost job or an object its workers kept dying on cannot make it wait forever.
  */
-import type { Verso } from "../compose.js";
+import type { Verso } from "../compose/index.js";
 import type { CatalogObject } from "../core/catalog/store.js";
 import { startWorker } from "./worker.js";
 
@@ -23,23 +25,23 @@ export interface IngestRun {
 export async function ingestOnce(
   verso: Verso,
   source: string,
-  options: { onProgress?: (progress: IngestRunProgress) => void; pollMs?: number } = {},
+  options: { onProgress?: (progress: IngestRunProgress) => void; pollMs?: number; reconcileMs?: number } = {},
 ): Promise<IngestRun> {
   const started = Date.now();
-  const report = await verso.crawler.crawl(verso.bucketFor(source));
-  // Objects of an earlier run that never finished (its worker was stopped or killed) are
-  // still in the queue: this run waits for them too.
-  const unfinished = (await verso.catalogStore.listObjects({ source: report.source })).filter(
+  const [crawler, store] = [await verso.crawler(), await verso.catalogStore()];
+  const report = await crawler.crawl(verso.bucketFor(source));
+  const unfinished = (await store.listObjects({ source: report.source })).filter(
     (o) => o.status === "queued" || o.status === "processing",
   );
   const waitFor = new Map([...report.queued, ...unfinished].map((o) => [o.id, o]));
   if (waitFor.size === 0) return { listed: report.listed, objects: [], ms: Date.now() - started };
   const ids = [...waitFor.keys()];
   const totalBytes = [...waitFor.values()].reduce((s, o) => s + o.size, 0);
-  const worker = startWorker(verso);
+  const worker = await startWorker(verso);
+  let reconciled = Date.now();
   try {
     for (;;) {
-      const objects = (await Promise.all(ids.map((id) => verso.catalogStore.getObject(id)))).filter(
+      const objects = (await Promise.all(ids.map((id) => store.getObject(id)))).filter(
         (o): o is CatalogObject => o !== null,
       );
       const finished = objects.every((o) => o.status === "done" || o.status === "failed");
@@ -51,6 +53,10 @@ export async function ingestOnce(
         passages: sum((o) => o.passages),
       });
       if (finished) return { listed: report.listed, objects, ms: Date.now() - started };
+      if (Date.now() - reconciled >= (options.reconcileMs ?? 10_000)) {
+        await crawler.reconcile(report.source);
+        reconciled = Date.now();
+      }
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
     }
   } finally {

@@ -17,7 +17,8 @@ import type { AskRequest, AskResult, SongSearch } from "../../src/core/search/ty
 import { emptyFeatures } from "../../src/core/catalog/song.js";
 import { buildHttpApp, type HttpApp } from "../../src/http/app.js";
 import { createMetrics, type Metrics } from "../../src/observability/metrics.js";
-import { createSocialModule, type SocialModule } from "../../src/social-module.js";
+import { createSocialServices, type SocialServices } from "../../src/compose/social.js";
+import { socialRoutes } from "../../src/http/social-routes.js";
 import { openTestDatabase } from "../support/databases.js";
 
 export const lightHasher = (): PasswordHasher =>
@@ -102,7 +103,7 @@ export interface TestAppOptions {
   maxHashesWaiting?: number;
   trustProxy?: boolean;
   cache?: Cache;
-  /** Routes of another resource, registered before the social module's (as the api role does). */
+  /** Routes of another resource, registered after the social routes (as the api role does). */
   otherRoutes?: Parameters<typeof buildHttpApp>[0]["routes"];
 }
 
@@ -122,7 +123,7 @@ export interface Reply {
 export interface TestApp {
   app: HttpApp;
   db: Kysely<Database>;
-  module: SocialModule;
+  module: SocialServices;
   metrics: Metrics;
   search: FakeSongSearch;
   /** Status of every response so far. */
@@ -143,7 +144,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const metrics = createMetrics({ defaultMetrics: false });
   const search = fakeSongSearch();
   const cache = options.cache ?? createMemoryCache();
-  const module = createSocialModule({
+  const module = createSocialServices({
     database,
     cache,
     config: {
@@ -167,7 +168,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await buildHttpApp({
     metrics,
     trustProxy: options.trustProxy ?? false,
-    routes: [routeRecorder, ...(options.otherRoutes ?? []), ...module.routes],
+    routes: [routeRecorder, ...socialRoutes(module), ...(options.otherRoutes ?? [])],
   });
   const statuses: number[] = [];
   app.addHook("onResponse", async (_request, reply) => {

@@ -10,15 +10,17 @@
  * handlers run; one that dies stops extending them, and the job becomes deliverable again
  * once the lease expires (at-least-once).
  *
- * Every statement is a single auto-committed, parameterized statement: no transaction is held
- * across an await, so two connections in one process (or one per process) never wait on each
- * other's open transaction, and the same statements are correct on PostgreSQL and MariaDB.
+ * Claims differ by dialect. On MariaDB and PostgreSQL, where workers of several processes
+ * claim at once, a claim is one short transaction that locks the jobs it takes with
+ * `FOR UPDATE SKIP LOCKED`, so concurrent claimers pass each other instead of queueing on (or
+ * racing for) the same rows. SQLite has one writer at a time: there a claim reads candidates
+ * and takes each with an UPDATE that re-checks what it read. Every other write is a single
+ * auto-committed statement guarded by the lease.
  */
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import type { Kysely } from "kysely";
 import type { JobQueue, QueueMessage, QueueStats, Subscription } from "../../core/ports.js";
-import type { Database } from "../sql/schema/index.js";
+import type { SqlContext } from "../sql/dialect-sql.js";
 
 export interface SqlQueueOptions {
   /** Name of the queue in the jobs table; several queues share the table. */
@@ -52,7 +54,8 @@ interface Lease {
   payload: string;
 }
 
-export function createSqlQueue<T>(db: Kysely<Database>, options: SqlQueueOptions): JobQueue<T> {
+export function createSqlQueue<T>(context: SqlContext, options: SqlQueueOptions): JobQueue<T> {
+  const { db, dialect } = context;
   const queue = options.queue;
   const leaseMs = positive("leaseSeconds", options.leaseSeconds ?? 30) * 1000;
   const maxAttempts = positiveInteger("maxAttempts", options.maxAttempts ?? 5);
@@ -117,7 +120,60 @@ export function createSqlQueue<T>(db: Kysely<Database>, options: SqlQueueOptions
       .execute();
   }
 
+  /** MariaDB and PostgreSQL: lock what is deliverable, skipping rows other claimers hold. */
+  async function claimLocked(limit: number): Promise<Lease[]> {
+    return db.transaction().execute(async (trx) => {
+      const at = now();
+      const rows = await trx
+        .selectFrom("jobs")
+        .select(["id", "attempts", "payload", "status"])
+        .where("queue", "=", queue)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb("status", "=", "ready"), eb("available_at", "<=", iso(at))]),
+            eb.and([eb("status", "=", "leased"), eb("lease_expires_at", "<=", iso(at))]),
+          ]),
+        )
+        .orderBy("id")
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      const leases: Lease[] = [];
+      for (const row of rows) {
+        if (row.status === "leased" && row.attempts >= maxAttempts) {
+          await trx
+            .updateTable("jobs")
+            .set({
+              status: "dead",
+              lease_owner: null,
+              lease_expires_at: null,
+              last_error: `lease expired ${row.attempts} times: its consumer stopped before acknowledging`,
+              updated_at: iso(at),
+            })
+            .where("id", "=", row.id)
+            .execute();
+          continue;
+        }
+        await trx
+          .updateTable("jobs")
+          .set({
+            status: "leased",
+            attempts: row.attempts + 1,
+            lease_owner: owner,
+            lease_expires_at: iso(at + leaseMs),
+            updated_at: iso(at),
+          })
+          .where("id", "=", row.id)
+          .execute();
+        leases.push({ id: row.id, attempts: row.attempts + 1, payload: row.payload });
+      }
+      return leases;
+    });
+  }
+
   async function claim(limit: number): Promise<Lease[]> {
+    if (dialect !== "sqlite") return claimLocked(limit);
     const leases: Lease[] = [];
     for (;;) {
       const at = now();

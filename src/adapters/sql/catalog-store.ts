@@ -429,10 +429,9 @@ export function createSqlCatalogStore(context: SqlContext): CatalogStore {
     },
 
     async unattendedObjects(source, now) {
-      const rows = await db
-        .selectFrom("catalog_objects")
-        .selectAll()
-        .where("source", "=", source)
+      let query = db.selectFrom("catalog_objects").selectAll();
+      if (source !== null) query = query.where("source", "=", source);
+      const rows = await query
         .where("status", "in", ["queued", "processing"])
         .where((eb) => eb.or([eb("lease_token", "is", null), eb("lease_expires_at", "<=", iso(now))]))
         .orderBy("id")
@@ -465,6 +464,7 @@ export function createSqlCatalogStore(context: SqlContext): CatalogStore {
         object !== null &&
         object.generation === job.generation &&
         object.etag === job.etag &&
+        object.model === model &&
         (object.status === "queued" || object.status === "processing");
       return sameRun ? { status: "busy" } : { status: "stale" };
     },
@@ -479,10 +479,12 @@ export function createSqlCatalogStore(context: SqlContext): CatalogStore {
       return Number(result.numUpdatedRows) === 1;
     },
 
+    // A clean give-up (retry later, slice over, shutdown) is not a worker that died on the
+    // object: the count of such deaths starts again.
     async releaseLease(lease) {
       await db
         .updateTable("catalog_objects")
-        .set({ lease_token: null, lease_expires_at: null })
+        .set({ lease_token: null, lease_expires_at: null, deliveries: 0 })
         .where("id", "=", lease.objectId)
         .where("lease_token", "=", lease.token)
         .execute();

@@ -58,7 +58,7 @@ export function createCrawler(options: CrawlerOptions) {
     await store.markEnqueued(object.id, clock());
   }
 
-  async function reconcile(source: string, report: CrawlReport): Promise<void> {
+  async function reconcile(source: string | null, report: CrawlReport): Promise<void> {
     const now = clock();
     const unattended = await store.unattendedObjects(source, now);
     if (unattended.length === 0) return;
@@ -112,7 +112,15 @@ export function createCrawler(options: CrawlerOptions) {
     return report;
   }
 
-  return { crawl, reconcile: (source: string) => reconcile(source, emptyReport(source)) };
+  return {
+    crawl,
+    /** Reconciles the objects of one source (of every source: null) with the queue, without listing. */
+    async reconcile(source: string | null): Promise<CrawlReport> {
+      const report = emptyReport(source ?? "*");
+      await reconcile(source, report);
+      return report;
+    },
+  };
 }
 
 const emptyReport = (source: string): CrawlReport => ({

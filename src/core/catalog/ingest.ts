@@ -92,7 +92,13 @@ export function createIngestWorker(options: IngestOptions) {
   // One batch more than the embedder can work on, so a worker never idles while we commit.
   const inFlightLimit = embedder.parallelism + 1;
 
-  async function processObject(job: IngestJob, started: CatalogObject, lease: Lease, sliceEnds: number) {
+  async function processObject(
+    job: IngestJob,
+    started: CatalogObject,
+    lease: Lease,
+    sliceEnds: number,
+    stop: AbortSignal | undefined,
+  ) {
     const modelId = await store.modelId(embedder.model);
     const totals = {
       songs: started.songs,
@@ -202,7 +208,7 @@ export function createIngestWorker(options: IngestOptions) {
         if (pending.passageCount >= batchPassages || pending.songs.length + pending.rowErrors.length >= 256) {
           await dispatch(pending);
           pending = empty();
-          if (Date.now() >= sliceEnds) {
+          if (Date.now() >= sliceEnds || stop?.aborted) {
             while (inFlight.length > 0) await commitHead();
             throw new SliceOver();
           }
@@ -237,8 +243,12 @@ export function createIngestWorker(options: IngestOptions) {
     return { state, stop: () => clearInterval(timer) };
   }
 
-  /** The queue handler: resolves to acknowledge, throws to have the job retried later. */
-  async function handle(message: QueueMessage<IngestJob>): Promise<void> {
+  /**
+   * The queue handler: resolves to acknowledge, throws to have the job retried later. When
+   * `stop` aborts (the worker is shutting down), the run ends at its next commit, gives the
+   * object up and queues its continuation, for another worker to resume at once.
+   */
+  async function handle(message: QueueMessage<IngestJob>, stop?: AbortSignal): Promise<void> {
     const job = message.payload;
     const now = clock();
     const outcome = await store.startObject(job, embedder.model.name, {
@@ -262,7 +272,7 @@ export function createIngestWorker(options: IngestOptions) {
       if (object) observer?.finished?.(object, result.status, Date.now() - t0);
     };
     try {
-      await processObject(job, started, lease, t0 + options.sliceMs);
+      await processObject(job, started, lease, t0 + options.sliceMs, stop);
       if (keeper.state.lost) throw new LeaseLost();
       await finish({ status: "done" });
       observer?.delivery?.("done");

@@ -64,6 +64,13 @@ export function songAttributes(song: Song): SongAttributes {
   return attributes;
 }
 
+/** Attributes of a song known by id only (every condition on them fails). */
+export function unknownAttributes(songId: string): SongAttributes {
+  const attributes = { songId, language: null, genre: null, year: null } as SongAttributes;
+  for (const feature of filterableFeatures) attributes[feature] = null;
+  return attributes;
+}
+
 const inRange = (value: number | null, range: NumericRange | undefined): boolean =>
   range === undefined ||
   (value !== null &&

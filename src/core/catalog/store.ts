@@ -142,8 +142,8 @@ export interface CatalogStore {
   getObject(id: number): Promise<CatalogObject | null>;
   /** Objects in (source, key) order, after the given id position when paging. */
   listObjects(options?: { source?: string; afterId?: number; limit?: number }): Promise<CatalogObject[]>;
-  /** Queued or processing objects that no live lease holds, at `now`. */
-  unattendedObjects(source: string, now: Date): Promise<CatalogObject[]>;
+  /** Queued or processing objects (of one source, or of all) that no live lease holds, at `now`. */
+  unattendedObjects(source: string | null, now: Date): Promise<CatalogObject[]>;
   /**
    * Takes the object for a job: only for the generation, etag and model it was queued with,
    * and only when no other worker's lease is alive. Counts the delivery.

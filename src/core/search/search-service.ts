@@ -12,7 +12,8 @@ import { LRUCache } from "lru-cache";
 import type { Song } from "../catalog/song.js";
 import type { PassageRecord, SongStore } from "../catalog/store.js";
 import { VersoError } from "../errors.js";
-import type { Cache, Embedder, VectorIndex } from "../ports.js";
+import type { Cache, Embedder, VectorHit, VectorIndex } from "../ports.js";
+import { normalizeSongFilter, unknownAttributes, type SongFilter } from "../catalog/song-filter.js";
 import { dot } from "../vectors.js";
 import type { LiveIndex } from "./live-index.js";
 import { parsePrompt, type ParsedPrompt } from "./prompt.js";
@@ -22,7 +23,6 @@ import {
   MIN_K,
   type AskRequest,
   type AskResult,
-  type SongFilters,
   type SongHit,
   type SongSearch,
 } from "./types.js";
@@ -148,11 +148,10 @@ export function createSearchService(options: SearchServiceOptions) {
     throughMemory(known.vectors, ids, (missing) => store.songVectors(missing, model));
 
   /** Passages to songs: a song scores its best passage plus a share of its second best. */
-  function groupBySong(hits: { id: number; score: number }[], songOf: Map<number, string>): Candidate[] {
+  function groupBySong(hits: VectorHit[]): Candidate[] {
     const songs = new Map<string, { best: number; second: number; passageId: number }>();
     for (const hit of hits) {
-      const songId = songOf.get(hit.id);
-      if (!songId) continue;
+      const songId = hit.songId;
       const song = songs.get(songId);
       if (!song) songs.set(songId, { best: hit.score, second: 0, passageId: hit.id });
       else if (hit.score > song.best)
@@ -192,23 +191,9 @@ export function createSearchService(options: SearchServiceOptions) {
     return [...fused.values()].sort((a, b) => b.score - a.score);
   }
 
-  const matchesFilters = (song: Song, filters: SongFilters | undefined) =>
-    !filters ||
-    ((!filters.language || song.language === filters.language.toLowerCase()) &&
-      (!filters.genre || song.genre?.toLowerCase() === filters.genre.toLowerCase()));
-
-  async function passageCandidates(vector: Float32Array, depth: number) {
-    const hits = await index.search(vector, depth);
-    const songOf = new Map<number, string>();
-    const unknown: number[] = [];
-    for (const hit of hits) {
-      const songId = index.songOf(hit.id);
-      if (songId) songOf.set(hit.id, songId);
-      else unknown.push(hit.id);
-    }
-    // Only passages another process wrote since the last refresh need the database.
-    for (const [id, songId] of await store.songsOfPassages(unknown)) songOf.set(id, songId);
-    return groupBySong(hits, songOf);
+  async function passageCandidates(vector: Float32Array, depth: number, filter?: SongFilter) {
+    const hits = await index.search(vector, depth, filter ? { filter } : undefined);
+    return groupBySong(hits);
   }
 
   async function songIndexCandidates(vector: Float32Array, depth: number): Promise<Candidate[]> {
@@ -280,8 +265,10 @@ export function createSearchService(options: SearchServiceOptions) {
   ): Promise<AskResult> {
     const t0 = performance.now();
     forCatalogVersion(catalogVersion);
-    // Asking for more when filtering leaves room for what the filter removes.
-    const depth = Math.max(k, tuning.fusionDepth) * (request.filters ? 4 : 1);
+    const depth = Math.max(k, tuning.fusionDepth);
+    // Applied while candidates are gathered (the index and the full text both filter), so a
+    // filter never empties an answer the catalog can fill.
+    const filter = normalizeSongFilter(request.filters);
 
     // Every ranking needs the prompt's vector (full text for its snippets). The full-text query
     // runs here while the vector is computed on another thread.
@@ -289,7 +276,7 @@ export function createSearchService(options: SearchServiceOptions) {
     embedding.catch(() => {});
     const tLexical = performance.now();
     const lexical =
-      ranking === "hybrid" || ranking === "lexical" ? await store.searchLexical(parsed.terms, depth) : [];
+      ranking === "hybrid" || ranking === "lexical" ? await store.searchLexical(parsed.terms, depth, filter) : [];
     // Their whole-lyrics vectors are needed whatever the prompt's vector turns out to be, and
     // the best of them may need a snippet chosen among their passages.
     if (ranking === "hybrid" && tuning.songWeight > 0) {
@@ -308,7 +295,7 @@ export function createSearchService(options: SearchServiceOptions) {
     if (ranking === "songs") ranked = await songIndexCandidates(vector, depth);
     else if (ranking === "lexical") ranked = lexical;
     else {
-      const passages = await passageCandidates(vector, tuning.passageCandidates);
+      const passages = await passageCandidates(vector, tuning.passageCandidates, filter);
       if (ranking === "passages") ranked = passages;
       else {
         const signals: Signal[] = [
@@ -321,11 +308,8 @@ export function createSearchService(options: SearchServiceOptions) {
     }
     const indexMs = elapsed(tIndex);
 
-    // Without filters the first k are the answer; with them, read more and keep those that pass.
-    const songs = await songsById(ranked.slice(0, request.filters ? depth : k).map((c) => c.songId));
-    const chosen = ranked
-      .filter((c) => songs.has(c.songId) && matchesFilters(songs.get(c.songId)!, request.filters))
-      .slice(0, k);
+    const songs = await songsById(ranked.slice(0, k).map((c) => c.songId));
+    const chosen = ranked.slice(0, k).filter((c) => songs.has(c.songId));
     const results = await present(chosen, vector, songs, lexicalPassages);
     options.onTimings?.({ embedMs, indexMs, lexicalMs, totalMs: elapsed(t0) });
     return { prompt: request.prompt, k, results, cached: false, catalogVersion };
@@ -333,7 +317,7 @@ export function createSearchService(options: SearchServiceOptions) {
 
   const cacheKey = (request: AskRequest, k: number, catalogVersion: number) => {
     const normalized = request.prompt.trim().toLowerCase().replace(/\s+/g, " ");
-    const identity = JSON.stringify([ranking, tuning, k, request.filters ?? null, normalized]);
+    const identity = JSON.stringify([ranking, tuning, k, normalizeSongFilter(request.filters) ?? null, normalized]);
     return `ask:${catalogVersion}:${createHash("sha256").update(identity).digest("base64url")}`;
   };
 
@@ -371,7 +355,7 @@ export function createSearchService(options: SearchServiceOptions) {
         const entries = batch.map((s) => {
           const id = songIndexIds.size + 1;
           songIndexIds.set(id, s.songId);
-          return { id, vector: s.vector };
+          return { id, vector: s.vector, song: unknownAttributes(s.songId) };
         });
         await options.songIndex.upsert(entries);
       }

@@ -1,4 +1,5 @@
 import type { Song } from "../catalog/song.js";
+import type { SongFilter } from "../catalog/song-filter.js";
 
 /** The longest prompt Verso answers or publishes. */
 export const MAX_PROMPT_LENGTH = 500;
@@ -6,11 +7,8 @@ export const MIN_K = 1;
 export const MAX_K = 50;
 export const DEFAULT_K = 10;
 
-/** Optional restrictions on song metadata. */
-export interface SongFilters {
-  language?: string;
-  genre?: string;
-}
+/** Optional restrictions on song metadata (src/core/catalog/song-filter.ts). */
+export type SongFilters = SongFilter;
 
 export interface AskRequest {
   prompt: string;

@@ -1,13 +1,13 @@
 import { createSqlCatalogStore } from "../../src/adapters/sql/catalog-store.js";
-import { openDatabase } from "../../src/adapters/sql/database.js";
 import { createSqlSongStore } from "../../src/adapters/sql/song-store.js";
+import { openTestDatabase, testDialect } from "../support/databases.js";
 import { describeCatalogStoreContract } from "./catalog-store.contract.js";
 
-describeCatalogStoreContract("SQLite", async () => {
-  const database = await openDatabase("sqlite::memory:");
+describeCatalogStoreContract(testDialect, async () => {
+  const database = await openTestDatabase();
   return {
-    catalog: createSqlCatalogStore(database.db),
-    songs: createSqlSongStore(database.db),
+    catalog: createSqlCatalogStore(database),
+    songs: createSqlSongStore(database),
     close: () => database.close(),
   };
 });

@@ -1,0 +1,296 @@
+/**
+ * The composition root: configuration → adapters (through the registry) → use cases. Nothing
+ * is built until a role or command asks for it, so each process gets only what it needs: an
+ * `ask` never starts the password hasher, a worker never builds HTTP routes, an api process
+ * on a scale-out queue never opens a job table. Whatever was built is closed in reverse order.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { prepareDatabase, type SqlDatabase } from "../adapters/sql/database.js";
+import { createSqlCatalogStore } from "../adapters/sql/catalog-store.js";
+import { createSqlSongStore } from "../adapters/sql/song-store.js";
+import type { Config } from "../config.js";
+import type { PasswordHasher } from "../core/accounts/password-hasher.js";
+import type { AccountRateRules } from "../core/accounts/account-service.js";
+import type { Clock } from "../core/accounts/user.js";
+import { createCatalogService } from "../core/catalog/catalog-service.js";
+import { createCrawler } from "../core/catalog/crawler.js";
+import { createIngestWorker, type IngestObserver } from "../core/catalog/ingest.js";
+import type { CatalogStore, IngestJob, SongStore } from "../core/catalog/store.js";
+import type { Bucket, Cache, JobQueue } from "../core/ports.js";
+import { LiveIndex } from "../core/search/live-index.js";
+import { createSearchService, type Ranking, type RankingTuning } from "../core/search/search-service.js";
+import { createMetrics, type Metrics } from "../observability/metrics.js";
+import { createPasswordHasher, registry, type AdapterContext, type ComposedEmbedder } from "./registry.js";
+import { createSocialServices, type SocialServices } from "./social.js";
+
+export interface ComposeOptions {
+  log?: (message: string) => void;
+  metrics?: Metrics;
+  ingestObserver?: IngestObserver;
+  ranking?: Ranking;
+  tuning?: Partial<RankingTuning>;
+  /**
+   * A database that does not answer is retried with growing pauses until it does (a server
+   * process waits out a database that starts after it); otherwise the first failure is final
+   * (a command run by hand should say at once that it cannot connect).
+   */
+  waitForDatabase?: boolean;
+  /** Tests pass a cheaper password hasher, a clock and rate rules of their own. */
+  hasher?: PasswordHasher;
+  clock?: Clock;
+  rateRules?: AccountRateRules;
+}
+
+interface Built<T> {
+  (): Promise<T>;
+  /** Whether it was built and is ready. */
+  readonly ready: boolean;
+}
+
+export function composeVerso(config: Config, options: ComposeOptions = {}) {
+  const log = options.log ?? (() => {});
+  const metrics = options.metrics ?? createMetrics();
+  const shutdown = new AbortController();
+  const context: AdapterContext = { config, metrics, log, signal: shutdown.signal };
+  const closers: (() => Promise<void>)[] = [];
+  const onClose = (close: () => Promise<void>) => closers.push(close);
+
+  /** Built once, on first use; a failed build is tried again on the next use. */
+  function lazy<T>(build: () => Promise<T>): Built<T> {
+    let promise: Promise<T> | undefined;
+    let ready = false;
+    const get = () => {
+      promise ??= build().then(
+        (value) => {
+          ready = true;
+          return value;
+        },
+        (error: unknown) => {
+          promise = undefined;
+          throw error;
+        },
+      );
+      return promise;
+    };
+    return Object.defineProperty(get, "ready", { get: () => ready }) as Built<T>;
+  }
+
+  const database = lazy(async (): Promise<SqlDatabase> => {
+    const handle = registry.database(context);
+    onClose(() => handle.close());
+    for (let attempt = 1, pause = 500; ; attempt += 1, pause = Math.min(pause * 2, 30_000)) {
+      try {
+        await prepareDatabase(handle);
+        if (attempt > 1) log(`database ${handle.safeUrl} is answering`);
+        return handle;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (!options.waitForDatabase || shutdown.signal.aborted) {
+          throw new Error(`database ${handle.safeUrl} unavailable: ${reason}`, { cause: error });
+        }
+        log(`database ${handle.safeUrl} unavailable (${reason}); retrying in ${pause} ms`);
+        await sleep(pause, undefined, { signal: shutdown.signal }).catch(() => {});
+      }
+    }
+  });
+
+  const cache = lazy(async (): Promise<Cache> => {
+    const built = registry.cache(context);
+    onClose(() => built.close());
+    return built;
+  });
+
+  const embedder = lazy(async (): Promise<ComposedEmbedder> => {
+    const built = await registry.embedder(context);
+    onClose(() => built.close());
+    metrics.sources.embedderQueued = () => built.stats?.().queued ?? {};
+    return built;
+  });
+
+  const catalogStore = lazy(async (): Promise<CatalogStore> => {
+    const store = createSqlCatalogStore(await database());
+    metrics.sources.songCount = async () => (await store.totals()).songs;
+    metrics.sources.objectCounts = async () => (await store.totals()).objects;
+    return store;
+  });
+
+  const songStore = lazy(async (): Promise<SongStore> => createSqlSongStore(await database()));
+
+  const index = lazy(async (): Promise<LiveIndex> => {
+    const [db, store, model] = [await database(), await catalogStore(), (await embedder()).model];
+    const vectors = await registry.vectorIndex(context, db);
+    const live = new LiveIndex(
+      vectors,
+      model,
+      {
+        catalogVersion: () => store.catalogVersion(),
+        streamPassageVectors: (name) => store.streamPassageVectors(name),
+        changesSince: (version, name) => store.changesSince(version, name),
+      },
+      log,
+    );
+    onClose(() => live.close());
+    return live;
+  });
+
+  const queue = lazy(async (): Promise<JobQueue<IngestJob>> => {
+    const built = await registry.queue(context, await database());
+    onClose(() => built.close());
+    metrics.sources.queueStats = () => built.stats();
+    return built;
+  });
+
+  const buckets = new Map<string, Bucket>();
+  const bucketFor = (source: string): Bucket => {
+    let bucket = buckets.get(source);
+    if (!bucket) {
+      bucket = registry.bucket(context, source);
+      const closable = bucket as Bucket & { close?: () => Promise<void> | void };
+      if (closable.close) onClose(async () => closable.close?.());
+      buckets.set(source, bucket);
+    }
+    return bucket;
+  };
+
+  const crawler = lazy(async () =>
+    createCrawler({
+      store: await catalogStore(),
+      queue: await queue(),
+      index: await index(),
+      model: (await embedder()).model.name,
+      failedCooldownMs: config.failedRetrySeconds * 1000,
+      requeueAfterMs: Math.max(60_000, config.queueLeaseSeconds * 2000),
+      maxDeliveries: config.ingestMaxDeliveries,
+    }),
+  );
+
+  const observer = (): IngestObserver => ({
+    rows(counts) {
+      metrics.ingestRows.labels("song").inc(counts.songs - counts.skipped);
+      metrics.ingestRows.labels("skipped").inc(counts.skipped);
+      metrics.ingestRows.labels("error").inc(counts.errors);
+      metrics.ingestPassages.inc(counts.passages);
+      options.ingestObserver?.rows?.(counts);
+    },
+    progress: (p) => options.ingestObserver?.progress?.(p),
+    finished(object, outcome, ms) {
+      metrics.ingestObjects.labels(outcome).inc();
+      metrics.ingestDuration.observe(ms / 1000);
+      log(
+        `ingest ${outcome}: ${object.key} (${object.songs} songs, ${object.passages} passages, ` +
+          `${object.skipped} skipped, ${object.errors} errors${object.error ? `: ${object.error}` : ""})`,
+      );
+      options.ingestObserver?.finished?.(object, outcome, ms);
+    },
+    delivery(outcome, error) {
+      metrics.ingestDeliveries.labels(outcome).inc();
+      if (outcome === "retrying") log(`ingest will retry: ${error ?? ""}`);
+      options.ingestObserver?.delivery?.(outcome, error);
+    },
+  });
+
+  const ingest = lazy(async () => {
+    const jobs = await queue();
+    return createIngestWorker({
+      store: await catalogStore(),
+      embedder: await embedder(),
+      index: await index(),
+      bucketFor,
+      enqueue: (job) => jobs.enqueue(job),
+      maxAttempts: 3,
+      retryTransientForMs: config.ingestRetrySeconds * 1000,
+      leaseMs: config.queueLeaseSeconds * 1000,
+      sliceMs: config.ingestSliceSeconds * 1000,
+      csvLimits: { maxRecordChars: config.csvMaxRecordChars, maxLyricsChars: config.lyricsMaxChars },
+      observer: observer(),
+    });
+  });
+
+  const search = lazy(async () => {
+    const store = await catalogStore();
+    return createSearchService({
+      store: await songStore(),
+      index: await index(),
+      embedder: await embedder(),
+      cache: await cache(),
+      cacheTtlSeconds: config.cacheTtlSeconds,
+      catalogVersion: () => store.catalogVersion(),
+      ...(options.ranking ? { ranking: options.ranking } : {}),
+      ...(options.tuning ? { tuning: options.tuning } : {}),
+      onTimings(t) {
+        metrics.askDuration.labels("embed").observe(t.embedMs / 1000);
+        metrics.askDuration.labels("index").observe(t.indexMs / 1000);
+        metrics.askDuration.labels("lexical").observe(t.lexicalMs / 1000);
+        metrics.askDuration.labels("total").observe(t.totalMs / 1000);
+      },
+      onCache: (result) => metrics.cacheRequests.labels(result).inc(),
+    });
+  });
+
+  const social = lazy(async (): Promise<SocialServices> => {
+    const services = createSocialServices({
+      database: await database(),
+      cache: await cache(),
+      config,
+      search: await search(),
+      metrics,
+      hasher: options.hasher ?? createPasswordHasher(),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.rateRules ? { rateRules: options.rateRules } : {}),
+    });
+    onClose(() => services.close());
+    return services;
+  });
+
+  const configuredBucket = () => bucketFor(config.bucketUrl);
+
+  const catalog = lazy(async () => {
+    const [store, jobs, crawl] = [await catalogStore(), await queue(), await crawler()];
+    return createCatalogService({
+      store,
+      queueStats: () => jobs.stats(),
+      async scan({ force }) {
+        const report = await crawl.crawl(configuredBucket(), { force });
+        return {
+          listed: report.listed,
+          queued: report.queued.length,
+          requeued: report.requeued.length,
+          removed: report.removed,
+        };
+      },
+    });
+  });
+
+  let closed = false;
+  return {
+    config,
+    metrics,
+    log,
+    /** Aborted by close(): start-up waits (for the database, a remote embedder) give up. */
+    signal: shutdown.signal,
+    database,
+    cache,
+    embedder,
+    catalogStore,
+    songStore,
+    index,
+    queue,
+    bucketFor,
+    configuredBucket,
+    crawler,
+    ingest,
+    search,
+    social,
+    catalog,
+    async close() {
+      if (closed) return;
+      closed = true;
+      shutdown.abort();
+      for (const close of closers.reverse()) {
+        await close().catch((error: unknown) => log(`closing failed: ${String(error)}`));
+      }
+    },
+  };
+}
+
+export type Verso = ReturnType<typeof composeVerso>;

@@ -1,0 +1,87 @@
+/**
+ * Accounts and the social network, assembled: stores over the SQL database, the password
+ * hasher, and the use cases. The composition root builds them once, for the api role only.
+ */
+import { loadCommonPasswords } from "../adapters/password/common-passwords.js";
+import { createSqlSessionStore, createSqlUserStore } from "../adapters/sql/accounts-store.js";
+import type { SqlContext } from "../adapters/sql/dialect-sql.js";
+import { createSqlSocialStores } from "../adapters/sql/social-store.js";
+import type { Config } from "../config.js";
+import { AccountService, type AccountRateRules } from "../core/accounts/account-service.js";
+import { limitHashing } from "../core/accounts/hashing-limiter.js";
+import type { PasswordHasher } from "../core/accounts/password-hasher.js";
+import { SessionService } from "../core/accounts/sessions.js";
+import { systemClock, type Clock } from "../core/accounts/user.js";
+import type { Cache } from "../core/ports.js";
+import type { SongSearch } from "../core/search/types.js";
+import { FeedService } from "../core/social/feed.js";
+import { PeopleService } from "../core/social/people.js";
+import { PromptService } from "../core/social/prompts.js";
+import type { Metrics } from "../observability/metrics.js";
+
+export interface SocialServicesDeps {
+  database: SqlContext;
+  cache: Cache;
+  config: Pick<Config, "sessionTtlDays" | "admins" | "hashConcurrency">;
+  search: SongSearch;
+  metrics: Metrics;
+  /** Argon2id with the OWASP parameters in production; tests pass a cheaper one where speed is not under test. */
+  hasher: PasswordHasher;
+  clock?: Clock;
+  rateRules?: AccountRateRules;
+  /** Hashes that may wait for a free slot before sign-ins are refused with AUTH_BUSY. */
+  maxHashesWaiting?: number;
+}
+
+const SESSION_PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+export function createSocialServices(deps: SocialServicesDeps) {
+  const clock = deps.clock ?? systemClock;
+  const { config, database } = deps;
+  const hasher = limitHashing(deps.hasher, {
+    concurrency: config.hashConcurrency,
+    maxWaiting: deps.maxHashesWaiting ?? config.hashConcurrency * 32,
+  });
+  const users = createSqlUserStore(database);
+  const stores = createSqlSocialStores(database);
+  const sessions = new SessionService(createSqlSessionStore(database), clock, {
+    ttlDays: config.sessionTtlDays,
+    admins: config.admins,
+  });
+  const accounts = new AccountService({
+    users,
+    sessions,
+    hasher,
+    commonPasswords: loadCommonPasswords(),
+    cache: deps.cache,
+    clock,
+    admins: config.admins,
+    ...(deps.rateRules ? { rateRules: deps.rateRules } : {}),
+    events: { authAttempt: (action, outcome) => deps.metrics.authAttempts.labels(action, outcome).inc() },
+  });
+  const prompts = new PromptService({ prompts: stores.prompts, users, search: deps.search, clock });
+  const people = new PeopleService({ users, graph: stores.graph, people: stores.people, clock });
+  const feed = new FeedService(stores.feed);
+
+  // Failures here are retried on the next sign-in of an unknown name or the next purge; the
+  // database failing would show everywhere else first.
+  accounts.warmUp().catch(() => {});
+  const purgeTimer = setInterval(() => {
+    sessions.purgeExpired().catch(() => {});
+  }, SESSION_PURGE_INTERVAL_MS);
+  purgeTimer.unref();
+
+  return {
+    accounts,
+    sessions,
+    hasher,
+    prompts,
+    people,
+    feed,
+    async close(): Promise<void> {
+      clearInterval(purgeTimer);
+    },
+  };
+}
+
+export type SocialServices = ReturnType<typeof createSocialServices>;

@@ -1,0 +1,124 @@
+/**
+ * The catalog's use cases for people: what the catalog holds and how ingest is going (a page of
+ * objects at a time, each with its first bad rows, read in one query), and the administrator's
+ * "scan now". What a stranger sees is bounded and says nothing about the server: keys relative
+ * to their bucket, reasons without file paths or stack traces; administrators see it all.
+ */
+import type { QueueStats } from "../ports.js";
+import { cursorCodec, type Page } from "../social/cursor.js";
+import type { CatalogObject, CatalogStore, CatalogTotals, ObjectStatus } from "./store.js";
+
+export interface ObjectView {
+  id: number;
+  /** Where the object is listed from; only administrators see it (it may name server paths). */
+  source: string | null;
+  key: string;
+  status: ObjectStatus;
+  size: number;
+  /** Share of the object read, 0 to 1. */
+  progress: number;
+  songs: number;
+  passages: number;
+  skipped: number;
+  errors: number;
+  removed: number;
+  songsPerSecond: number | null;
+  error: string | null;
+  rowErrors: { line: number; reason: string }[];
+  queuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+}
+
+export interface CatalogStatus extends CatalogTotals, Page<ObjectView> {
+  queue: QueueStats | null;
+}
+
+export interface ScanReport {
+  listed: number;
+  queued: number;
+  requeued: number;
+  removed: number;
+}
+
+export interface CatalogServiceDeps {
+  store: CatalogStore;
+  queueStats(): Promise<QueueStats>;
+  /** Lists the configured bucket now; `force` queues failed objects again at once. */
+  scan(options: { force: boolean }): Promise<ScanReport>;
+  clock?: () => Date;
+}
+
+const statusCodec = cursorCodec("catalog-objects", ["integer"]);
+export const ROW_ERRORS_SHOWN = 20;
+
+/** A reason fit for anyone: its first line, without file paths, URLs with credentials or stack frames. */
+export function sanitizeReason(reason: string): string {
+  const firstLine = reason.split("\n")[0] ?? "";
+  return firstLine
+    .replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"]*/gi, "…")
+    .replace(/(?:[A-Za-z]:)?(?:\/[^\s/'"]+){2,}/g, (match) => `…/${match.split("/").at(-1)}`)
+    .slice(0, 500);
+}
+
+export function createCatalogService(deps: CatalogServiceDeps) {
+  const clock = deps.clock ?? (() => new Date());
+
+  function present(o: CatalogObject, rowErrors: { line: number; reason: string }[], admin: boolean): ObjectView {
+    const now = clock().getTime();
+    const seconds = o.durationMs
+      ? o.durationMs / 1000
+      : o.startedAt && o.status === "processing"
+        ? (now - Date.parse(o.startedAt)) / 1000
+        : 0;
+    return {
+      id: o.id,
+      source: admin ? o.source : null,
+      key: o.key,
+      status: o.status,
+      size: o.size,
+      progress: o.status === "done" ? 1 : o.size > 0 ? Math.min(1, o.bytesDone / o.size) : 0,
+      songs: o.songs,
+      passages: o.passages,
+      skipped: o.skipped,
+      errors: o.errors,
+      removed: o.removed,
+      songsPerSecond: seconds > 0 ? Number((o.songs / seconds).toFixed(2)) : null,
+      error: o.error === null ? null : admin ? o.error : sanitizeReason(o.error),
+      rowErrors: admin ? rowErrors : rowErrors.map((e) => ({ line: e.line, reason: sanitizeReason(e.reason) })),
+      queuedAt: o.queuedAt,
+      startedAt: o.startedAt,
+      finishedAt: o.finishedAt,
+      durationMs: o.durationMs,
+    };
+  }
+
+  return {
+    async status(query: { cursor?: string; limit: number; admin: boolean }): Promise<CatalogStatus> {
+      const afterId = query.cursor === undefined ? undefined : statusCodec.decode(query.cursor)[0];
+      const [totals, queue, objects] = await Promise.all([
+        deps.store.totals(),
+        // The broker away must not hide the catalog: the queue's figures are simply unknown.
+        deps.queueStats().catch(() => null),
+        deps.store.listObjects({ ...(afterId !== undefined ? { afterId } : {}), limit: query.limit + 1 }),
+      ]);
+      const shown = objects.slice(0, query.limit);
+      const errors = await deps.store.rowErrors(
+        shown.filter((o) => o.errors > 0).map((o) => o.id),
+        ROW_ERRORS_SHOWN,
+      );
+      const last = shown.at(-1);
+      return {
+        ...totals,
+        queue,
+        items: shown.map((o) => present(o, errors.get(o.id) ?? [], query.admin)),
+        nextCursor: objects.length > query.limit && last ? statusCodec.encode([last.id]) : null,
+      };
+    },
+
+    scan: () => deps.scan({ force: true }),
+  };
+}
+
+export type CatalogService = ReturnType<typeof createCatalogService>;

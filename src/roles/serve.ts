@@ -1,0 +1,91 @@
+/**
+ * `verso serve`: the roles of this process, started in order once their dependencies answer,
+ * and stopped in the opposite order. Stopping drains: the HTTP server stops taking requests and
+ * finishes those in flight, workers give their objects up at the next commit (queued again for
+ * another worker), the crawler finishes its crawl; whatever is left when the deadline passes
+ * is abandoned (its lease lapses and another process takes it over).
+ */
+import fs from "node:fs";
+import type { FastifyBaseLogger, FastifyPluginAsync } from "fastify";
+import { composeVerso, type Verso } from "../compose/index.js";
+import { fileUrlPath, type Config } from "../config.js";
+import type { HttpApp } from "../http/app.js";
+import { followCatalog } from "./api.js";
+import { seedDemoCatalog, startCrawler } from "./crawler.js";
+import { buildProcessApp, buildStartingApp } from "./server.js";
+import { startWorker } from "./worker.js";
+
+export interface RunningProcess {
+  verso: Verso;
+  /** The HTTP server, once the roles are up. */
+  app(): HttpApp | undefined;
+  /** Resolves once every role is started. */
+  started: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  logger: FastifyBaseLogger;
+  /** More route plugins for the api role (the web app). */
+  extraRoutes?: FastifyPluginAsync[];
+}
+
+export function serveProcess(config: Config, options: ServeOptions): RunningProcess {
+  const { logger } = options;
+  const log = (message: string) => logger.info(message);
+  const verso = composeVerso(config, { log, waitForDatabase: true });
+  const roles = config.roles;
+  const stops: (() => Promise<void>)[] = [];
+  let app: HttpApp | undefined;
+  let starting: HttpApp | undefined;
+  let stopping = false;
+  const version = process.env.npm_package_version ?? "0.1.0";
+  for (const role of roles) verso.metrics.info.labels(role, version).set(1);
+
+  const started = (async () => {
+    if (config.bucketUrl.startsWith("file://")) fs.mkdirSync(fileUrlPath(config.bucketUrl), { recursive: true });
+    starting = await buildStartingApp(verso, roles, logger);
+    await starting.listen({ port: config.port, host: config.host });
+
+    if (roles.has("api") || roles.has("worker") || roles.has("crawler")) {
+      const index = await verso.index();
+      const refreshed = await index.refresh();
+      log(`vector index ready: ${refreshed.count} passages${refreshed.rebuilt ? " (rebuilt)" : ""}`);
+    }
+    if (roles.has("embedder")) await verso.embedder();
+    if (stopping) return;
+    const built = await buildProcessApp(verso, roles, roles.has("api") ? (options.extraRoutes ?? []) : [], logger);
+    await built.ready();
+    await starting.close();
+    starting = undefined;
+    await built.listen({ port: config.port, host: config.host });
+    app = built;
+    stops.push(() => built.close());
+    if (roles.has("api")) stops.push(followCatalog(verso).stop);
+    if (roles.has("worker")) stops.push((await startWorker(verso)).stop);
+    if (roles.has("crawler")) {
+      if (config.demo) {
+        const demo = await seedDemoCatalog(verso);
+        if (demo) log(`empty catalog: queued the demo catalog (${demo.queued.length} objects)`);
+      }
+      stops.push((await startCrawler(verso)).stop);
+    }
+    log(`verso serving roles ${[...roles].join(", ")} on ${config.host}:${config.port}`);
+  })();
+
+  return {
+    verso,
+    app: () => app,
+    started,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await starting?.close().catch(() => {});
+      // The HTTP server first: nothing new comes in while the rest drains.
+      for (const stop of stops) {
+        await stop().catch((error: unknown) => logger.error({ err: error }, "stop failed"));
+      }
+      await verso.close();
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * One HTTP server per process, whatever its roles: /healthz, /readyz (the dependencies of this
+ * process's own roles only) and /metrics always; the API with the api role; the embedding
+ * service with the embedder role. While the process waits for its dependencies at start (a
+ * database that is not up yet), a starting server answers health and metrics, /readyz says
+ * what is missing with 503, and every other request gets 503 with Retry-After.
+ */
+import type { FastifyBaseLogger, FastifyPluginAsync } from "fastify";
+import type { Verso } from "../compose/index.js";
+import type { Role } from "../config.js";
+import { buildHttpApp, type HttpApp } from "../http/app.js";
+import { healthRoutes } from "../http/health/routes.js";
+import { VersoError } from "../core/errors.js";
+import { apiRoutes } from "./api.js";
+import { embedderServiceRoutes } from "./embedder.js";
+
+const within = <T>(work: Promise<T>, ms: number, otherwise: T): Promise<T> =>
+  Promise.race([work, new Promise<T>((resolve) => setTimeout(() => resolve(otherwise), ms).unref())]);
+
+/**
+ * Readiness of what this process's roles need. A dependency still being set up counts as not
+ * ready; asking never starts building one.
+ */
+export function readinessChecks(verso: Verso, roles: ReadonlySet<Role>): Record<string, () => Promise<boolean>> {
+  const checks: Record<string, () => Promise<boolean>> = {};
+  const usesCatalog = roles.has("api") || roles.has("worker") || roles.has("crawler");
+  if (usesCatalog) {
+    checks.database = async () =>
+      verso.catalogStore.ready && within((await verso.catalogStore()).catalogVersion().then(() => true), 1000, false);
+  }
+  if (roles.has("worker") || roles.has("crawler")) {
+    checks.queue = async () => verso.queue.ready && within((await verso.queue()).stats().then(() => true), 1000, false);
+  }
+  if (roles.has("api")) checks.index = async () => verso.index.ready;
+  if (roles.has("api") || roles.has("worker") || roles.has("embedder")) {
+    // A model still loading counts as not ready; readiness must answer quickly.
+    checks.embedder = async () =>
+      verso.embedder.ready && within((await verso.embedder()).ready().then(() => true), 250, false);
+  }
+  return checks;
+}
+
+export async function buildProcessApp(
+  verso: Verso,
+  roles: ReadonlySet<Role>,
+  extraRoutes: FastifyPluginAsync[] = [],
+  logger?: FastifyBaseLogger,
+): Promise<HttpApp> {
+  const routes: FastifyPluginAsync[] = [
+    healthRoutes({ registry: verso.metrics.registry, checks: readinessChecks(verso, roles) }) as FastifyPluginAsync,
+  ];
+  if (roles.has("api")) routes.push(...(await apiRoutes(verso)));
+  if (roles.has("embedder")) routes.push(...(await embedderServiceRoutes(verso)));
+  return buildHttpApp({
+    metrics: verso.metrics,
+    trustProxy: verso.config.trustProxy,
+    ...(logger ? { logger } : {}),
+    routes: [...routes, ...extraRoutes],
+  });
+}
+
+export async function buildStartingApp(
+  verso: Verso,
+  roles: ReadonlySet<Role>,
+  logger?: FastifyBaseLogger,
+): Promise<HttpApp> {
+  const app = await buildHttpApp({
+    metrics: verso.metrics,
+    trustProxy: verso.config.trustProxy,
+    ...(logger ? { logger } : {}),
+    routes: [healthRoutes({ registry: verso.metrics.registry, checks: readinessChecks(verso, roles) }) as FastifyPluginAsync],
+  });
+  app.route({
+    method: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    url: "/*",
+    schema: { hide: true },
+    handler: async () => {
+      throw new VersoError("DEPENDENCY_UNAVAILABLE", "Verso is starting: its dependencies are not ready yet", {
+        retryAfterSeconds: 5,
+      });
+    },
+  });
+  return app;
+}
