@@ -9,6 +9,7 @@ import { catalogRoutes } from "../http/catalog/routes.js";
 import { healthRoutes } from "../http/health/routes.js";
 import { searchRoutes } from "../http/search/routes.js";
 import { songsRoutes } from "../http/songs/routes.js";
+import { webAppRoutes } from "../http/web/plugin.js";
 import { scanConfiguredBucket } from "./crawler.js";
 
 export async function buildApi(verso: Verso, logger?: FastifyBaseLogger): Promise<HttpApp> {
@@ -46,6 +47,7 @@ export async function buildApi(verso: Verso, logger?: FastifyBaseLogger): Promis
         },
       }),
       ...verso.social.routes,
+      webAppRoutes(),
     ],
   });
 }
