@@ -22,7 +22,7 @@ export const en = {
     people: "People",
     catalog: "Catalog",
     language: "Language",
-    myAccount: "My account (@{{username}})",
+    myAccount: "@{{username}}, my account",
     apiDocs: "API documentation",
     notice: {
       accountDeleted: "Your account was deleted. Thank you for the songs.",
@@ -189,6 +189,7 @@ export const en = {
   catalog: {
     title: "Catalog",
     intro: "The songs Verso searches, and how the files of the bucket were read.",
+    stale: "Showing the last known state. {{reason}}",
     songs: "Songs",
     songsIndexed: "Songs with lyrics indexed",
     passages: "Passages indexed",
@@ -209,8 +210,13 @@ export const en = {
     objects: "Files",
     noObjects: "No file has been found in the bucket yet.",
     objectProgress: "Progress of {{name}}",
-    objectCounts:
-      "{{songs}} songs · {{passages}} passages · {{skipped}} without lyrics · {{errors}} bad rows",
+    countSongs_one: "{{formatted}} song",
+    countSongs_other: "{{formatted}} songs",
+    countPassages_one: "{{formatted}} passage",
+    countPassages_other: "{{formatted}} passages",
+    countSkipped: "{{formatted}} without lyrics",
+    countBadRows_one: "{{formatted}} bad row",
+    countBadRows_other: "{{formatted}} bad rows",
     rate: "{{rate}} songs/s",
     failedBecause: "Failed:",
     badRows_one: "{{formatted}} row could not be read",

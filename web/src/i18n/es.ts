@@ -26,7 +26,7 @@ export const es: Messages<typeof en> = {
     people: "Personas",
     catalog: "Catálogo",
     language: "Idioma",
-    myAccount: "Mi cuenta (@{{username}})",
+    myAccount: "@{{username}}, mi cuenta",
     apiDocs: "Documentación de la API",
     notice: {
       accountDeleted: "Tu cuenta se ha eliminado. Gracias por las canciones.",
@@ -195,6 +195,7 @@ export const es: Messages<typeof en> = {
   catalog: {
     title: "Catálogo",
     intro: "Las canciones en las que busca Verso y cómo se leyeron los archivos del depósito.",
+    stale: "Se muestra el último estado conocido. {{reason}}",
     songs: "Canciones",
     songsIndexed: "Canciones con letra indexada",
     passages: "Pasajes indexados",
@@ -215,8 +216,13 @@ export const es: Messages<typeof en> = {
     objects: "Archivos",
     noObjects: "Aún no se ha encontrado ningún archivo en el depósito.",
     objectProgress: "Progreso de {{name}}",
-    objectCounts:
-      "{{songs}} canciones · {{passages}} pasajes · {{skipped}} sin letra · {{errors}} filas erróneas",
+    countSongs_one: "{{formatted}} canción",
+    countSongs_other: "{{formatted}} canciones",
+    countPassages_one: "{{formatted}} pasaje",
+    countPassages_other: "{{formatted}} pasajes",
+    countSkipped: "{{formatted}} sin letra",
+    countBadRows_one: "{{formatted}} fila errónea",
+    countBadRows_other: "{{formatted}} filas erróneas",
     rate: "{{rate}} canciones/s",
     failedBecause: "Falló:",
     badRows_one: "No se pudo leer {{formatted}} fila",

@@ -44,6 +44,7 @@ export function InfiniteList<Item>({
     return () => observer.disconnect();
   }, [canLoadMore, fetchNextPage]);
 
+  if (query.isPending && query.fetchStatus === "paused") return <Empty>{t("errors.offline")}</Empty>;
   if (query.isPending) return <Loading />;
   if (!data) return <ErrorState error={error} onRetry={() => void query.refetch()} />;
   const items = data.pages.flatMap((page) => page.items);

@@ -11,7 +11,7 @@ export function OfflineBanner() {
   );
   if (online) return null;
   return (
-    <p className="banner banner-warning" role="status">
+    <p className="banner banner-warning banner-page" role="status">
       {t("errors.offlineBanner")}
     </p>
   );

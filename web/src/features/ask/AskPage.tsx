@@ -25,6 +25,8 @@ function Answer({
 }) {
   const { t } = useTranslation();
   const answer = useAsk(prompt);
+  // Offline, the query waits for the network instead of failing: say so rather than spin.
+  if (answer.isPending && answer.fetchStatus === "paused") return <Empty>{t("errors.offline")}</Empty>;
   if (answer.isPending) return <Loading label={t("ask.searching")} />;
   if (answer.isError) return <ErrorState error={answer.error} onRetry={() => void answer.refetch()} />;
   const hits = answer.data.results;

@@ -20,12 +20,12 @@ export function CatalogObjectCard({ item }: { item: CatalogObject }) {
         </progress>
       )}
       <p className="catalog-object-counts">
-        {t("catalog.objectCounts", {
-          songs: formatNumber(item.songs),
-          passages: formatNumber(item.passages),
-          skipped: formatNumber(item.skipped),
-          errors: formatNumber(item.errors),
-        })}
+        {[
+          t("catalog.countSongs", { count: item.songs, formatted: formatNumber(item.songs) }),
+          t("catalog.countPassages", { count: item.passages, formatted: formatNumber(item.passages) }),
+          t("catalog.countSkipped", { formatted: formatNumber(item.skipped) }),
+          t("catalog.countBadRows", { count: item.errors, formatted: formatNumber(item.errors) }),
+        ].join(" · ")}
         {item.songsPerSecond !== null && item.songs > 0 && (
           <>
             {" "}

@@ -1,4 +1,5 @@
 import { useTranslation } from "react-i18next";
+import { errorText } from "../../i18n/error-text.js";
 import { formatNumber } from "../../i18n/format.js";
 import { PageHeading } from "../../ui/PageHeading.js";
 import { Empty, ErrorState, Loading } from "../../ui/states.js";
@@ -20,6 +21,11 @@ export function CatalogPage() {
         <ErrorState error={catalog.error} onRetry={() => void catalog.refetch()} />
       ) : catalog.data ? (
         <>
+          {catalog.isError && (
+            <p className="banner banner-warning" role="status">
+              {t("catalog.stale", { reason: errorText(t, catalog.error) })}
+            </p>
+          )}
           <dl className="stats">
             {(
               [
