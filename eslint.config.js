@@ -3,7 +3,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "data/", "coverage/"] },
+  { ignores: ["dist/", "node_modules/", "data/", "coverage/", "test-artifacts/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -29,6 +29,50 @@ export default tseslint.config(
             {
               group: ["fastify*", "kysely*", "better-sqlite3", "usearch", "prom-client", "@energetic-ai/*"],
               message: "core is technology-free",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The web app runs in the browser: its globals, and none of Node's (process, Buffer …).
+    files: ["web/src/**/*.{ts,tsx}"],
+    languageOptions: {
+      globals: {
+        ...globals.browser,
+        ...Object.fromEntries(
+          Object.keys(globals.node)
+            .filter((name) => !(name in globals.browser))
+            .map((name) => [name, "off"]),
+        ),
+      },
+    },
+    rules: {
+      // The server sends a strict Content-Security-Policy: no eval, no inline script or style.
+      "no-eval": "error",
+      "no-implied-eval": "error",
+      "no-new-func": "error",
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: "render text as React children: injected HTML is an XSS risk",
+        },
+        {
+          selector: "JSXOpeningElement[name.name=/^(script|style)$/]",
+          message: "the Content-Security-Policy refuses inline scripts and styles: use web/src/styles",
+        },
+      ],
+      // The server's code reaches the browser as types only (src/http/api-types.ts).
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(\\.\\./)+src/",
+              allowTypeImports: true,
+              message: "the web app imports the server's types only: use `import type`",
             },
           ],
         },

@@ -1,3 +1,4 @@
+import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
 
 /** Tests that read or write the SQL database: they run once per dialect, on the real servers. */
@@ -9,22 +10,64 @@ const databaseTests = [
   "test/contract/queue.sql.test.ts",
   "test/sql/**/*.test.ts",
 ];
+const serverSetup = ["test/support/setup.ts"];
 
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
-    setupFiles: ["test/support/setup.ts"],
     projects: [
-      { extends: true, test: { name: "sqlite", include: ["src/**/*.test.ts", "test/**/*.test.ts"] } },
       {
         extends: true,
-        test: { name: "mariadb", include: databaseTests, env: { VERSO_TEST_DATABASE: "mariadb" } },
+        test: {
+          name: "sqlite",
+          include: ["src/**/*.test.ts", "test/**/*.test.ts", "web/build/**/*.test.ts"],
+          exclude: ["test/web/**"],
+          setupFiles: serverSetup,
+        },
       },
       {
         extends: true,
-        test: { name: "postgres", include: databaseTests, env: { VERSO_TEST_DATABASE: "postgres" } },
+        test: {
+          name: "mariadb",
+          include: databaseTests,
+          setupFiles: serverSetup,
+          env: { VERSO_TEST_DATABASE: "mariadb" },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: databaseTests,
+          setupFiles: serverSetup,
+          env: { VERSO_TEST_DATABASE: "postgres" },
+        },
+      },
+      {
+        // Components of the web app, in a simulated browser.
+        extends: true,
+        plugins: [react()],
+        test: {
+          name: "web",
+          include: ["web/src/**/*.test.{ts,tsx}"],
+          environment: "jsdom",
+          setupFiles: ["web/src/test/setup.ts"],
+        },
+      },
+      {
+        // The built app in real Chromium against a real server: heavy, so it runs after every
+        // other project, one file at a time.
+        extends: true,
+        test: {
+          name: "web-e2e",
+          include: ["test/web/**/*.test.ts"],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 240_000,
+          hookTimeout: 300_000,
+        },
       },
     ],
   },

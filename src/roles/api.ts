@@ -1,5 +1,7 @@
 /**
- * The api role: the HTTP API of search, songs, the catalog, accounts and the social network.
+ * The api role: the HTTP API of search, songs, the catalog, accounts and the social network,
+ * and the built web app at / (registered last: its page fallback answers only what no other
+ * route does).
  * The vector index is refreshed from the database on a timer, since another process (a
  * separate worker, `verso ingest`) may change the catalog; each refresh applies what changed.
  */
@@ -9,6 +11,7 @@ import { catalogRoutes } from "../http/catalog/routes.js";
 import { searchRoutes } from "../http/search/routes.js";
 import { socialRoutes } from "../http/social-routes.js";
 import { songsRoutes } from "../http/songs/routes.js";
+import { webAppRoutes } from "../http/web/plugin.js";
 
 export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
   const [search, songs, catalog, social] = [
@@ -23,6 +26,7 @@ export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
     searchRoutes(search),
     songsRoutes({ store: songs, similar: (id, k) => search.similar(id, k) }),
     catalogRoutes(catalog),
+    webAppRoutes(),
   ] as FastifyPluginAsync[];
 }
 

@@ -1,0 +1,133 @@
+/**
+ * A real Verso for browser tests: `node bin/verso.js serve` from the built program, on a free
+ * port of this machine, with its own temporary data folder. Nothing is mocked: the browser talks
+ * to the same process `npm start` runs.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+export interface RunningVerso {
+  url: string;
+  dataDir: string;
+  /** What the server printed so far, for a failure's message. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once("exit", () => resolve());
+  });
+}
+
+export interface StartOptions {
+  /** More `verso serve` flags, e.g. ["--demo", "false"]. */
+  flags?: string[];
+  env?: Record<string, string>;
+}
+
+export async function startVerso(options: StartOptions = {}): Promise<RunningVerso> {
+  const main = path.join(repositoryRoot, "dist", "src", "cli.js");
+  const app = path.join(repositoryRoot, "dist", "web", "index.html");
+  if (!fs.existsSync(main) || !fs.existsSync(app)) {
+    throw new Error("browser tests run the built program and app: run `npm run build` first");
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "verso-web-e2e-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let output = "";
+  const child = spawn(
+    process.execPath,
+    [
+      path.join(repositoryRoot, "bin", "verso.js"),
+      "serve",
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+      "--data-dir",
+      dataDir,
+      "--embed-threads",
+      "1",
+      "--log-level",
+      "warn",
+      ...(options.flags ?? []),
+    ],
+    { cwd: repositoryRoot, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited(child);
+      clearTimeout(timer);
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`verso serve exited with ${child.exitCode}:\n${output}`);
+    }
+    const healthy = await fetch(`${url}/healthz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (healthy) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`verso serve did not answer /healthz within two minutes:\n${output}`);
+    }
+    await sleep(250);
+  }
+  return { url, dataDir, output: () => output, stop };
+}
+
+interface CatalogStatusBody {
+  songsWithPassages: number;
+  objects: { queued: number; processing: number; done: number; failed: number };
+}
+
+export async function catalogStatus(url: string): Promise<CatalogStatusBody> {
+  return (await (await fetch(`${url}/api/catalog/status`)).json()) as CatalogStatusBody;
+}
+
+/** Waits until nothing is queued or being read and some songs are searchable. */
+export async function waitForCatalog(url: string, timeoutMs = 240_000): Promise<CatalogStatusBody> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = await catalogStatus(url);
+    const idle = status.objects.queued === 0 && status.objects.processing === 0;
+    if (idle && status.songsWithPassages > 0) return status;
+    if (Date.now() > deadline) throw new Error(`the catalog is not ready: ${JSON.stringify(status)}`);
+    await sleep(1000);
+  }
+}

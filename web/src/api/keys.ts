@@ -1,0 +1,25 @@
+/**
+ * Query keys in one place. Every query whose data holds prompts sits under "prompts", so a
+ * like can be shown at once wherever that prompt is on screen.
+ */
+const lower = (name: string) => name.toLowerCase();
+
+export const keys = {
+  me: ["me"] as const,
+  ask: (prompt: string) => ["ask", prompt] as const,
+  allAsks: ["ask"] as const,
+  song: (id: string) => ["songs", id] as const,
+  similar: (id: string) => ["songs", id, "similar"] as const,
+  allPrompts: ["prompts"] as const,
+  promptSearch: (q: string) => ["prompts", "search", q] as const,
+  prompt: (id: number) => ["prompts", "one", id] as const,
+  feed: ["prompts", "feed"] as const,
+  promptsBy: (name: string) => ["prompts", "by", lower(name)] as const,
+  profile: (name: string) => ["people", "profile", lower(name)] as const,
+  following: (name: string) => ["people", "following", lower(name)] as const,
+  followers: (name: string) => ["people", "followers", lower(name)] as const,
+  peopleSearch: (q: string) => ["people", "search", q] as const,
+  suggestions: ["people", "suggestions"] as const,
+  allPeople: ["people"] as const,
+  catalog: ["catalog", "status"] as const,
+};

@@ -1,0 +1,35 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { request } from "./client.js";
+import { keys } from "./keys.js";
+import type { AccountDeletion, PasswordChange, ProfileUpdate, User } from "./types.js";
+
+/** Display name, bio, or a new username (with the current password). */
+export function useUpdateMe() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (update: ProfileUpdate) => request<User>("PATCH", "/api/me", { body: update }),
+    onSuccess: (user) => {
+      client.setQueryData(keys.me, user);
+      // A rename shows in every prompt I wrote and on every list I am in.
+      void client.invalidateQueries({ queryKey: keys.allPrompts });
+      void client.invalidateQueries({ queryKey: keys.allPeople });
+    },
+  });
+}
+
+export function useChangePassword() {
+  return useMutation({
+    mutationFn: (change: PasswordChange) => request<void>("PUT", "/api/me/password", { body: change }),
+  });
+}
+
+export function useDeleteAccount() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (deletion: AccountDeletion) => request<void>("DELETE", "/api/me", { body: deletion }),
+    onSuccess: () => {
+      client.removeQueries({ predicate: (query) => query.queryKey[0] !== keys.me[0] });
+      client.setQueryData(keys.me, null);
+    },
+  });
+}

@@ -1,0 +1,3 @@
+import { AuthForm } from "./AuthForm.js";
+
+export const SignInPage = () => <AuthForm kind="login" />;

@@ -1,0 +1,3 @@
+import { AuthForm } from "./AuthForm.js";
+
+export const SignUpPage = () => <AuthForm kind="register" />;

@@ -1,0 +1,91 @@
+/**
+ * One song of an answer: what it is, how well it fits, the passage that matched with the
+ * prompt's words marked, its mood, and on demand its full lyrics and the songs like it.
+ */
+import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
+import type { SongHit } from "../../api/types.js";
+import { Highlighted } from "./Highlighted.js";
+import { Lyrics } from "./Lyrics.js";
+import { MoodGlance } from "./MoodGlance.js";
+import { ScoreBar } from "./ScoreBar.js";
+import { SimilarSongs } from "./SimilarSongs.js";
+
+export interface SongCardProps {
+  hit: SongHit;
+  rank: number;
+  best: number;
+  terms: ReadonlySet<string>;
+}
+
+export function SongCard({ hit, rank, best, terms }: SongCardProps) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState<"lyrics" | "similar" | null>(null);
+  const panelId = useId();
+  const { song } = hit;
+  const toggle = (panel: "lyrics" | "similar") => setOpen((current) => (current === panel ? null : panel));
+
+  return (
+    <article className="card song" aria-labelledby={`${panelId}-title`}>
+      <header className="song-header">
+        <span className="song-rank" aria-hidden="true">
+          {rank}
+        </span>
+        <div className="song-identity">
+          <h3 id={`${panelId}-title`} className="song-title">
+            <Link to={`/songs/${encodeURIComponent(song.id)}`}>{song.title}</Link>
+          </h3>
+          <p className="song-meta">
+            <span>{song.artists.join(", ")}</span>
+            {song.album && (
+              <>
+                <span aria-hidden="true"> · </span>
+                <span className="visually-hidden">{t("songs.album")} </span>
+                <span>{song.album}</span>
+              </>
+            )}
+          </p>
+        </div>
+        <ScoreBar score={hit.score} best={best} />
+      </header>
+      <blockquote className="passage">
+        <Highlighted text={hit.passage.text} terms={terms} language={song.language} />
+      </blockquote>
+      <MoodGlance features={song.features} />
+      <div className="song-actions">
+        <button
+          type="button"
+          className="button button-quiet"
+          aria-expanded={open === "lyrics"}
+          aria-controls={open === "lyrics" ? `${panelId}-panel` : undefined}
+          onClick={() => toggle("lyrics")}
+        >
+          {open === "lyrics" ? t("songs.hideLyrics") : t("songs.showLyrics")}
+        </button>
+        <button
+          type="button"
+          className="button button-quiet"
+          aria-expanded={open === "similar"}
+          aria-controls={open === "similar" ? `${panelId}-panel` : undefined}
+          onClick={() => toggle("similar")}
+        >
+          {t("songs.similar")}
+        </button>
+      </div>
+      {open && (
+        <section
+          id={`${panelId}-panel`}
+          className="song-panel"
+          aria-label={open === "lyrics" ? t("songs.lyrics") : t("songs.similar")}
+        >
+          {open === "lyrics" ? (
+            <Lyrics songId={song.id} passage={hit.passage.text} />
+          ) : (
+            <SimilarSongs songId={song.id} />
+          )}
+        </section>
+      )}
+    </article>
+  );
+}
