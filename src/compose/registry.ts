@@ -20,7 +20,7 @@ import type { PasswordHasher } from "../core/accounts/password-hasher.js";
 import type { Bucket, Cache, Embedder, JobQueue, VectorIndex } from "../core/ports.js";
 import type { EmbedderLoad } from "../http/embedder/routes.js";
 import type { Metrics } from "../observability/metrics.js";
-import { portSchemes, schemeOf, type Port } from "./schemes.js";
+import { schemeOf, type Port, type portSchemes } from "./schemes.js";
 
 export interface AdapterContext {
   config: Config;
@@ -34,7 +34,10 @@ export interface AdapterContext {
 export type ComposedEmbedder = Embedder & { stats?: () => EmbedderLoad };
 
 type Scheme<P extends Port> = (typeof portSchemes)[P][number];
-type Factories<P extends Port, A, Deps = void> = Record<Scheme<P>, (context: AdapterContext, deps: Deps) => A>;
+type Factories<P extends Port, A, Deps = void> = Record<
+  Scheme<P>,
+  (context: AdapterContext, deps: Deps) => A
+>;
 
 /** Deliveries of one ingest job before the queue dead-letters it; the ingest itself decides sooner. */
 const QUEUE_MAX_ATTEMPTS = 100;
@@ -153,7 +156,8 @@ function remote({ config, metrics, log, signal }: AdapterContext): Promise<Compo
     onEvent: (event) => {
       if (event.type === "waiting")
         log(`embedder ${event.url} not answering (${event.reason}); retrying in ${event.retryInMs} ms`);
-      if (event.type === "connected") log(`embedder ${event.url} serves ${event.model.name} (${event.model.dimension} dimensions)`);
+      if (event.type === "connected")
+        log(`embedder ${event.url} serves ${event.model.name} (${event.model.dimension} dimensions)`);
     },
   });
 }
