@@ -223,8 +223,8 @@ class RemoteVectorIndex implements VectorIndex {
     const model = this.#requireModel("commit");
     await this.#clearing;
     // Refreshed first: once the stamp says this version, searches anywhere see its writes.
-    await this.#call("refresh the index", () => this.#dialect.refresh());
     this.#unrefreshedWrites = false;
+    await this.#call("refresh the index", () => this.#dialect.refresh());
     await this.#call("record the stamp", () => this.#dialect.writeMeta(metaFor(model, catalogVersion)));
     this.#stampCleared = false;
   }
@@ -244,7 +244,6 @@ class RemoteVectorIndex implements VectorIndex {
 
   /** Clears the stamp once before the first write after a commit (concurrent writers share it). */
   async #beforeWrite(model: EmbeddingModel): Promise<void> {
-    this.#unrefreshedWrites = true;
     if (this.#stampCleared) return this.#clearing ?? undefined;
     this.#clearing ??= this.#call("clear the stamp before writing", () =>
       this.#dialect.writeMeta(metaFor(model, null)),
@@ -261,6 +260,7 @@ class RemoteVectorIndex implements VectorIndex {
     return this.#clearing;
   }
 
+  /** A write that lands while this refresh is under way sets the flag again, for the next read. */
   async #refreshIfWritten(): Promise<void> {
     if (!this.#unrefreshedWrites) return;
     this.#unrefreshedWrites = false;
@@ -272,6 +272,8 @@ class RemoteVectorIndex implements VectorIndex {
     for (let attempt = 0; ; attempt++) {
       const batch = pending;
       const items = await this.#call("write passages", () => this.#dialect.bulk(batch));
+      // Set once the engine has the writes, so that a refresh that started earlier cannot clear it.
+      this.#unrefreshedWrites = true;
       if (items.length !== batch.length) {
         throw new VectorEngineError(
           `${this.#dialect.engine} answered a bulk request of ${batch.length} with ${items.length} items`,
