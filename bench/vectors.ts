@@ -269,7 +269,7 @@ const filterStrategies: { label: string; options: Partial<UsearchFilterOptions> 
   { label: "over-fetch 1, widen ×4", options: { overfetch: 1, widening: 4 } },
   { label: "over-fetch 2, widen ×4", options: { overfetch: 2, widening: 4 } },
   { label: "over-fetch 4, widen ×4", options: { overfetch: 4, widening: 4 } },
-  { label: "over-fetch 2, widen ×2", options: { overfetch: 2, widening: 2 } },
+  { label: "over-fetch 2, whole ≥ 25 %", options: { overfetch: 2, widening: 4, wholeIndexShare: 0.25 } },
   { label: "whole index", options: { wholeIndexShare: Number.MIN_VALUE } },
 ];
 

@@ -352,6 +352,46 @@ describe("usearch index persistence", () => {
     await intact.close();
   });
 
+  it("widens a filtered search until it fills, when the matching passages are far from the query", async () => {
+    // The song filtered on lies on the far side of the sphere, as a language the prompt is not in does.
+    const index = await createUsearchIndex({ directory: null });
+    await index.reset(model);
+    const random = seededRandom(60);
+    const near = (sign: number) => {
+      const vector = randomUnitVector(16, random).map((value) => value * 0.3);
+      vector[0] = sign;
+      return vector;
+    };
+    const far: VectorEntry[] = Array.from({ length: 30 }, (_, i) => ({
+      id: 5000 + i,
+      vector: near(-1),
+      song: { ...contractSong(1), songId: "far", genre: "jazz" },
+    }));
+    const close: VectorEntry[] = Array.from({ length: 1500 }, (_, i) => ({
+      id: i + 1,
+      vector: near(1),
+      song: { ...contractSong(2 + (i % 50)), genre: "rock" },
+    }));
+    await index.upsert([...close, ...far]);
+    const query = near(1);
+    const hits = await index.search(query, 20, { filter: { genre: "jazz" } });
+    expect(hits).toHaveLength(20);
+    for (const hit of hits) expect(hit.songId).toBe("far");
+    const all = await index.search(query, 200, { filter: { genre: "jazz" } });
+    expect(all.map((hit) => hit.id).sort((a, b) => a - b)).toEqual(far.map((entry) => entry.id));
+    // Small k: the first request (k ÷ selectivity × 2 ≈ 100 neighbours) holds no match, so it widens.
+    expect((await index.search(query, 1, { filter: { genre: "jazz" } }))[0]?.songId).toBe("far");
+    await index.close();
+
+    // Never jumping to the whole index: several widenings, each ×4 at least.
+    const stepwise = await createUsearchIndex({ directory: null, filter: { wholeIndexShare: 1 } });
+    await stepwise.reset(model);
+    await stepwise.upsert([...close, ...far]);
+    const few = await stepwise.search(query, 5, { filter: { genre: "jazz" } });
+    expect(few.map((hit) => hit.songId)).toEqual(["far", "far", "far", "far", "far"]);
+    await stepwise.close();
+  });
+
   it("grows past its initial capacity one entry at a time", async () => {
     const index = await createUsearchIndex({ directory: null });
     await index.reset(model);
