@@ -3,6 +3,7 @@
  * (src/compose/schemes.ts). This is the only place that constructs an adapter; the
  * composition root asks it for what a role needs, when the role needs it.
  */
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createFolderBucket } from "../adapters/bucket/folder.js";
 import { createS3Bucket } from "../adapters/bucket/s3.js";
@@ -13,6 +14,7 @@ import { createArgon2Hasher } from "../adapters/password/argon2-hasher.js";
 import { createAmqpQueue } from "../adapters/queue/amqp-queue.js";
 import { createSqlQueue } from "../adapters/queue/sql-queue.js";
 import { createDatabase, type SqlDatabase } from "../adapters/sql/database.js";
+import { createSearchEngineIndex } from "../adapters/vectors/search-engine.js";
 import { createUsearchIndex } from "../adapters/vectors/usearch.js";
 import { fileUrlPath, type Config } from "../config.js";
 import type { IngestJob } from "../core/catalog/store.js";
@@ -63,7 +65,22 @@ const vectorIndexes: Factories<"vectors", Promise<VectorIndex>, { database: SqlD
         database.dialect === "sqlite" ? database.directory : path.resolve(config.dataDir, "vector-index"),
       warn: log,
     }),
+  http: searchEngine,
+  https: searchEngine,
+  "elasticsearch+http": searchEngine,
+  "elasticsearch+https": searchEngine,
+  "opensearch+http": searchEngine,
+  "opensearch+https": searchEngine,
 };
+
+/** Elasticsearch or OpenSearch: one index every process shares. */
+async function searchEngine({ config }: AdapterContext): Promise<VectorIndex> {
+  return createSearchEngineIndex({
+    url: config.vectorUrl,
+    ...(config.vectorApiKey ? { apiKey: config.vectorApiKey } : {}),
+    ...(config.vectorCaFile ? { caCertificate: await readFile(config.vectorCaFile, "utf8") } : {}),
+  });
+}
 
 const queues: Factories<"queue", Promise<JobQueue<IngestJob>>, { database: SqlDatabase }> = {
   db: async ({ config, log }, { database }) =>
