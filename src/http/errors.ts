@@ -4,6 +4,7 @@
  * codes of the same catalogue; anything else is a 500 whose details stay in the log.
  */
 import type { FastifyError, FastifyInstance } from "fastify";
+import { failureKind } from "../core/catalog/failures.js";
 import { VersoError, type ErrorCode, type ErrorKind } from "../core/errors.js";
 
 export const statusOfKind: Record<ErrorKind, number> = {
@@ -51,7 +52,22 @@ function fromFastify(error: FastifyError): VersoError | null {
 
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = error instanceof VersoError ? error : fromFastify(error);
+    const known =
+      error instanceof VersoError
+        ? error
+        : (fromFastify(error) ??
+          // A database, broker or cache that dropped its connection: the client may try again
+          // in a moment (the pools reconnect), it is not a bug of ours.
+          (failureKind(error) === "transient"
+            ? new VersoError(
+                "DEPENDENCY_UNAVAILABLE",
+                "a service Verso depends on is not answering; try again shortly",
+                {
+                  cause: error,
+                  retryAfterSeconds: 5,
+                },
+              )
+            : null));
     if (!known) {
       request.log.error({ err: error }, "unhandled error");
       const body: ErrorBody = { error: { code: "INTERNAL", message: "something went wrong on our side" } };

@@ -1,7 +1,7 @@
 /**
  * The queue contract and the RabbitMQ adapter's own promises, against the real broker
  * (testServers.rabbitmq). Every queue a test declares has a unique name and is deleted after it.
- * Each handle reaches the broker through its own relay (queue.amqp-proxy.ts), so a test can cut
+ * Each handle reaches the broker through its own relay (test/support/tcp-relay.ts), so a test can cut
  * one handle off the network, as a killed worker or a broker outage looks, without touching
  * the broker that other test runs share.
  */
@@ -25,7 +25,7 @@ import {
   setQueuePolicy,
   type BrokerAdmin,
 } from "./queue.amqp-broker.js";
-import { startRelay, type BrokerRelay } from "./queue.amqp-proxy.js";
+import { startRelay, type TcpRelay as BrokerRelay } from "../support/tcp-relay.js";
 import { describeQueueContract, gate, waitFor, type TestJob } from "./queue.contract.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));

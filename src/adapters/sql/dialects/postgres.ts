@@ -34,5 +34,9 @@ export function connectPostgres(url: URL, options: ServerConnectionOptions): Kys
   // An idle client whose server went away emits 'error' on the pool; unhandled, it would end
   // the process. The next query gets a new connection (or fails and is retried by its caller).
   pool.on("error", (error) => options.onIdleError(error));
+  // A client checked out of the pool (between two queries of a transaction, say) whose
+  // connection drops emits 'error' on itself, where the pool does not listen: unheard, that
+  // would end the process. Its query fails, or the next one does, and is retried by its caller.
+  pool.on("connect", (client) => client.on("error", (error) => options.onIdleError(error)));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }

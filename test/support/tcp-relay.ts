@@ -1,26 +1,29 @@
 /**
- * A TCP relay between one queue handle and the real broker, so a test can take the network
- * away from that handle alone: `cut` destroys its sockets and refuses new ones, as a killed
- * process or a broker that went down looks from either side; `restore` lets it connect again.
- * The shared broker itself is never touched.
+ * A TCP relay between one client and a real server (a broker, a database), so a test can take
+ * the network away from that client alone: `cut` destroys its sockets and refuses new ones, as
+ * a killed process or a server that went down looks from either side; `restore` lets it
+ * connect again. The shared server itself is never touched.
  */
 import net from "node:net";
 
-export interface BrokerRelay {
-  /** The broker URL with this relay as its host. */
+export interface TcpRelay {
+  /** The server's URL with this relay as its host. */
   readonly url: string;
   cut(): Promise<void>;
   restore(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startRelay(brokerUrl: string): Promise<BrokerRelay> {
-  const target = new URL(brokerUrl);
-  const targetPort = Number(target.port || 5672);
+/** Relays to the host and port of `serverUrl`; `cut: true` starts with the relay refusing. */
+export async function startRelay(serverUrl: string, options: { cut?: boolean } = {}): Promise<TcpRelay> {
+  const target = new URL(serverUrl);
+  if (!target.port) throw new Error("the server URL must name its port");
+  const targetPort = Number(target.port);
   const sockets = new Set<net.Socket>();
   let server = listen();
   const port = await listening(server, 0);
-  const url = new URL(brokerUrl);
+  if (options.cut) await new Promise<void>((resolve) => server.close(() => resolve()));
+  const url = new URL(serverUrl);
   url.hostname = "127.0.0.1";
   url.port = String(port);
 
