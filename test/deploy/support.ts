@@ -14,7 +14,7 @@ export const readRepoFile = (relative: string) => fs.readFileSync(path.join(repo
 export const packageJson = JSON.parse(readRepoFile("package.json")) as {
   version: string;
   engines: { node: string };
-  bin: Record<string, string>;
+  bin: { verso: string };
 };
 
 /**
@@ -172,6 +172,19 @@ const keywords = new Set([
   "bool",
   "offset",
   "le",
+  // Aggregation operators, which may stand before their `by (…)` rather than their argument.
+  "sum",
+  "min",
+  "max",
+  "avg",
+  "group",
+  "stddev",
+  "stdvar",
+  "count",
+  "count_values",
+  "bottomk",
+  "topk",
+  "quantile",
 ]);
 
 /** The expression with label matchers' quoted values and string literals blanked out. */
