@@ -182,7 +182,8 @@ async function load(round: number, token: string) {
         .status,
     );
   }
-  expect(refusals).toContain(401);
+  // The per-address limit may already refuse the second round's first attempt.
+  if (round === 1) expect(refusals).toContain(401);
   expect(refusals).toContain(429);
   expect((await call("GET", "/api/no-such-route")).status).toBe(404);
   expect((await call("GET", "/api/songs/does-not-exist")).status).toBe(404);
