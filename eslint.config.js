@@ -23,7 +23,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ["**/adapters/**", "**/http/**", "**/roles/**", "**/compose*", "**/cli*"],
+              group: ["**/adapters/**", "**/http/**", "**/roles/**", "**/compose*", "**/cli.js"],
               message: "core imports no outer layer",
             },
             {
@@ -31,6 +31,56 @@ export default tseslint.config(
               message: "core is technology-free",
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Adapters implement ports: they know the domain, never the HTTP layer, the roles or the
+    // composition root that chooses them.
+    files: ["src/adapters/**/*.ts"],
+    ignores: ["src/adapters/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/http/**", "**/roles/**", "**/compose/**", "**/cli.js"],
+              message: "an adapter imports the domain and its own technology only",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // HTTP routes speak to use cases of the domain; they never reach an adapter (the
+    // composition root hands them what they need) nor a role.
+    files: ["src/http/**/*.ts"],
+    ignores: ["src/http/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/adapters/**", "**/roles/**", "**/compose/**", "**/cli.js"],
+              message: "HTTP routes use the domain's services: adapters come from the composition root",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Roles run what the composition root built: they never construct an adapter themselves.
+    files: ["src/roles/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [{ group: ["**/adapters/**"], message: "roles get adapters from the composition root" }],
         },
       ],
     },

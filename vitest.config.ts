@@ -9,6 +9,7 @@ const databaseTests = [
   "test/contract/catalog-store.sql.test.ts",
   "test/contract/queue.sql.test.ts",
   "test/sql/**/*.test.ts",
+  "test/e2e/live-index.test.ts",
 ];
 const serverSetup = ["test/support/setup.ts"];
 

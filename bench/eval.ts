@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createExactIndex } from "../src/adapters/vectors/exact.js";
-import { composeVerso, type Verso } from "../src/compose.js";
+import { composeVerso, type Verso } from "../src/compose/index.js";
 import { loadConfig } from "../src/config.js";
 import {
   createSearchService,
@@ -85,13 +85,14 @@ export const variants: Variant[] = [
 
 export async function evaluate(verso: Verso, judgments: Judgments, variant: Variant) {
   const songIndex = variant.ranking === "songs" ? createExactIndex() : undefined;
+  const catalog = await verso.catalogStore();
   const search = createSearchService({
-    store: verso.songStore,
-    index: verso.index,
-    embedder: verso.embedder,
+    store: await verso.songStore(),
+    index: await verso.index(),
+    embedder: await verso.embedder(),
     cache: noCache,
     cacheTtlSeconds: 0,
-    catalogVersion: () => verso.catalogStore.catalogVersion(),
+    catalogVersion: () => catalog.catalogVersion(),
     ranking: variant.ranking,
     tuning: { ...defaultTuning, ...variant.tuning },
     ...(songIndex ? { songIndex } : {}),
@@ -122,9 +123,9 @@ async function main() {
     },
   });
   const config = loadConfig(process.env, { dataDir: values["data-dir"], demo: false, logLevel: "warn" });
-  const verso = await composeVerso(config);
+  const verso = composeVerso(config);
   try {
-    await verso.index.refresh();
+    await (await verso.index()).refresh();
     console.log(`catalog: ${values.dataset} → ${config.dataDir}`);
     const run = await ingestOnce(verso, `file://${path.resolve(values.dataset)}`);
     if (run.objects.length > 0) {
@@ -133,7 +134,7 @@ async function main() {
         `ingested ${run.objects.length} objects, ${songs} songs in ${(run.ms / 1000).toFixed(0)} s`,
       );
     }
-    const totals = await verso.catalogStore.totals();
+    const totals = await (await verso.catalogStore()).totals();
     console.log(`songs ${totals.songs}, passages ${totals.passages}\n`);
 
     const judgments = readJudgments(values.judgments);

@@ -21,13 +21,13 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { composeVerso, type Verso } from "../src/compose.js";
+import { composeVerso, type Verso } from "../src/compose/index.js";
 import { readCatalogCsv } from "../src/core/catalog/csv.js";
 import { judgeLyrics, toPassages } from "../src/core/catalog/lyrics.js";
 import { defaultTuning } from "../src/core/search/search-service.js";
 import { loadConfig } from "../src/config.js";
 import { sharedDir } from "../src/paths.js";
-import { buildApi } from "../src/roles/api.js";
+import { buildProcessApp } from "../src/roles/server.js";
 import { ingestOnce } from "../src/roles/ingest-once.js";
 import { measureRawEmbedding, percentiles, type Percentiles } from "./embedder.js";
 import { benchPrompts } from "./prompts.js";
@@ -108,7 +108,7 @@ function startAskClient(url: string) {
 
 async function ask(verso: Verso) {
   log("\n── /api/ask over HTTP, from a client process ──");
-  const app = await buildApi(verso);
+  const app = await buildProcessApp(verso, new Set(["api"]));
   // The server's own time for each answer, as its request metrics see it.
   const serverSide = { uncached: [] as number[], cached: [] as number[] };
   app.addHook("onSend", async (request, reply, payload) => {
@@ -130,10 +130,10 @@ async function ask(verso: Verso) {
     // Prompt by prompt, the parts alone and then the whole, so the machine's moods touch both.
     for (const prompt of benchPrompts) {
       let t0 = performance.now();
-      const [vector] = await verso.embedder.embed([prompt], { priority: "interactive" });
+      const [vector] = await (await verso.embedder()).embed([prompt], { priority: "interactive" });
       embed.push(performance.now() - t0);
       t0 = performance.now();
-      await verso.index.search(vector!, defaultTuning.passageCandidates);
+      await (await verso.index()).search(vector!, defaultTuning.passageCandidates);
       search.push(performance.now() - t0);
       const [first] = await client.ask([prompt]);
       const [again] = await client.ask([prompt]);
@@ -175,10 +175,12 @@ async function ask(verso: Verso) {
 async function recall(verso: Verso) {
   log("\n── vector index: HNSW (usearch) vs exact ──");
   const vectors: Float32Array[] = [];
-  for await (const batch of verso.catalogStore.streamPassageVectors(verso.embedder.model.name)) {
+  for await (const batch of (await verso.catalogStore()).streamPassageVectors(
+    (await verso.embedder()).model.name,
+  )) {
     vectors.push(...batch.map((e) => e.vector));
   }
-  const queries = await verso.embedder.embed(benchPrompts, { priority: "bulk" });
+  const queries = await (await verso.embedder()).embed(benchPrompts, { priority: "bulk" });
   const result = await measureRecall({ vectors, queries, k: 10, log });
   log(
     `recall@10 ${result.recallAtK.toFixed(4)} (target ≥ 0.98) over ${queries.length} prompts, ${vectors.length} passages; ` +
@@ -217,9 +219,9 @@ async function main() {
   if (only.has("pipeline") || only.has("ask") || only.has("recall")) {
     const dataDir = values["data-dir"] ?? fs.mkdtempSync(path.join(os.tmpdir(), "verso-bench-"));
     const config = loadConfig(process.env, { dataDir, demo: false, logLevel: "warn" });
-    const verso = await composeVerso(config);
+    const verso = composeVerso(config);
     try {
-      await verso.index.refresh();
+      await (await verso.index()).refresh();
       if (only.has("pipeline"))
         await pipeline(verso, values.dataset, Number(values["raw-sample"]), config.embedThreads);
       else await ingestOnce(verso, `file://${path.resolve(values.dataset)}`);

@@ -23,7 +23,8 @@ import type { Database } from "../src/adapters/sql/schema/index.js";
 import type { SongSearch } from "../src/core/search/types.js";
 import { buildHttpApp, type HttpApp } from "../src/http/app.js";
 import { createMetrics } from "../src/observability/metrics.js";
-import { createSocialModule } from "../src/social-module.js";
+import { createSocialServices } from "../src/compose/social.js";
+import { socialRoutes } from "../src/http/social-routes.js";
 import { seededRandom } from "./seeded-random.js";
 
 const SIZES = {
@@ -250,14 +251,15 @@ export async function runSocialBench(options: {
   const directory = await mkdtemp(path.join(tmpdir(), "verso-social-bench-"));
   const database = await openDatabase(`sqlite:${path.join(directory, "social.db")}`);
   const metrics = createMetrics({ defaultMetrics: false });
-  const social = createSocialModule({
-    db: database.db,
+  const social = createSocialServices({
+    database,
     cache: createMemoryCache(),
     config: { sessionTtlDays: 30, admins: [], hashConcurrency: 2 },
     search: unusedSearch,
     metrics,
+    hasher: createArgon2Hasher(),
   });
-  const app = await buildHttpApp({ metrics, routes: social.routes });
+  const app = await buildHttpApp({ metrics, routes: socialRoutes(social) });
   try {
     const seeded = await seed(database.db, log);
     const rand = seededRandom(7);

@@ -4,9 +4,18 @@
  *   npx tsx bench/vectors.ts                       # 16k and 100k, random and clustered, 512-d
  *   npx tsx bench/vectors.ts --sizes 16000 --kinds random --sweep "16:128:32,64,128" --rounds 5
  *   npx tsx bench/vectors.ts --vectors-file passages.f32 --queries-file prompts.f32 --k 10
+ *   npx tsx bench/vectors.ts --filtered --vectors-file passages.f32 --queries-file prompts.f32 \
+ *     --songs-file passages.songs.json
  *
  * The files hold raw little-endian float32 rows of --dimension values each (for instance the
- * passages table's vector column, concatenated), to measure on real embeddings.
+ * passages table's vector column, concatenated), to measure on real embeddings; --songs-file is
+ * a JSON array with the song attributes (src/core/catalog/song-filter.ts) of each row.
+ *
+ * --filtered measures filtered search instead: filters of about 1 %, 10 % and 50 % selectivity
+ * (a language or genre, a range of years, a range of energy), each answered by the exact
+ * index (the truth) and by the HNSW index under several over-fetch strategies, at k = 10 and at
+ * the 200 passages the search service asks for: recall@k against the exact filtered answer,
+ * how full the answers are, and latency, side by side in one run.
  *
  * Random unit vectors are the hard case: in 512 dimensions every pair is nearly orthogonal and
  * the ten nearest neighbours of a query are barely nearer than the rest, so a graph search has
@@ -22,9 +31,16 @@ import { createExactIndex } from "../src/adapters/vectors/exact.js";
 import {
   USEARCH_GRAPH_DEFAULTS,
   createUsearchIndex,
+  type UsearchFilterOptions,
   type UsearchGraphOptions,
   type UsearchIndexOptions,
 } from "../src/adapters/vectors/usearch.js";
+import {
+  matchesSongFilter,
+  releaseYear,
+  type SongAttributes,
+  type SongFilter,
+} from "../src/core/catalog/song-filter.js";
 import type { EmbeddingModel, VectorHit, VectorIndex } from "../src/core/ports.js";
 import { normalizeInPlace } from "../src/core/vectors.js";
 import { fillGaussian, seededRandom } from "./seeded-random.js";
@@ -104,14 +120,16 @@ async function buildHnsw(
   model: EmbeddingModel,
   options: UsearchIndexOptions,
   log: (line: string) => void,
+  songs?: readonly SongAttributes[],
 ): Promise<{ index: Awaited<ReturnType<typeof createUsearchIndex>>; buildMs: number }> {
   const index = await createUsearchIndex(options);
   await index.reset(model);
   const started = performance.now();
   const cpu = process.cpuUsage();
-  await insertAll(index, vectors, (done) => {
+  const progress = (done: number) => {
     if (done % 20_000 === 0) log(`hnsw   … ${done} inserted, ${fmtMs(performance.now() - started)}`);
-  });
+  };
+  await insertAll(index, vectors, progress, songs);
   const buildMs = performance.now() - started;
   // CPU time is the steadier figure on a shared machine, where wall time depends on the neighbours.
   const used = process.cpuUsage(cpu);
@@ -122,16 +140,46 @@ async function buildHnsw(
   return { index, buildMs };
 }
 
-async function insertAll(index: VectorIndex, vectors: Float32Array[], progress?: (done: number) => void) {
+/** Stands for the song of every passage where only vectors are measured. */
+const anySong: SongAttributes = {
+  songId: "bench",
+  language: null,
+  genre: null,
+  year: null,
+  danceability: null,
+  energy: null,
+  valence: null,
+  tempo: null,
+  acousticness: null,
+  instrumentalness: null,
+  speechiness: null,
+  liveness: null,
+};
+
+/** Row i gets id i + 1 and the song songs[i]. */
+async function insertAll(
+  index: VectorIndex,
+  vectors: Float32Array[],
+  progress?: (done: number) => void,
+  songs?: readonly SongAttributes[],
+) {
   const batch = 4000;
   for (let start = 0; start < vectors.length; start += batch) {
-    const slice = vectors.slice(start, start + batch).map((vector, i) => ({ id: start + i + 1, vector }));
+    const slice = vectors
+      .slice(start, start + batch)
+      .map((vector, i) => ({ id: start + i + 1, vector, song: songs?.[start + i] ?? anySong }));
     await index.upsert(slice);
     progress?.(start + slice.length);
   }
 }
 
-async function timeQueries(index: VectorIndex, queries: Float32Array[], k: number, rounds: number) {
+async function timeQueries(
+  index: Pick<VectorIndex, "search">,
+  queries: Float32Array[],
+  k: number,
+  rounds: number,
+  filter?: SongFilter,
+) {
   let results: VectorHit[][] = [];
   const passes: number[] = [];
   const latencies: number[] = [];
@@ -140,7 +188,7 @@ async function timeQueries(index: VectorIndex, queries: Float32Array[], k: numbe
     const started = performance.now();
     for (const query of queries) {
       const t = performance.now();
-      pass.push(await index.search(query, k));
+      pass.push(await index.search(query, k, filter ? { filter } : {}));
       latencies.push(performance.now() - t);
     }
     passes.push(performance.now() - started);
@@ -200,6 +248,223 @@ export async function sweepGraphParameters(
       await rm(directory, { recursive: true, force: true });
     }
   }
+}
+
+// ── filtered search ───────────────────────────────────────────────────────────────────────────
+
+export interface FilteredOptions {
+  vectors: Float32Array[];
+  queries: Float32Array[];
+  /** The song attributes of each vector. */
+  songs: SongAttributes[];
+  /** Depths to measure; the search service asks for 200. */
+  ks: number[];
+  rounds: number;
+  log: (line: string) => void;
+}
+
+/** What is compared: usearch filter options, or the naive single over-fetch then post-filter. */
+const filterStrategies: { label: string; options: Partial<UsearchFilterOptions> | "post-filter" }[] = [
+  { label: "post-filter once, k/s", options: "post-filter" },
+  { label: "over-fetch 1, widen ×4", options: { overfetch: 1, widening: 4 } },
+  { label: "over-fetch 2, widen ×4", options: { overfetch: 2, widening: 4 } },
+  { label: "over-fetch 4, widen ×4", options: { overfetch: 4, widening: 4 } },
+  { label: "over-fetch 2, whole ≥ 25 %", options: { overfetch: 2, widening: 4, wholeIndexShare: 0.25 } },
+  { label: "whole index", options: { wholeIndexShare: Number.MIN_VALUE } },
+];
+
+export async function measureFilteredSearch(options: FilteredOptions): Promise<void> {
+  const { vectors, queries, songs, ks, rounds, log } = options;
+  const model = modelFor(vectors);
+  const filters = benchFilters(songs);
+  const exact = createExactIndex();
+  await exact.reset(model);
+  await insertAll(exact, vectors, undefined, songs);
+  const directory = await mkdtemp(path.join(tmpdir(), "verso-bench-"));
+  try {
+    const { index, buildMs } = await buildHnsw(vectors, model, { directory }, log, songs);
+    await index.commit(1);
+    await index.close();
+    log(`hnsw   saved; filters: ${filters.map((f) => `${f.label} (${pct(f.selectivity)})`).join(", ")}`);
+    const rows: string[] = [];
+    for (const k of ks) {
+      for (const { label, filter, selectivity } of filters) {
+        const truth = await timeQueries(exact, queries, k, rounds, filter);
+        rows.push(
+          row(label, selectivity, "exact (brute force)", k, 1, fill(truth.results, k), truth.p50, truth.p99),
+        );
+        for (const strategy of filterStrategies) {
+          const reopened = await createUsearchIndex({
+            directory,
+            ...(strategy.options === "post-filter" ? {} : { filter: strategy.options }),
+          });
+          const run =
+            strategy.options === "post-filter"
+              ? await timeQueries(postFilter(reopened, songs, filter, selectivity), queries, k, rounds)
+              : await timeQueries(reopened, queries, k, rounds, filter);
+          await reopened.close();
+          rows.push(
+            row(
+              label,
+              selectivity,
+              strategy.label,
+              k,
+              recall(run.results, truth.results),
+              fill(run.results, k, truth.results),
+              run.p50,
+              run.p99,
+            ),
+          );
+        }
+      }
+    }
+    log(
+      `\n── filtered search: ${vectors.length} passages, ${queries.length} queries, build ${fmtMs(buildMs)} ──`,
+    );
+    log(
+      `${"filter".padEnd(26)} ${"sel.".padStart(6)}  ${"strategy".padEnd(24)} ${"k".padStart(4)}  recall  filled   p50        p99`,
+    );
+    for (const line of rows) log(line);
+  } finally {
+    await exact.close();
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+/** Unfiltered HNSW asked once for k ÷ selectivity, then filtered: what a filter must not do. */
+function postFilter(
+  index: VectorIndex,
+  songs: readonly SongAttributes[],
+  filter: SongFilter,
+  selectivity: number,
+): Pick<VectorIndex, "search"> {
+  return {
+    async search(vector, k) {
+      const fetch = Math.min(songs.length, Math.ceil(k / selectivity));
+      const hits = await index.search(vector, fetch);
+      return hits.filter((hit) => matchesSongFilter(songs[hit.id - 1]!, filter)).slice(0, k);
+    },
+  };
+}
+
+interface BenchFilter {
+  label: string;
+  filter: SongFilter;
+  selectivity: number;
+}
+
+/**
+ * For each target selectivity: the language, genre or language-and-genre filter nearest to it,
+ * the oldest songs (a year range) and the most energetic ones (an energy range) of that share.
+ */
+function benchFilters(songs: readonly SongAttributes[]): BenchFilter[] {
+  const share = (filter: SongFilter) =>
+    songs.filter((song) => matchesSongFilter(song, filter)).length / songs.length;
+  const values = (key: "language" | "genre") =>
+    [...new Set(songs.map((song) => song[key]))].filter((v) => v !== null);
+  const categorical: SongFilter[] = [
+    ...values("language").map((language) => ({ language })),
+    ...values("genre").map((genre) => ({ genre })),
+    ...values("language").flatMap((language) => values("genre").map((genre) => ({ language, genre }))),
+  ];
+  const years = songs
+    .map((song) => song.year)
+    .filter((y): y is number => y !== null)
+    .sort((a, b) => a - b);
+  const energies = songs
+    .map((song) => song.energy)
+    .filter((e): e is number => e !== null)
+    .sort((a, b) => a - b);
+  const filters: BenchFilter[] = [];
+  for (const target of [0.01, 0.1, 0.5]) {
+    const scored = categorical
+      .map((filter) => ({ filter, selectivity: share(filter) }))
+      .filter((c) => c.selectivity > 0)
+      .sort(
+        (a, b) => Math.abs(Math.log(a.selectivity / target)) - Math.abs(Math.log(b.selectivity / target)),
+      );
+    const nearest = scored[0];
+    if (nearest) filters.push({ label: describeFilter(nearest.filter), ...nearest });
+    const year = { year: { max: quantile(years, (target * songs.length) / Math.max(1, years.length)) } };
+    filters.push({ label: describeFilter(year), filter: year, selectivity: share(year) });
+    const energy = {
+      energy: { min: quantile(energies, 1 - (target * songs.length) / Math.max(1, energies.length)) },
+    };
+    filters.push({ label: describeFilter(energy), filter: energy, selectivity: share(energy) });
+  }
+  return filters;
+}
+
+function describeFilter(filter: SongFilter): string {
+  return Object.entries(filter)
+    .map(([key, value]) =>
+      typeof value === "object"
+        ? `${key} ${value.min !== undefined ? `≥ ${value.min}` : ""}${value.max !== undefined ? `≤ ${value.max}` : ""}`
+        : `${key}=${String(value)}`,
+    )
+    .join(" & ");
+}
+
+/** How full the answers are: returned hits over those asked for (or those that exist). */
+function fill(results: VectorHit[][], k: number, truth?: VectorHit[][]): number {
+  let returned = 0;
+  let possible = 0;
+  results.forEach((hits, q) => {
+    returned += hits.length;
+    possible += truth ? truth[q]!.length : Math.min(k, hits.length);
+  });
+  return possible === 0 ? 1 : returned / possible;
+}
+
+function row(
+  label: string,
+  selectivity: number,
+  strategy: string,
+  k: number,
+  recallAtK: number,
+  filled: number,
+  p50: number,
+  p99: number,
+): string {
+  return (
+    `${label.padEnd(26)} ${pct(selectivity).padStart(6)}  ${strategy.padEnd(24)} ${String(k).padStart(4)}  ` +
+    `${recallAtK.toFixed(3)}   ${filled.toFixed(3)}   ${fmtMs(p50).padEnd(10)} ${fmtMs(p99)}`
+  );
+}
+
+const pct = (share: number) => `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`;
+
+/**
+ * Songs for synthetic vectors: consecutive rows of about ten passages share a song, whose
+ * language (en 60 %, es 25 %, fr 10 %, de 5 %), genre (one of six), year and energy are drawn
+ * independently of its vectors, so the synthetic filters are not correlated with the queries.
+ */
+export function syntheticSongs(count: number, seed = 7): SongAttributes[] {
+  const random = seededRandom(seed);
+  const languages: [string, number][] = [
+    ["en", 0.6],
+    ["es", 0.85],
+    ["fr", 0.95],
+    ["de", 1],
+  ];
+  const genres = ["pop", "rock", "latin", "rap", "r&b", "edm"];
+  const songs: SongAttributes[] = [];
+  let current = anySong;
+  for (let i = 0; i < count; i++) {
+    if (i % 10 === 0) {
+      const draw = random();
+      current = {
+        ...anySong,
+        songId: `synthetic-${i / 10}`,
+        language: languages.find(([, upTo]) => draw < upTo)![0],
+        genre: genres[Math.floor(random() * genres.length)]!,
+        year: releaseYear(String(1960 + Math.floor(random() * 65))),
+        energy: Math.round(random() * 1000) / 1000,
+      };
+    }
+    songs.push(current);
+  }
+  return songs;
 }
 
 // ── synthetic data ────────────────────────────────────────────────────────────────────────────
@@ -308,6 +573,9 @@ async function main(): Promise<void> {
       sweep: { type: "string" },
       "vectors-file": { type: "string" },
       "queries-file": { type: "string" },
+      filtered: { type: "boolean", default: false },
+      "songs-file": { type: "string" },
+      ks: { type: "string", default: "10,200" },
     },
   });
   const sizes = values.sizes.split(",").map(Number);
@@ -320,8 +588,9 @@ async function main(): Promise<void> {
   const dimension = Number(values.dimension);
   const datasets: {
     label: string;
-    load: () => Promise<{ vectors: Float32Array[]; queries: Float32Array[] }>;
+    load: () => Promise<{ vectors: Float32Array[]; queries: Float32Array[]; songs?: SongAttributes[] }>;
   }[] = [];
+  const songsFile = values["songs-file"];
   if (values["vectors-file"] || values["queries-file"]) {
     const vectorsFile = values["vectors-file"];
     const queriesFile = values["queries-file"];
@@ -331,6 +600,7 @@ async function main(): Promise<void> {
       load: async () => ({
         vectors: await readRows(vectorsFile, dimension),
         queries: await readRows(queriesFile, dimension),
+        ...(songsFile ? { songs: JSON.parse(await readFile(songsFile, "utf8")) as SongAttributes[] } : {}),
       }),
     });
   } else {
@@ -348,6 +618,13 @@ async function main(): Promise<void> {
   for (const { label, load } of datasets) {
     const data = await load();
     log(`\n── ${label}: ${data.vectors.length} × ${dimension}-d, ${data.queries.length} queries, k=${k} ──`);
+    if (values.filtered) {
+      const songs = data.songs ?? syntheticSongs(data.vectors.length);
+      if (songs.length !== data.vectors.length) throw new Error("--songs-file needs one song per vector");
+      const ks = values.ks.split(",").map(Number);
+      await measureFilteredSearch({ vectors: data.vectors, queries: data.queries, songs, ks, rounds, log });
+      continue;
+    }
     if (values.sweep) {
       await sweepGraphParameters(
         data.vectors,

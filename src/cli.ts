@@ -7,7 +7,7 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import cliProgress from "cli-progress";
 import { pino } from "pino";
-import { ConfigError, fileUrlPath, loadConfig, settings, type Config, type SettingName } from "./config.js";
+import { ConfigError, loadConfig, settings, type Config, type SettingName } from "./config.js";
 import { composeVerso, type Verso } from "./compose/index.js";
 import type { CatalogObject } from "./core/catalog/store.js";
 import { isVersoError } from "./core/errors.js";
@@ -127,7 +127,9 @@ async function ingest(target: string, options: Record<string, unknown>) {
       console.log(`nothing to do: ${run.listed} objects listed, none new or changed`);
     printSummary(run.objects, run.ms);
     const withErrors = run.objects.filter((x) => x.errors > 0);
-    const rowErrors = await (await verso.catalogStore()).rowErrors(
+    const rowErrors = await (
+      await verso.catalogStore()
+    ).rowErrors(
       withErrors.map((o) => o.id),
       10,
     );
@@ -164,7 +166,10 @@ async function ask(prompt: string, options: Record<string, unknown>) {
 const allSettings = Object.keys(settings) as SettingName[];
 /** What the commands that work on the catalog directly (ingest, ask) take. */
 const storageSettings: SettingName[] = allSettings.filter(
-  (name) => !["port", "host", "roles", "crawlIntervalSeconds", "demo", "trustProxy", "shutdownSeconds"].includes(name),
+  (name) =>
+    !["port", "host", "roles", "crawlIntervalSeconds", "demo", "trustProxy", "shutdownSeconds"].includes(
+      name,
+    ),
 );
 
 const program = new Command("verso").description("Find songs by what their lyrics mean.");

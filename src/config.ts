@@ -76,9 +76,26 @@ export const settings = {
   vectorUrl: spec({
     env: "VERSO_VECTOR_URL",
     accepts: `one of ${schemesInWords("vectors")}`,
-    description: "vector index (default embedded: usearch HNSW in the data folder)",
+    description:
+      "vector index: embedded (usearch HNSW in the data folder) or http(s)://host:9200[/index] (Elasticsearch 9 or OpenSearch 2.9+, told apart by the server; elasticsearch+https:// or opensearch+https:// to say which) (default embedded)",
     fallback: "embedded",
     schema: portUrl("vectors"),
+    secret: true,
+  }),
+  vectorApiKey: spec({
+    env: "VERSO_VECTOR_API_KEY",
+    accepts: "an Elasticsearch API key",
+    description: "API key for the Elasticsearch vector index (instead of a user and password in the URL)",
+    fallback: "",
+    schema: optionalText,
+    secret: true,
+  }),
+  vectorCaFile: spec({
+    env: "VERSO_VECTOR_CA_FILE",
+    accepts: "a PEM file path",
+    description: "certificate authority of the Elasticsearch/OpenSearch server's certificate",
+    fallback: "",
+    schema: optionalText,
   }),
   queueUrl: spec({
     env: "VERSO_QUEUE_URL",

@@ -3,6 +3,7 @@
  * (src/compose/schemes.ts). This is the only place that constructs an adapter; the
  * composition root asks it for what a role needs, when the role needs it.
  */
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createFolderBucket } from "../adapters/bucket/folder.js";
 import { createS3Bucket } from "../adapters/bucket/s3.js";
@@ -13,6 +14,7 @@ import { createArgon2Hasher } from "../adapters/password/argon2-hasher.js";
 import { createAmqpQueue } from "../adapters/queue/amqp-queue.js";
 import { createSqlQueue } from "../adapters/queue/sql-queue.js";
 import { createDatabase, type SqlDatabase } from "../adapters/sql/database.js";
+import { createSearchEngineIndex } from "../adapters/vectors/search-engine.js";
 import { createUsearchIndex } from "../adapters/vectors/usearch.js";
 import { fileUrlPath, type Config } from "../config.js";
 import type { IngestJob } from "../core/catalog/store.js";
@@ -20,7 +22,7 @@ import type { PasswordHasher } from "../core/accounts/password-hasher.js";
 import type { Bucket, Cache, Embedder, JobQueue, VectorIndex } from "../core/ports.js";
 import type { EmbedderLoad } from "../http/embedder/routes.js";
 import type { Metrics } from "../observability/metrics.js";
-import { portSchemes, schemeOf, type Port } from "./schemes.js";
+import { schemeOf, type Port, type portSchemes } from "./schemes.js";
 
 export interface AdapterContext {
   config: Config;
@@ -34,7 +36,10 @@ export interface AdapterContext {
 export type ComposedEmbedder = Embedder & { stats?: () => EmbedderLoad };
 
 type Scheme<P extends Port> = (typeof portSchemes)[P][number];
-type Factories<P extends Port, A, Deps = void> = Record<Scheme<P>, (context: AdapterContext, deps: Deps) => A>;
+type Factories<P extends Port, A, Deps = void> = Record<
+  Scheme<P>,
+  (context: AdapterContext, deps: Deps) => A
+>;
 
 /** Deliveries of one ingest job before the queue dead-letters it; the ingest itself decides sooner. */
 const QUEUE_MAX_ATTEMPTS = 100;
@@ -60,7 +65,22 @@ const vectorIndexes: Factories<"vectors", Promise<VectorIndex>, { database: SqlD
         database.dialect === "sqlite" ? database.directory : path.resolve(config.dataDir, "vector-index"),
       warn: log,
     }),
+  http: searchEngine,
+  https: searchEngine,
+  "elasticsearch+http": searchEngine,
+  "elasticsearch+https": searchEngine,
+  "opensearch+http": searchEngine,
+  "opensearch+https": searchEngine,
 };
+
+/** Elasticsearch or OpenSearch: one index every process shares. */
+async function searchEngine({ config }: AdapterContext): Promise<VectorIndex> {
+  return createSearchEngineIndex({
+    url: config.vectorUrl,
+    ...(config.vectorApiKey ? { apiKey: config.vectorApiKey } : {}),
+    ...(config.vectorCaFile ? { caCertificate: await readFile(config.vectorCaFile, "utf8") } : {}),
+  });
+}
 
 const queues: Factories<"queue", Promise<JobQueue<IngestJob>>, { database: SqlDatabase }> = {
   db: async ({ config, log }, { database }) =>
@@ -153,7 +173,8 @@ function remote({ config, metrics, log, signal }: AdapterContext): Promise<Compo
     onEvent: (event) => {
       if (event.type === "waiting")
         log(`embedder ${event.url} not answering (${event.reason}); retrying in ${event.retryInMs} ms`);
-      if (event.type === "connected") log(`embedder ${event.url} serves ${event.model.name} (${event.model.dimension} dimensions)`);
+      if (event.type === "connected")
+        log(`embedder ${event.url} serves ${event.model.name} (${event.model.dimension} dimensions)`);
     },
   });
 }

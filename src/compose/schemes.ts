@@ -5,7 +5,15 @@
  */
 export const portSchemes = {
   database: ["sqlite", "mysql", "mariadb", "postgres", "postgresql"],
-  vectors: ["embedded"],
+  vectors: [
+    "embedded",
+    "http",
+    "https",
+    "elasticsearch+http",
+    "elasticsearch+https",
+    "opensearch+http",
+    "opensearch+https",
+  ],
   queue: ["db", "amqp", "amqps"],
   bucket: ["file", "s3"],
   cache: ["memory", "memcached", "redis", "rediss"],

@@ -43,7 +43,8 @@ export function serveProcess(config: Config, options: ServeOptions): RunningProc
   for (const role of roles) verso.metrics.info.labels(role, version).set(1);
 
   const started = (async () => {
-    if (config.bucketUrl.startsWith("file://")) fs.mkdirSync(fileUrlPath(config.bucketUrl), { recursive: true });
+    if (config.bucketUrl.startsWith("file://"))
+      fs.mkdirSync(fileUrlPath(config.bucketUrl), { recursive: true });
     starting = await buildStartingApp(verso, roles, logger);
     await starting.listen({ port: config.port, host: config.host });
 
@@ -54,7 +55,12 @@ export function serveProcess(config: Config, options: ServeOptions): RunningProc
     }
     if (roles.has("embedder")) await verso.embedder();
     if (stopping) return;
-    const built = await buildProcessApp(verso, roles, roles.has("api") ? (options.extraRoutes ?? []) : [], logger);
+    const built = await buildProcessApp(
+      verso,
+      roles,
+      roles.has("api") ? (options.extraRoutes ?? []) : [],
+      logger,
+    );
     await built.ready();
     await starting.close();
     starting = undefined;

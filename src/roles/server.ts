@@ -21,21 +21,40 @@ const within = <T>(work: Promise<T>, ms: number, otherwise: T): Promise<T> =>
  * Readiness of what this process's roles need. A dependency still being set up counts as not
  * ready; asking never starts building one.
  */
-export function readinessChecks(verso: Verso, roles: ReadonlySet<Role>): Record<string, () => Promise<boolean>> {
+export function readinessChecks(
+  verso: Verso,
+  roles: ReadonlySet<Role>,
+): Record<string, () => Promise<boolean>> {
   const checks: Record<string, () => Promise<boolean>> = {};
   const usesCatalog = roles.has("api") || roles.has("worker") || roles.has("crawler");
   if (usesCatalog) {
     checks.database = async () =>
-      verso.catalogStore.ready && within((await verso.catalogStore()).catalogVersion().then(() => true), 1000, false);
+      verso.catalogStore.ready &&
+      within(
+        (await verso.catalogStore()).catalogVersion().then(() => true),
+        1000,
+        false,
+      );
   }
   if (roles.has("worker") || roles.has("crawler")) {
-    checks.queue = async () => verso.queue.ready && within((await verso.queue()).stats().then(() => true), 1000, false);
+    checks.queue = async () =>
+      verso.queue.ready &&
+      within(
+        (await verso.queue()).stats().then(() => true),
+        1000,
+        false,
+      );
   }
   if (roles.has("api")) checks.index = async () => verso.index.ready;
   if (roles.has("api") || roles.has("worker") || roles.has("embedder")) {
     // A model still loading counts as not ready; readiness must answer quickly.
     checks.embedder = async () =>
-      verso.embedder.ready && within((await verso.embedder()).ready().then(() => true), 250, false);
+      verso.embedder.ready &&
+      within(
+        (await verso.embedder()).ready().then(() => true),
+        250,
+        false,
+      );
   }
   return checks;
 }
@@ -47,7 +66,10 @@ export async function buildProcessApp(
   logger?: FastifyBaseLogger,
 ): Promise<HttpApp> {
   const routes: FastifyPluginAsync[] = [
-    healthRoutes({ registry: verso.metrics.registry, checks: readinessChecks(verso, roles) }) as FastifyPluginAsync,
+    healthRoutes({
+      registry: verso.metrics.registry,
+      checks: readinessChecks(verso, roles),
+    }) as FastifyPluginAsync,
   ];
   if (roles.has("api")) routes.push(...(await apiRoutes(verso)));
   if (roles.has("embedder")) routes.push(...(await embedderServiceRoutes(verso)));
@@ -68,16 +90,25 @@ export async function buildStartingApp(
     metrics: verso.metrics,
     trustProxy: verso.config.trustProxy,
     ...(logger ? { logger } : {}),
-    routes: [healthRoutes({ registry: verso.metrics.registry, checks: readinessChecks(verso, roles) }) as FastifyPluginAsync],
+    routes: [
+      healthRoutes({
+        registry: verso.metrics.registry,
+        checks: readinessChecks(verso, roles),
+      }) as FastifyPluginAsync,
+    ],
   });
   app.route({
     method: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
     url: "/*",
     schema: { hide: true },
     handler: async () => {
-      throw new VersoError("DEPENDENCY_UNAVAILABLE", "Verso is starting: its dependencies are not ready yet", {
-        retryAfterSeconds: 5,
-      });
+      throw new VersoError(
+        "DEPENDENCY_UNAVAILABLE",
+        "Verso is starting: its dependencies are not ready yet",
+        {
+          retryAfterSeconds: 5,
+        },
+      );
     },
   });
   return app;

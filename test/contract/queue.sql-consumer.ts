@@ -1,17 +1,17 @@
 /**
  * A consumer process for queue.sql.test.ts to SIGKILL: it takes one job, says so on stdout,
  * and holds it for ever, heartbeating, as a worker in the middle of a large object would.
- * Usage: node --import tsx queue.sql-consumer.ts <database file> <queue> <lease seconds>
+ * Usage: node --import tsx queue.sql-consumer.ts <database URL> <queue> <lease seconds>
  */
 import { createSqlQueue } from "../../src/adapters/queue/sql-queue.js";
 import { openDatabase } from "../../src/adapters/sql/database.js";
 
-const [file, queueName, leaseSeconds] = process.argv.slice(2);
-if (!file || !queueName || !leaseSeconds)
-  throw new Error("usage: queue.sql-consumer.ts <file> <queue> <lease seconds>");
+const [url, queueName, leaseSeconds] = process.argv.slice(2);
+if (!url || !queueName || !leaseSeconds)
+  throw new Error("usage: queue.sql-consumer.ts <database URL> <queue> <lease seconds>");
 
-const database = await openDatabase(`sqlite:${file}`);
-const queue = createSqlQueue<{ n: number }>(database.db, {
+const database = await openDatabase(url);
+const queue = createSqlQueue<{ n: number }>(database, {
   queue: queueName,
   leaseSeconds: Number(leaseSeconds),
   pollIntervalMs: 20,

@@ -6,18 +6,30 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { createSqlQueue, type SqlQueueOptions } from "../../src/adapters/queue/sql-queue.js";
 import { openDatabase, type SqlDatabase } from "../../src/adapters/sql/database.js";
+import { createTestDatabaseUrl, openTestDatabase, testDialect } from "../support/databases.js";
 import type { JobQueue } from "../../src/core/ports.js";
 import { describeQueueContract, gate, waitFor, type TestJob } from "./queue.contract.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-async function tempFile(): Promise<{ file: string; remove: () => Promise<void> }> {
+/**
+ * One database that several connections (several consumers, or processes) open, on the dialect
+ * under test: a SQLite file, or a MariaDB database / PostgreSQL schema of its own.
+ */
+async function sharedDatabase(): Promise<{ url: string; remove: () => Promise<void> }> {
+  if (testDialect !== "sqlite") {
+    const { url, drop } = await createTestDatabaseUrl();
+    return { url, remove: drop };
+  }
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "verso-queue-"));
-  return { file: path.join(dir, "verso.db"), remove: () => fs.rm(dir, { recursive: true, force: true }) };
+  return {
+    url: `sqlite:${path.join(dir, "verso.db")}`,
+    remove: () => fs.rm(dir, { recursive: true, force: true }),
+  };
 }
 
-describeQueueContract("SQL queue on a SQLite file, one connection per consumer", async (settings) => {
-  const { file, remove } = await tempFile();
+describeQueueContract(`SQL queue on ${testDialect}, one connection per consumer`, async (settings) => {
+  const { url, remove } = await sharedDatabase();
   const connections: Array<{
     database: SqlDatabase;
     queue: JobQueue<TestJob>;
@@ -26,9 +38,9 @@ describeQueueContract("SQL queue on a SQLite file, one connection per consumer",
   }> = [];
   return {
     async connect() {
-      const database = await openDatabase(`sqlite:${file}`);
+      const database = await openDatabase(url);
       const errors: unknown[] = [];
-      const queue = createSqlQueue<TestJob>(database.db, {
+      const queue = createSqlQueue<TestJob>(database, {
         queue: "contract",
         leaseSeconds: settings.lostConsumerTimeoutMs / 1000,
         maxAttempts: settings.maxAttempts,
@@ -77,19 +89,19 @@ describe("SQL queue: what the table shows", () => {
   }
 
   async function fileDatabase() {
-    const { file, remove } = await tempFile();
+    const { url, remove } = await sharedDatabase();
     cleanups.push(remove);
     const open = async () => {
-      const database = await openDatabase(`sqlite:${file}`);
+      const database = await openDatabase(url);
       cleanups.push(() => database.close());
       return database;
     };
-    return { file, open };
+    return { url, open };
   }
 
   function queueOn(database: SqlDatabase, options: Partial<SqlQueueOptions> = {}) {
     const errors: unknown[] = [];
-    const queue = createSqlQueue<TestJob>(database.db, {
+    const queue = createSqlQueue<TestJob>(database, {
       queue: "jobs",
       pollIntervalMs: 25,
       retryDelayMs: 10,
@@ -104,7 +116,7 @@ describe("SQL queue: what the table shows", () => {
     database.db.selectFrom("jobs").selectAll().orderBy("id").execute();
 
   it("keeps a dead-lettered job with its attempts and last error for inspection", async () => {
-    const database = await openDatabase("sqlite::memory:");
+    const database = await openTestDatabase();
     cleanups.push(() => database.close());
     const { queue } = queueOn(database, { maxAttempts: 2 });
     const subscription = queue.consume(
@@ -123,7 +135,7 @@ describe("SQL queue: what the table shows", () => {
   });
 
   it("puts a failed job back with its error and a later available_at", async () => {
-    const database = await openDatabase("sqlite::memory:");
+    const database = await openTestDatabase();
     cleanups.push(() => database.close());
     const { queue } = queueOn(database, { maxAttempts: 5, retryDelayMs: 60_000 });
     const subscription = queue.consume(
@@ -146,7 +158,7 @@ describe("SQL queue: what the table shows", () => {
   });
 
   it("wakes an idle consumer of the same process as soon as a job is enqueued", async () => {
-    const database = await openDatabase("sqlite::memory:");
+    const database = await openTestDatabase();
     cleanups.push(() => database.close());
     // A poll interval far beyond the wait below: only the wake-up can deliver in time.
     const { queue } = queueOn(database, { pollIntervalMs: 120_000 });
@@ -279,14 +291,14 @@ describe("SQL queue: what the table shows", () => {
   });
 
   it("redelivers the job of a consumer process killed with SIGKILL mid-job", async () => {
-    const { file, open } = await fileDatabase();
+    const { url, open } = await fileDatabase();
     const database = await open();
     const { queue, errors } = queueOn(database, { queue: "kill", owner: "survivor", leaseSeconds: 30 });
     await queue.enqueue({ n: 1 });
 
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", path.join(here, "queue.sql-consumer.ts"), file, "kill", "1"],
+      ["--import", "tsx", path.join(here, "queue.sql-consumer.ts"), url, "kill", "1"],
       { cwd: path.resolve(here, "../.."), stdio: ["ignore", "pipe", "pipe"] },
     );
     const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
@@ -329,7 +341,7 @@ describe("SQL queue: what the table shows", () => {
   });
 
   it("shares the jobs table between queues without mixing them", async () => {
-    const database = await openDatabase("sqlite::memory:");
+    const database = await openTestDatabase();
     cleanups.push(() => database.close());
     const { queue: ingest } = queueOn(database, { queue: "ingest" });
     const { queue: other } = queueOn(database, { queue: "other" });
@@ -351,7 +363,7 @@ describe("SQL queue: what the table shows", () => {
   });
 
   it("refuses work after close() and settles its consumers", async () => {
-    const database = await openDatabase("sqlite::memory:");
+    const database = await openTestDatabase();
     cleanups.push(() => database.close());
     const { queue } = queueOn(database);
     const held = hold();
@@ -375,9 +387,9 @@ describe("SQL queue: what the table shows", () => {
   });
 
   it("rejects a payload that JSON cannot carry", async () => {
-    const database = await openDatabase("sqlite::memory:");
+    const database = await openTestDatabase();
     cleanups.push(() => database.close());
-    const queue = createSqlQueue<unknown>(database.db, { queue: "jobs" });
+    const queue = createSqlQueue<unknown>(database, { queue: "jobs" });
     cleanups.push(() => queue.close());
     await expect(queue.enqueue(undefined)).rejects.toThrow(/JSON/);
   });

@@ -4,6 +4,12 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { randomUnitVector, seededRandom } from "../../bench/seeded-random.js";
+import {
+  filterableFeatures,
+  matchesSongFilter,
+  type SongAttributes,
+  type SongFilter,
+} from "../../src/core/catalog/song-filter.js";
 import type { EmbeddingModel, VectorEntry, VectorHit, VectorIndex } from "../../src/core/ports.js";
 import { cosine } from "../../src/core/vectors.js";
 
@@ -24,23 +30,72 @@ export interface VectorIndexFactory {
   approximate: boolean;
   /** Fresh, empty storage for one test. */
   storage(): Promise<VectorIndexStorage>;
+  /** Per-test timeout for adapters that talk to a server (default: the runner's). */
+  timeoutMs?: number;
 }
 
 const DIM = 32;
 const model: EmbeddingModel = { name: "contract-model-v1", dimension: DIM };
 const otherModel: EmbeddingModel = { name: "contract-model-v2", dimension: 8 };
 
-function bruteForce(entries: readonly VectorEntry[], query: Float32Array, k: number): VectorHit[] {
+function bruteForce(
+  entries: readonly VectorEntry[],
+  query: Float32Array,
+  k: number,
+  filter?: SongFilter,
+): VectorHit[] {
   return entries
-    .map((entry) => ({ id: entry.id, score: cosine(entry.vector, query) }))
+    .filter((entry) => matchesSongFilter(entry.song, filter))
+    .map((entry) => ({ id: entry.id, songId: entry.song.songId, score: cosine(entry.vector, query) }))
     .sort((a, b) => b.score - a.score)
     .slice(0, k);
 }
 
-function makeEntries(count: number, random: () => number, firstId = 1, dimension = DIM): VectorEntry[] {
+const languages = ["en", "es", "fr", null] as const;
+const genres = ["pop", "rock", "latin", "rap", null] as const;
+
+/**
+ * Songs with every kind of attribute, unknown ones included: song n has a deterministic
+ * language, genre, year and features, a few of them null.
+ */
+export function contractSong(n: number): SongAttributes {
+  return songFeatures[n % songFeatures.length]!(n);
+}
+
+/** One random stream for every song: nearby seeds of one generator start out alike. */
+const songFeatures = (() => {
+  const random = seededRandom(10_000);
+  return Array.from({ length: 997 }, () => {
+    const values = filterableFeatures.map(
+      (feature) => Math.round((feature === "tempo" ? 60 + random() * 140 : random()) * 1000) / 1000,
+    );
+    return (n: number): SongAttributes => {
+      const song = {
+        songId: `song-${n}`,
+        language: languages[n % languages.length]!,
+        genre: genres[n % genres.length]!,
+        year: n % 7 === 3 ? null : 1960 + ((n * 13) % 65),
+      } as SongAttributes;
+      filterableFeatures.forEach((feature, i) => {
+        song[feature] = n % 11 === 5 && feature === "energy" ? null : values[i]!;
+      });
+      return song;
+    };
+  });
+})();
+
+/** `count` passages, spread over songs of `perSong` passages each, starting at song `firstSong`. */
+function makeEntries(
+  count: number,
+  random: () => number,
+  firstId = 1,
+  dimension = DIM,
+  songOf: (i: number) => SongAttributes = (i) => contractSong(Math.floor(i / 5)),
+): VectorEntry[] {
   return Array.from({ length: count }, (_, i) => ({
     id: firstId + i,
     vector: randomUnitVector(dimension, random),
+    song: songOf(i),
   }));
 }
 
@@ -54,8 +109,15 @@ function expectWellFormed(hits: readonly VectorHit[]): void {
   expect(new Set(hits.map((hit) => hit.id)).size).toBe(hits.length);
 }
 
+/** For approximate indexes: the share of the exact filtered answer found. */
+function overlap(found: readonly VectorHit[], expected: readonly VectorHit[]): number {
+  if (expected.length === 0) return 1;
+  const ids = new Set(expected.map((hit) => hit.id));
+  return found.filter((hit) => ids.has(hit.id)).length / expected.length;
+}
+
 export function describeVectorIndexContract(name: string, factory: VectorIndexFactory): void {
-  describe(`VectorIndex contract: ${name}`, () => {
+  describe(`VectorIndex contract: ${name}`, { timeout: factory.timeoutMs }, () => {
     let storage: VectorIndexStorage;
     let opened: VectorIndex[];
 
@@ -114,6 +176,7 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
       const found = await index.search(query, 5);
       expectWellFormed(found);
       expect(found.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
+      expect(found.map((hit) => hit.songId)).toEqual(expected.map((hit) => hit.songId));
       for (const [i, hit] of found.entries()) expect(hit.score).toBeCloseTo(expected[i]!.score, 3);
     });
 
@@ -150,10 +213,10 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
         randomUnitVector(DIM, random),
       ];
       await index.upsert([
-        { id: 1, vector: a },
-        { id: 2, vector: b },
+        { id: 1, vector: a, song: contractSong(1) },
+        { id: 2, vector: b, song: contractSong(2) },
       ]);
-      await index.upsert([{ id: 1, vector: c }]);
+      await index.upsert([{ id: 1, vector: c, song: contractSong(1) }]);
       expect(await index.size()).toBe(2);
 
       const [nearestToC] = await index.search(c, 1);
@@ -169,13 +232,14 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
       const random = seededRandom(10);
       const [first, last] = [randomUnitVector(DIM, random), randomUnitVector(DIM, random)];
       await index.upsert([
-        { id: 5, vector: first },
-        { id: 6, vector: randomUnitVector(DIM, random) },
-        { id: 5, vector: last },
+        { id: 5, vector: first, song: contractSong(1) },
+        { id: 6, vector: randomUnitVector(DIM, random), song: contractSong(2) },
+        { id: 5, vector: last, song: contractSong(3) },
       ]);
       expect(await index.size()).toBe(2);
       const [hit] = await index.search(last, 1);
       expect(hit?.id).toBe(5);
+      expect(hit?.songId).toBe("song-3");
       expect(hit?.score).toBeCloseTo(1, 3);
     });
 
@@ -244,15 +308,33 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
       await index.reset(model);
       const random = seededRandom(17);
       await index.upsert(makeEntries(3, random));
-      const good = { id: 10, vector: randomUnitVector(DIM, random) };
-      await expect(index.upsert([good, { id: 11, vector: new Float32Array(DIM - 1) }])).rejects.toThrow();
+      const song = contractSong(1);
+      const good = { id: 10, vector: randomUnitVector(DIM, random), song };
+      await expect(
+        index.upsert([good, { id: 11, vector: new Float32Array(DIM - 1), song }]),
+      ).rejects.toThrow();
       const nan = randomUnitVector(DIM, random);
       nan[4] = Number.NaN;
-      await expect(index.upsert([{ id: 12, vector: nan }])).rejects.toThrow();
-      await expect(index.upsert([{ id: -1, vector: good.vector }])).rejects.toThrow();
-      await expect(index.upsert([{ id: 1.5, vector: good.vector }])).rejects.toThrow();
+      await expect(index.upsert([{ id: 12, vector: nan, song }])).rejects.toThrow();
+      await expect(index.upsert([{ id: -1, vector: good.vector, song }])).rejects.toThrow();
+      await expect(index.upsert([{ id: 1.5, vector: good.vector, song }])).rejects.toThrow();
+      await expect(index.upsert([good, { ...good, id: 13, song: { ...song, songId: "" } }])).rejects.toThrow(
+        RangeError,
+      );
+      await expect(index.upsert([{ ...good, song: { ...song, year: Number.NaN } }])).rejects.toThrow(
+        RangeError,
+      );
+      await expect(
+        index.upsert([{ ...good, song: { ...song, genre: 7 as unknown as string } }]),
+      ).rejects.toThrow(RangeError);
       await expect(index.remove([-3])).rejects.toThrow();
       expect(await index.size()).toBe(3);
+      await expect(index.search(good.vector, 3, { filter: { year: { min: Number.NaN } } })).rejects.toThrow(
+        RangeError,
+      );
+      await expect(
+        index.search(good.vector, 3, { filter: { language: 3 as unknown as string } }),
+      ).rejects.toThrow(RangeError);
       await expect(index.search(new Float32Array(DIM + 1), 3)).rejects.toThrow();
       await expect(index.search(good.vector, -1)).rejects.toThrow();
     });
@@ -292,6 +374,188 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
       expect(found / (queries * 10)).toBeGreaterThanOrEqual(0.95);
     });
 
+    describe("filtered search", () => {
+      const filters: [string, SongFilter][] = [
+        ["language", { language: "es" }],
+        ["language in another case", { language: "ES" }],
+        ["genre", { genre: "rock" }],
+        ["year range", { year: { min: 1980, max: 1999 } }],
+        ["open-ended year", { year: { min: 2000 } }],
+        ["feature range", { energy: { min: 0.2, max: 0.6 } }],
+        ["tempo", { tempo: { max: 110 } }],
+        ["language and genre", { language: "en", genre: "pop" }],
+        [
+          "language, year and two features",
+          { language: "fr", year: { max: 2010 }, danceability: { min: 0.3 }, valence: { max: 0.8 } },
+        ],
+        ["an empty filter", {}],
+      ];
+
+      it("returns, for each filter alone and combined, the nearest passages of matching songs", async () => {
+        const index = await open();
+        await index.reset(model);
+        const entries = makeEntries(600, seededRandom(40));
+        await index.upsert(entries);
+        const random = seededRandom(41);
+        for (const [what, filter] of filters) {
+          for (let q = 0; q < 3; q++) {
+            const query = randomUnitVector(DIM, random);
+            const expected = bruteForce(entries, query, 10, filter);
+            expect(expected.length, what).toBe(10);
+            const hits = await index.search(query, 10, { filter });
+            expectWellFormed(hits);
+            expect(hits, what).toHaveLength(10);
+            const byId = new Map(entries.map((entry) => [entry.id, entry]));
+            for (const hit of hits) {
+              const entry = byId.get(hit.id)!;
+              expect(matchesSongFilter(entry.song, filter), `${what}: ${hit.id}`).toBe(true);
+              expect(hit.songId).toBe(entry.song.songId);
+              expect(hit.score).toBeCloseTo(cosine(entry.vector, query), 3);
+            }
+            if (factory.approximate) expect(overlap(hits, expected), what).toBeGreaterThanOrEqual(0.8);
+            else
+              expect(
+                hits.map((hit) => hit.id),
+                what,
+              ).toEqual(expected.map((hit) => hit.id));
+          }
+        }
+      });
+
+      it("fills k hits, all matching, from a filter that matches 1 % of the passages", async () => {
+        const index = await open();
+        await index.reset(model);
+        // 2,000 passages; song 0 (genre "polka") has 20 of them, scattered through the index.
+        const rare: SongAttributes = { ...contractSong(0), songId: "rare", genre: "polka" };
+        const entries = makeEntries(2000, seededRandom(42), 1, DIM, (i) =>
+          i % 100 === 7 ? rare : contractSong(1 + Math.floor(i / 5)),
+        );
+        for (let i = 0; i < entries.length; i += 500) await index.upsert(entries.slice(i, i + 500));
+        const random = seededRandom(43);
+        let found = 0;
+        for (let q = 0; q < 10; q++) {
+          const query = randomUnitVector(DIM, random);
+          const expected = bruteForce(entries, query, 10, { genre: "polka" });
+          const hits = await index.search(query, 10, { filter: { genre: "polka" } });
+          expect(hits).toHaveLength(10);
+          for (const hit of hits) expect(hit.songId).toBe("rare");
+          found += overlap(hits, expected) * 10;
+          if (!factory.approximate) expect(hits.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
+        }
+        expect(found / 100).toBeGreaterThanOrEqual(0.9);
+        // More asked than exist: every matching passage, and only those.
+        const all = await index.search(randomUnitVector(DIM, random), 50, { filter: { genre: "polka" } });
+        expect(all.map((hit) => hit.id).sort((a, b) => a - b)).toEqual(
+          entries.filter((entry) => entry.song.genre === "polka").map((entry) => entry.id),
+        );
+      });
+
+      it("treats an unknown (null) attribute as failing every condition on it", async () => {
+        const index = await open();
+        await index.reset(model);
+        const known = contractSong(1);
+        const unknown: SongAttributes = {
+          ...known,
+          songId: "unknown",
+          language: null,
+          genre: null,
+          year: null,
+        };
+        for (const feature of filterableFeatures) unknown[feature] = null;
+        const entries = makeEntries(40, seededRandom(44), 1, DIM, (i) => (i % 2 === 0 ? known : unknown));
+        await index.upsert(entries);
+        const query = randomUnitVector(DIM, seededRandom(45));
+        const conditions: SongFilter[] = [
+          { language: known.language! },
+          { genre: known.genre! },
+          { year: { min: 0 } },
+          { year: {} },
+          { energy: { min: 0, max: 1 } },
+          { tempo: { min: 0 } },
+        ];
+        for (const filter of conditions) {
+          const hits = await index.search(query, 40, { filter });
+          expect(hits.length, JSON.stringify(filter)).toBeGreaterThanOrEqual(factory.approximate ? 18 : 20);
+          for (const hit of hits) expect(hit.songId, JSON.stringify(filter)).toBe(known.songId);
+        }
+        const everything = await index.search(query, 40);
+        expect(everything.some((hit) => hit.songId === "unknown")).toBe(true);
+      });
+
+      it("returns nothing when no song matches", async () => {
+        const index = await open();
+        await index.reset(model);
+        await index.upsert(makeEntries(100, seededRandom(46)));
+        const query = randomUnitVector(DIM, seededRandom(47));
+        for (const filter of [
+          { language: "xx" },
+          { year: { min: 3000 } },
+          { energy: { min: 0.8, max: 0.2 } },
+          { language: "en", year: { min: 2030 } },
+        ] satisfies SongFilter[]) {
+          expect(await index.search(query, 10, { filter }), JSON.stringify(filter)).toEqual([]);
+        }
+        expect(await index.search(query, 0, { filter: { language: "en" } })).toEqual([]);
+      });
+
+      it("follows a passage upserted with another song, and a song upserted with new attributes", async () => {
+        const index = await open();
+        await index.reset(model);
+        const rock: SongAttributes = { ...contractSong(1), songId: "rock-song", genre: "rock", year: 1975 };
+        const jazz: SongAttributes = { ...contractSong(2), songId: "jazz-song", genre: "jazz", year: 1959 };
+        const entries = makeEntries(30, seededRandom(48), 1, DIM, (i) => (i < 15 ? rock : jazz));
+        await index.upsert(entries);
+        const moved = entries[0]!;
+        await index.upsert([{ ...moved, song: jazz }]);
+        expect(await index.size()).toBe(30);
+
+        const rockHits = await index.search(moved.vector, 30, { filter: { genre: "rock" } });
+        expect(rockHits.map((hit) => hit.id)).not.toContain(moved.id);
+        expect(rockHits.length).toBeGreaterThanOrEqual(factory.approximate ? 12 : 14);
+        const [nearestJazz] = await index.search(moved.vector, 1, { filter: { genre: "jazz" } });
+        expect(nearestJazz).toMatchObject({ id: moved.id, songId: "jazz-song" });
+
+        // The rock song is re-released: every passage of it upserted with the new attributes.
+        const remastered: SongAttributes = { ...rock, year: 2011 };
+        await index.upsert(entries.slice(1, 15).map((entry) => ({ ...entry, song: remastered })));
+        expect(
+          await index.search(moved.vector, 30, { filter: { genre: "rock", year: { max: 2000 } } }),
+        ).toEqual([]);
+        const now = await index.search(moved.vector, 30, { filter: { year: { min: 2010 } } });
+        expect(now.length).toBeGreaterThanOrEqual(factory.approximate ? 12 : 14);
+        for (const hit of now) expect(hit.songId).toBe("rock-song");
+      });
+
+      it("never returns removed passages, and forgets their songs on removal and reset", async () => {
+        const index = await open();
+        await index.reset(model);
+        const entries = makeEntries(200, seededRandom(49));
+        await index.upsert(entries);
+        const spanish = entries.filter((entry) => entry.song.language === "es");
+        const removed = spanish.slice(0, 10).map((entry) => entry.id);
+        await index.remove(removed);
+        const query = spanish[0]!.vector;
+        const hits = await index.search(query, 200, { filter: { language: "es" } });
+        for (const hit of hits) expect(removed).not.toContain(hit.id);
+        expect(hits.length).toBeGreaterThanOrEqual(
+          factory.approximate ? spanish.length - 12 : spanish.length - 10,
+        );
+        expect(hits.length).toBeLessThanOrEqual(spanish.length - 10);
+
+        await index.remove(spanish.map((entry) => entry.id));
+        expect(await index.search(query, 10, { filter: { language: "es" } })).toEqual([]);
+
+        await index.reset(model);
+        expect(await index.search(query, 10, { filter: { language: "en" } })).toEqual([]);
+        // The same ids after a reset belong to the songs they are upserted with now.
+        await index.upsert(entries.slice(0, 20).map((entry) => ({ ...entry, song: contractSong(4) })));
+        const after = await index.search(query, 20, { filter: { language: contractSong(4).language! } });
+        expect(after.length).toBeGreaterThanOrEqual(factory.approximate ? 18 : 20);
+        for (const hit of after) expect(hit.songId).toBe("song-4");
+        expect(await index.search(query, 20, { filter: { language: "es" } })).toEqual([]);
+      });
+    });
+
     it("can be closed twice", async () => {
       const index = await open();
       await index.close();
@@ -308,6 +572,9 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
         await first.commit(3);
         const query = randomUnitVector(DIM, seededRandom(21));
         const before = await first.search(query, 10);
+        const filter: SongFilter = { language: "en", year: { min: 1970 } };
+        const filteredBefore = await first.search(query, 10, { filter });
+        expect(filteredBefore.length).toBe(10);
         await first.close();
 
         const second = await open();
@@ -317,6 +584,11 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
         expect(after.map((hit) => hit.id)).toEqual(before.map((hit) => hit.id));
         for (const [i, hit] of after.entries()) expect(hit.score).toBeCloseTo(before[i]!.score, 5);
         expect(after.map((hit) => hit.id)).not.toContain(150);
+
+        const reopenedFiltered = await second.search(query, 10, { filter });
+        expect(reopenedFiltered).toEqual(
+          filteredBefore.map((hit) => ({ ...hit, score: expect.closeTo(hit.score, 5) as unknown as number })),
+        );
 
         // A reopened index goes on working: updates, and a new commit that survives another reopen.
         await second.upsert(makeEntries(5, seededRandom(22), 1000));

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -5,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createUsearchIndex, type UsearchIndexOptions } from "../../src/adapters/vectors/usearch.js";
 import type { EmbeddingModel, VectorEntry } from "../../src/core/ports.js";
 import { randomUnitVector, seededRandom } from "../../bench/seeded-random.js";
-import { describeVectorIndexContract } from "./vector-index.contract.js";
+import { contractSong, describeVectorIndexContract } from "./vector-index.contract.js";
 
 async function tempDirectory(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), "verso-usearch-"));
@@ -46,7 +47,11 @@ const model: EmbeddingModel = { name: "usearch-test-v1", dimension: 16 };
 
 function entries(count: number, seed: number, firstId = 1): VectorEntry[] {
   const random = seededRandom(seed);
-  return Array.from({ length: count }, (_, i) => ({ id: firstId + i, vector: randomUnitVector(16, random) }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: firstId + i,
+    vector: randomUnitVector(16, random),
+    song: contractSong(Math.floor((firstId + i) / 4)),
+  }));
 }
 
 describe("usearch index persistence", () => {
@@ -202,10 +207,10 @@ describe("usearch index persistence", () => {
     }
     await index.close();
     const names = (await readdir(directory)).sort();
-    expect(names.filter((name) => name.startsWith("vectors."))).toEqual([
-      (await sidecar()).file,
-      "vectors.usearch.json",
-    ]);
+    const written = await sidecar();
+    expect(names.filter((name) => name.startsWith("vectors."))).toEqual(
+      [written.file, written.songs.file, "vectors.usearch.json"].sort(),
+    );
     expect(names).toContain("unrelated.usearch");
   });
 
@@ -231,6 +236,7 @@ describe("usearch index persistence", () => {
     const many = Array.from({ length: 1200 }, (_, i) => ({
       id: i + 1,
       vector: randomUnitVector(128, random),
+      song: contractSong(i % 50),
     }));
 
     const running = index.upsert(many);
@@ -249,6 +255,141 @@ describe("usearch index persistence", () => {
     await expect(interrupted).rejects.toThrow(/reset or closed/);
     expect(await index.size()).toBe(0);
     await index.close();
+  });
+
+  it("saves the song attributes beside the graph, as one generation named by the sidecar", async () => {
+    const index = await open();
+    await index.reset(model);
+    const all = entries(40, 50);
+    await index.upsert(all);
+    await index.commit(1);
+    await index.close();
+
+    const written = await sidecar();
+    expect(written.format).toBe(2);
+    const generation = /^vectors\.(.+)\.usearch$/.exec(written.file)![1];
+    expect(written.songs.file).toBe(`vectors.${generation}.songs.json`);
+    const songsBytes = await readFile(path.join(directory, written.songs.file));
+    expect(written.songs.bytes).toBe(songsBytes.length);
+    expect(written.songs.sha256).toBe(createHash("sha256").update(songsBytes).digest("hex"));
+    expect((await readdir(directory)).sort()).toEqual(
+      [written.file, written.songs.file, "vectors.usearch.json"].sort(),
+    );
+
+    const reopened = await open();
+    const spanish = all.filter((entry) => entry.song.language === "es");
+    const hits = await reopened.search(spanish[0]!.vector, 40, { filter: { language: "es" } });
+    expect(hits.map((hit) => hit.id).sort((a, b) => a - b)).toEqual(spanish.map((entry) => entry.id));
+    expect(hits[0]).toMatchObject({ id: spanish[0]!.id, songId: spanish[0]!.song.songId });
+    await reopened.close();
+  });
+
+  it("ignores a sidecar of the format without song attributes, so start-up rebuilds", async () => {
+    const index = await open();
+    await index.reset(model);
+    await index.upsert(entries(10, 51));
+    await index.commit(1);
+    await index.close();
+    const { songs: _songs, ...older } = await sidecar();
+    await writeFile(path.join(directory, "vectors.usearch.json"), JSON.stringify({ ...older, format: 1 }));
+
+    const reopened = await open();
+    expect(await reopened.stamp()).toBeNull();
+    expect(await reopened.size()).toBe(0);
+    expect(warnings.join("\n")).toMatch(/unknown format 1/);
+    await reopened.close();
+  });
+
+  it("starts unstamped when the song attributes file is damaged, missing or disagrees with the graph", async () => {
+    const index = await open();
+    await index.reset(model);
+    await index.upsert(entries(30, 52));
+    await index.commit(1);
+    await index.close();
+    const written = await sidecar();
+    const graphPath = path.join(directory, written.file);
+    const songsPath = path.join(directory, written.songs.file);
+    const graph = await readFile(graphPath);
+    const original = await readFile(songsPath);
+    // A failed load clears the files the sidecar named, so every case lays them out anew.
+    const reopenIsEmpty = async (songs: Buffer | null, sidecarContent: object = written) => {
+      await writeFile(graphPath, graph);
+      if (songs === null) await rm(songsPath, { force: true });
+      else await writeFile(songsPath, songs);
+      await writeFile(path.join(directory, "vectors.usearch.json"), JSON.stringify(sidecarContent));
+      const reopened = await open();
+      expect(await reopened.stamp()).toBeNull();
+      expect(await reopened.size()).toBe(0);
+      await reopened.close();
+    };
+
+    await reopenIsEmpty(original.subarray(0, original.length - 5));
+    expect(warnings.join("\n")).toMatch(/songs\.json: \d+ bytes instead of/);
+
+    await reopenIsEmpty(Buffer.from(original).fill(0x20, 10, 20));
+    expect(warnings.join("\n")).toMatch(/songs\.json: checksum mismatch/);
+
+    await reopenIsEmpty(null);
+
+    // Well-formed and checksummed, but one passage of the graph is missing from it.
+    const content = JSON.parse(original.toString("utf8")) as { songs: unknown[]; passages: number[] };
+    const short = Buffer.from(JSON.stringify({ ...content, passages: content.passages.slice(2) }));
+    const songs = {
+      ...written.songs,
+      bytes: short.length,
+      sha256: createHash("sha256").update(short).digest("hex"),
+    };
+    await reopenIsEmpty(short, { ...written, songs });
+    expect(warnings.join("\n")).toMatch(/does not match/);
+
+    // The same files again, untouched, load: the cases above failed for their damage alone.
+    await writeFile(graphPath, graph);
+    await writeFile(songsPath, original);
+    await writeFile(path.join(directory, "vectors.usearch.json"), JSON.stringify(written));
+    const intact = await open();
+    expect(await intact.stamp()).toEqual({ model: model.name, dimension: 16, catalogVersion: 1 });
+    expect(await intact.size()).toBe(30);
+    await intact.close();
+  });
+
+  it("widens a filtered search until it fills, when the matching passages are far from the query", async () => {
+    // The song filtered on lies on the far side of the sphere, as a language the prompt is not in does.
+    const index = await createUsearchIndex({ directory: null });
+    await index.reset(model);
+    const random = seededRandom(60);
+    const near = (sign: number) => {
+      const vector = randomUnitVector(16, random).map((value) => value * 0.3);
+      vector[0] = sign;
+      return vector;
+    };
+    const far: VectorEntry[] = Array.from({ length: 30 }, (_, i) => ({
+      id: 5000 + i,
+      vector: near(-1),
+      song: { ...contractSong(1), songId: "far", genre: "jazz" },
+    }));
+    const close: VectorEntry[] = Array.from({ length: 1500 }, (_, i) => ({
+      id: i + 1,
+      vector: near(1),
+      song: { ...contractSong(2 + (i % 50)), genre: "rock" },
+    }));
+    await index.upsert([...close, ...far]);
+    const query = near(1);
+    const hits = await index.search(query, 20, { filter: { genre: "jazz" } });
+    expect(hits).toHaveLength(20);
+    for (const hit of hits) expect(hit.songId).toBe("far");
+    const all = await index.search(query, 200, { filter: { genre: "jazz" } });
+    expect(all.map((hit) => hit.id).sort((a, b) => a - b)).toEqual(far.map((entry) => entry.id));
+    // Small k: the first request (k ÷ selectivity × 2 ≈ 100 neighbours) holds no match, so it widens.
+    expect((await index.search(query, 1, { filter: { genre: "jazz" } }))[0]?.songId).toBe("far");
+    await index.close();
+
+    // Never jumping to the whole index: several widenings, each ×4 at least.
+    const stepwise = await createUsearchIndex({ directory: null, filter: { wholeIndexShare: 1 } });
+    await stepwise.reset(model);
+    await stepwise.upsert([...close, ...far]);
+    const few = await stepwise.search(query, 5, { filter: { genre: "jazz" } });
+    expect(few.map((hit) => hit.songId)).toEqual(["far", "far", "far", "far", "far"]);
+    await stepwise.close();
   });
 
   it("grows past its initial capacity one entry at a time", async () => {

@@ -70,23 +70,27 @@ describe("ingesting a folder", () => {
   });
 
   it("reports each bad row with its line and reason", async () => {
-    expect(await t.verso.catalogStore.rowErrors(first["original.csv"]!.id, 10)).toEqual([
+    const id = first["original.csv"]!.id;
+    expect((await (await t.verso.catalogStore()).rowErrors([id], 10)).get(id)).toEqual([
       { line: 7, reason: "no title" }, // the row before spans lines 2-6
     ]);
   });
 
   it("stores songs without lyrics, without passages", async () => {
     for (const id of ["s3", "s4"]) {
-      expect(await t.verso.songStore.getSong(id)).toMatchObject({ id });
-      expect(await t.verso.songStore.passagesOfSongs([id], t.verso.embedder.model.name)).toEqual([]);
+      expect(await (await t.verso.songStore()).getSong(id)).toMatchObject({ id });
+      expect(
+        await (await t.verso.songStore()).passagesOfSongs([id], (await t.verso.embedder()).model.name),
+      ).toEqual([]);
     }
     expect(
-      (await t.verso.songStore.passagesOfSongs(["s1"], t.verso.embedder.model.name)).length,
+      (await (await t.verso.songStore()).passagesOfSongs(["s1"], (await t.verso.embedder()).model.name))
+        .length,
     ).toBeGreaterThan(0);
   });
 
   it("keeps the same song from two objects as one song", async () => {
-    const totals = await t.verso.catalogStore.totals();
+    const totals = await (await t.verso.catalogStore()).totals();
     expect(totals.songs).toBe(4 + 2);
   });
 
@@ -99,7 +103,7 @@ describe("ingesting a folder", () => {
   });
 
   it("re-ingests only the object that changed", async () => {
-    const version = await t.verso.catalogStore.catalogVersion();
+    const version = await (await t.verso.catalogStore()).catalogVersion();
     writeCsv(path.join(bucket, "artists", "one.csv"), perArtist, [
       [0, "Dee", "Shared Song", "X", "2019", "2019-05-01", lyric("the road")],
       [1, "Dee", "Own Song", "X", "2018", "nan", lyric("the rain")],
@@ -108,9 +112,11 @@ describe("ingesting a folder", () => {
     const run = await ingestOnce(t.verso, `file://${bucket}`);
     expect(run.objects.map((o) => o.key)).toEqual(["artists/one.csv"]);
     expect(run.objects[0]).toMatchObject({ status: "done", songs: 3 });
-    expect(await t.verso.catalogStore.catalogVersion()).toBeGreaterThan(version);
-    const original = (await t.verso.catalogStore.listObjects()).find((o) => o.key === "original.csv")!;
+    expect(await (await t.verso.catalogStore()).catalogVersion()).toBeGreaterThan(version);
+    const original = (await (await t.verso.catalogStore()).listObjects()).find(
+      (o) => o.key === "original.csv",
+    )!;
     expect(original.finishedAt).toBe(first["original.csv"]!.finishedAt);
-    expect((await t.verso.catalogStore.totals()).songs).toBe(7);
+    expect((await (await t.verso.catalogStore()).totals()).songs).toBe(7);
   });
 });

@@ -10,7 +10,12 @@
 import { sql } from "kysely";
 import mysql from "mysql2/promise";
 import pg from "pg";
-import { openDatabase, type DatabaseOptions, type SqlDatabase, type SqlDialect } from "../../src/adapters/sql/database.js";
+import {
+  openDatabase,
+  type DatabaseOptions,
+  type SqlDatabase,
+  type SqlDialect,
+} from "../../src/adapters/sql/database.js";
 import { testServers, uniqueName } from "./servers.js";
 
 const dialects: readonly SqlDialect[] = ["sqlite", "mariadb", "postgres"];
@@ -132,7 +137,9 @@ async function emptyDatabase(database: SqlDatabase): Promise<void> {
       SELECT tablename AS name FROM pg_tables
       WHERE schemaname = current_schema() AND tablename NOT LIKE 'kysely_%'`.execute(db);
     if (rows.length > 0) {
-      await sql`TRUNCATE ${sql.join(rows.map((r) => sql.table(r.name)))} RESTART IDENTITY CASCADE`.execute(db);
+      await sql`TRUNCATE ${sql.join(rows.map((r) => sql.table(r.name)))} RESTART IDENTITY CASCADE`.execute(
+        db,
+      );
     }
   } else {
     const { rows } = await sql<{ name: string }>`

@@ -23,7 +23,10 @@ export async function openTestVerso(
   options: ComposeOptions & { roles?: Role[] } = {},
 ) {
   const dataDir = settings.dataDir ?? tempDir();
-  const config = loadConfig({}, { dataDir, demo: "false", logLevel: "silent", embedThreads: "1", ...settings });
+  const config = loadConfig(
+    {},
+    { dataDir, demo: "false", logLevel: "silent", embedThreads: "1", ...settings },
+  );
   const verso: Verso = composeVerso(config, options);
   const refreshed = await (await verso.index()).refresh();
   const roles = new Set<Role>(options.roles ?? ["api"]);

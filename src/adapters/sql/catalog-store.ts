@@ -16,7 +16,6 @@ import type {
   CatalogTotals,
   CommittedBatch,
   IngestBatch,
-  Lease,
   ObjectStatus,
   PassageVector,
   StartOutcome,

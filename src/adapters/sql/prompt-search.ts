@@ -86,7 +86,9 @@ export function createPromptSearch({ db, dialect }: SqlContext) {
     return sql<number>`CAST(${sql.join(occurrences, sql` + `)} AS ${sql.raw(double)}) / p.word_count`;
   }
 
-  async function matches(terms: readonly Term[]): Promise<{ from: RawBuilder<unknown>; where: RawBuilder<unknown> }> {
+  async function matches(
+    terms: readonly Term[],
+  ): Promise<{ from: RawBuilder<unknown>; where: RawBuilder<unknown> }> {
     switch (dialect) {
       case "sqlite":
         return {
@@ -104,7 +106,8 @@ export function createPromptSearch({ db, dialect }: SqlContext) {
           throw error;
         });
         const limits = await mariadbLimits;
-        const indexed = (t: Term) => [...t.folded].length >= limits.minTokenSize && !limits.stopwords.has(t.folded);
+        const indexed = (t: Term) =>
+          [...t.folded].length >= limits.minTokenSize && !limits.stopwords.has(t.folded);
         const boolean = terms
           .filter(indexed)
           .map((t) => `+${t.raw}${t.prefix ? "*" : ""}`)

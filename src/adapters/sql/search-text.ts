@@ -6,8 +6,7 @@
  */
 
 /** "Canción" → "cancion": what the three dialects' full-text indexes also fold. */
-export const foldWord = (word: string): string =>
-  word.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+export const foldWord = (word: string): string => word.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
 
 export function searchWords(text: string): string[] {
   return (foldWord(text).match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w !== "");

@@ -44,7 +44,11 @@ export function createSqlGraphStore({ db, dialect }: SqlContext): GraphStore {
         if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return "changed";
         // MariaDB's INSERT IGNORE also swallows a follower deleted a moment ago.
         if (dialect === "mariadb") {
-          const follower = await trx.selectFrom("users").select("id").where("id", "=", followerId).executeTakeFirst();
+          const follower = await trx
+            .selectFrom("users")
+            .select("id")
+            .where("id", "=", followerId)
+            .executeTakeFirst();
           if (!follower) return "missing";
         }
         return "unchanged";
@@ -203,12 +207,9 @@ export function createSqlPeopleStore({ db, dialect }: SqlContext): PeopleStore {
         .execute();
       if (probed.length >= count) return shuffle(probed.map(toUser)).slice(0, count);
       // Few users, sparse ids, or most of them followed: let the database shuffle.
-      const rows: User[] = (
-        await eligible()
-          .orderBy(randomOrder(dialect))
-          .limit(count)
-          .execute()
-      ).map(toUser);
+      const rows: User[] = (await eligible().orderBy(randomOrder(dialect)).limit(count).execute()).map(
+        toUser,
+      );
       return rows;
     },
   };

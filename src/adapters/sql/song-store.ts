@@ -137,7 +137,8 @@ export function createSqlSongStore(context: SqlContext): SongStore {
     };
     const score = sql.join(
       searched.map(
-        (w) => sql`${idf(w)}::float8 * ts_rank(${tsRankWeights}, s.search, to_tsquery('simple', ${tsLexeme(w)}), 1)`,
+        (w) =>
+          sql`${idf(w)}::float8 * ts_rank(${tsRankWeights}, s.search, to_tsquery('simple', ${tsLexeme(w)}), 1)`,
       ),
       sql` + `,
     );

@@ -2,6 +2,7 @@
  * Input checks shared by the vector index adapters, so that every adapter rejects the same bad
  * input the same way (the contract suite holds them to it).
  */
+import { filterableFeatures, type SongAttributes, type SongFilter } from "../../core/catalog/song-filter.js";
 import type { VectorEntry } from "../../core/ports.js";
 
 /**
@@ -48,4 +49,53 @@ export function wantedHits(k: number, size: number): number {
 /** Cosine similarity computed in float32 can stray a hair outside [-1, 1]; callers rely on the range. */
 export function clampScore(score: number): number {
   return score > 1 ? 1 : score < -1 ? -1 : score;
+}
+
+/**
+ * A filter is checked against stored attributes, and the remote adapters send the song id and
+ * attributes to a server, so a malformed record is refused before it is stored anywhere: a
+ * NaN year would silently fail every range, a non-string genre would never match again.
+ */
+export function assertSongAttributes(song: SongAttributes, what: string): void {
+  if (typeof song !== "object" || song === null) throw new RangeError(`${what} has no song attributes`);
+  if (typeof song.songId !== "string" || song.songId.length === 0) {
+    throw new RangeError(`${what} has no song id`);
+  }
+  for (const key of ["language", "genre"] as const) {
+    const value = song[key];
+    if (value !== null && typeof value !== "string") throw new RangeError(`${what} has a non-text ${key}`);
+  }
+  for (const key of ["year", ...filterableFeatures] as const) {
+    const value = song[key];
+    if (value !== null && !(typeof value === "number" && Number.isFinite(value))) {
+      throw new RangeError(`${what} has a ${key} that is neither a finite number nor null`);
+    }
+  }
+}
+
+/** A bound that is not a finite number would match nothing in memory and be refused by a server. */
+export function assertSongFilter(filter: SongFilter | undefined): void {
+  if (filter === undefined) return;
+  if (typeof filter !== "object" || filter === null) throw new RangeError("a song filter must be an object");
+  for (const key of ["language", "genre"] as const) {
+    const value = filter[key];
+    if (value !== undefined && typeof value !== "string") throw new RangeError(`filter ${key} must be text`);
+  }
+  for (const key of ["year", ...filterableFeatures] as const) {
+    const range = filter[key];
+    if (range === undefined) continue;
+    if (typeof range !== "object" || range === null) throw new RangeError(`filter ${key} must be a range`);
+    for (const bound of ["min", "max"] as const) {
+      const value = range[bound];
+      if (value !== undefined && !(typeof value === "number" && Number.isFinite(value))) {
+        throw new RangeError(`filter ${key}.${bound} must be a finite number`);
+      }
+    }
+  }
+}
+
+/** Entries with their song attributes checked too: what every adapter of the new port stores. */
+export function prepareEntries(entries: readonly VectorEntry[], dimension: number): VectorEntry[] {
+  for (const entry of entries) assertSongAttributes(entry.song, `vector ${String(entry.id)}`);
+  return prepareBatch(entries, dimension);
 }

@@ -3,9 +3,28 @@
  * yardstick the HNSW index is measured against (recall), a baseline for speed, and a handy
  * index for tests. Rows are stored L2-normalized, so a dot product is the cosine similarity
  * even when a caller passes a vector that is not quite unit length.
+ *
+ * A filtered search is the same scan over the rows of matching songs only, so it returns exactly
+ * the filtered top k: the reference the approximate index's filtered search is measured against.
  */
-import type { EmbeddingModel, IndexStamp, VectorEntry, VectorHit, VectorIndex } from "../../core/ports.js";
-import { assertId, assertVector, clampScore, prepareBatch, wantedHits } from "./common.js";
+import { isRestrictive } from "../../core/catalog/song-filter.js";
+import type {
+  EmbeddingModel,
+  IndexStamp,
+  VectorEntry,
+  VectorHit,
+  VectorIndex,
+  VectorSearchOptions,
+} from "../../core/ports.js";
+import {
+  assertId,
+  assertSongFilter,
+  assertVector,
+  clampScore,
+  prepareEntries,
+  wantedHits,
+} from "./common.js";
+import { SongAttributeTable } from "./song-attribute-table.js";
 
 export function createExactIndex(): VectorIndex {
   return new ExactVectorIndex();
@@ -18,6 +37,9 @@ class ExactVectorIndex implements VectorIndex {
   /** Row-major, `capacity × dimension`; rows [0, count) are live and packed (removal moves the last row in). */
   #rows = new Float32Array(0);
   #ids: number[] = [];
+  /** The song attributes record of each row, parallel to #ids. */
+  #rowSong = new Int32Array(0);
+  #songs = new SongAttributeTable();
   #rowOf = new Map<number, number>();
   #closed = false;
 
@@ -41,21 +63,28 @@ class ExactVectorIndex implements VectorIndex {
     this.#catalogVersion = null;
     this.#rows = new Float32Array(0);
     this.#ids = [];
+    this.#rowSong = new Int32Array(0);
+    this.#songs.clear();
     this.#rowOf.clear();
   }
 
   async upsert(entries: readonly VectorEntry[]): Promise<void> {
     this.#assertOpen();
     if (entries.length === 0) return;
-    const batch = prepareBatch(entries, this.#requireDimension());
+    const batch = prepareEntries(entries, this.#requireDimension());
     this.#reserve(this.#ids.length + batch.length);
-    for (const { id, vector } of batch) {
+    for (const { id, vector, song } of batch) {
+      // Acquired before the old record is released, so a passage that keeps its song keeps its record.
+      const slot = this.#songs.acquire(song);
       let row = this.#rowOf.get(id);
       if (row === undefined) {
         row = this.#ids.length;
         this.#ids.push(id);
         this.#rowOf.set(id, row);
+      } else {
+        this.#songs.release(this.#rowSong[row]!);
       }
+      this.#rowSong[row] = slot;
       writeNormalized(vector, this.#rows, row * this.#dimension);
     }
   }
@@ -67,11 +96,13 @@ class ExactVectorIndex implements VectorIndex {
     for (const id of ids) {
       const row = this.#rowOf.get(id);
       if (row === undefined) continue;
+      this.#songs.release(this.#rowSong[row]!);
       const last = this.#ids.length - 1;
       if (row !== last) {
         const movedId = this.#ids[last]!;
         this.#rows.copyWithin(row * dimension, last * dimension, (last + 1) * dimension);
         this.#ids[row] = movedId;
+        this.#rowSong[row] = this.#rowSong[last]!;
         this.#rowOf.set(movedId, row);
       }
       this.#ids.pop();
@@ -79,12 +110,16 @@ class ExactVectorIndex implements VectorIndex {
     }
   }
 
-  async search(vector: Float32Array, k: number): Promise<VectorHit[]> {
+  async search(vector: Float32Array, k: number, options: VectorSearchOptions = {}): Promise<VectorHit[]> {
     this.#assertOpen();
     const count = this.#ids.length;
-    const wanted = wantedHits(k, count);
+    let wanted = wantedHits(k, count);
+    const filter = options.filter;
+    assertSongFilter(filter);
     if (this.#model === null) return [];
     assertVector(vector, this.#dimension, "query");
+    const accepted = isRestrictive(filter) ? this.#songs.match(filter) : null;
+    if (accepted !== null) wanted = Math.min(wanted, accepted.passages);
     if (wanted === 0) return [];
 
     const dimension = this.#dimension;
@@ -92,13 +127,27 @@ class ExactVectorIndex implements VectorIndex {
     writeNormalized(vector, query, 0);
     const top = new TopK(wanted);
     const rows = this.#rows;
-    for (let row = 0; row < count; row++) {
-      const score = dot(query, rows, row * dimension, dimension);
-      if (top.accepts(score)) top.push(score, row);
+    if (accepted === null) {
+      for (let row = 0; row < count; row++) {
+        const score = dot(query, rows, row * dimension, dimension);
+        if (top.accepts(score)) top.push(score, row);
+      }
+    } else {
+      const rowSong = this.#rowSong;
+      const songs = accepted.accepted;
+      for (let row = 0; row < count; row++) {
+        if (songs[rowSong[row]!] !== 1) continue;
+        const score = dot(query, rows, row * dimension, dimension);
+        if (top.accepts(score)) top.push(score, row);
+      }
     }
     return top
       .entries()
-      .map(({ score, row }) => ({ id: this.#ids[row]!, score: clampScore(score) }))
+      .map(({ score, row }) => ({
+        id: this.#ids[row]!,
+        songId: this.#songs.attributes(this.#rowSong[row]!).songId,
+        score: clampScore(score),
+      }))
       .sort((a, b) => b.score - a.score || a.id - b.id);
   }
 
@@ -117,6 +166,8 @@ class ExactVectorIndex implements VectorIndex {
     this.#closed = true;
     this.#rows = new Float32Array(0);
     this.#ids = [];
+    this.#rowSong = new Int32Array(0);
+    this.#songs.clear();
     this.#rowOf.clear();
   }
 
@@ -136,6 +187,9 @@ class ExactVectorIndex implements VectorIndex {
     const grown = new Float32Array(Math.max(needed, this.#rows.length * 2, 1024 * this.#dimension));
     grown.set(this.#rows.subarray(0, this.#ids.length * this.#dimension));
     this.#rows = grown;
+    const rowSong = new Int32Array(grown.length / this.#dimension);
+    rowSong.set(this.#rowSong.subarray(0, this.#ids.length));
+    this.#rowSong = rowSong;
   }
 }
 

@@ -24,6 +24,11 @@
  *  - The sidecar records the snapshot's length and SHA-256, checked before loading: usearch
  *    2.25.3 crashes the whole process (SIGSEGV / abort) on a truncated or corrupted file,
  *    which would otherwise turn one bad disk write into a crash loop at every start.
+ *  - The song attributes of the passages (what filters are checked against) are a second file of
+ *    the same generation (`<stem>.<generation>.songs.json`), captured in the same synchronous
+ *    step as the graph and named by the same sidecar with its own length and SHA-256; it must
+ *    hold exactly the graph's keys, or neither is loaded. A sidecar of the format before
+ *    attributes existed is ignored, so start-up rebuilds with attributes.
  *
  * Threads. usearch add/search are synchronous native calls, so from one JavaScript thread they
  * never overlap: a search issued "during" an ingest runs between two batches. Inside one call,
@@ -33,6 +38,14 @@
  * capacity ahead…") rather than racing, so one thread count, never above the machine's, is used
  * for every call. Capacity growth itself is handled by the binding: an add that would overflow
  * reserves the next power of two first.
+ *
+ * Filtered search. usearch 2.25's JavaScript binding has no predicate search, so a filtered
+ * search asks the graph for more neighbours than it needs and keeps those of matching songs.
+ * How many more comes from the filter's selectivity, known exactly from the attributes held
+ * here; when too few match (a filter correlated with the query's region, such as a language
+ * the prompt is not in) it asks again for more, up to the whole index, so a filter never
+ * empties an answer the index could fill. The constants were chosen by measurement, see
+ * USEARCH_FILTER_DEFAULTS.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
@@ -41,8 +54,25 @@ import { availableParallelism } from "node:os";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import path from "node:path";
 import { Index, MetricKind, ScalarKind } from "usearch";
-import type { EmbeddingModel, IndexStamp, VectorEntry, VectorHit, VectorIndex } from "../../core/ports.js";
-import { assertId, assertVector, clampScore, prepareBatch, wantedHits } from "./common.js";
+import { isRestrictive, type SongAttributes, type SongFilter } from "../../core/catalog/song-filter.js";
+import type {
+  EmbeddingModel,
+  IndexStamp,
+  VectorEntry,
+  VectorHit,
+  VectorIndex,
+  VectorSearchOptions,
+} from "../../core/ports.js";
+import {
+  assertId,
+  assertSongAttributes,
+  assertSongFilter,
+  assertVector,
+  clampScore,
+  prepareEntries,
+  wantedHits,
+} from "./common.js";
+import { SongAttributeTable } from "./song-attribute-table.js";
 
 export type UsearchQuantization = "f32" | "f16" | "bf16";
 
@@ -77,7 +107,46 @@ export const USEARCH_GRAPH_DEFAULTS: Readonly<UsearchGraphOptions> = {
   quantization: "f32",
 };
 
+/** How a filtered search over-fetches from the graph; see USEARCH_FILTER_DEFAULTS. */
+export interface UsearchFilterOptions {
+  /** First request: k ÷ selectivity × this, so that k matching hits are likely at the first try. */
+  overfetch: number;
+  /**
+   * Each further request asks for at least this many times more, and for as many as the share of
+   * matches among the neighbours already fetched says are needed (× overfetch), up to the whole index.
+   */
+  widening: number;
+  /** A first request above this share of the index asks for the whole index at once. */
+  wholeIndexShare: number;
+}
+
+/**
+ * Measured with `bench/vectors.ts --filtered` on the 21,128 real USE-lite passage vectors of the
+ * 2k catalog with their songs' attributes, the 150 bench prompts as queries (recall against the
+ * exact filtered top k, p50 latency; a shared 2-core machine):
+ *  - a single over-fetch of k ÷ selectivity empties answers: language=es (11 %) filled 0.8 % of
+ *    k = 200 and language=de (0.6 %) nothing, because a prompt's neighbourhood is English;
+ *    uncorrelated filters (energy, year) lost 5–30 % of their hits;
+ *  - over-fetch 2 then widening filled every answer (1.000) at recall 0.95–1.000: 4–8 ms at
+ *    50–87 % selectivity, 4–22 ms at 10 % uncorrelated, ≈ 50 ms at 1 % with k = 200 (k ÷ s
+ *    exceeds the index, so the whole of it is searched) and 55–100 ms for a language filter,
+ *    where widening takes several requests; a request for the whole index costs 40–55 ms;
+ *  - over-fetch 4 raised recall at 50 % from 0.97 to 0.99 for +4 ms; over-fetch 1 needed a
+ *    second request more often; going to the whole index once a request would exceed a quarter
+ *    of it cut the language=es case at k = 10 from ≈ 100 to 70 ms and cost nothing elsewhere.
+ * The exact index answers the same filters in 0.2–3 ms at ≤ 11 % selectivity, since it scans
+ * the matching rows only; doing the same here would need a copy of every vector beside the
+ * graph (the binding cannot read vectors back), which doubles vector memory: not done.
+ */
+export const USEARCH_FILTER_DEFAULTS: Readonly<UsearchFilterOptions> = {
+  overfetch: 2,
+  widening: 4,
+  wholeIndexShare: 0.25,
+};
+
 export interface UsearchIndexOptions extends Partial<UsearchGraphOptions> {
+  /** How filtered searches over-fetch; defaults USEARCH_FILTER_DEFAULTS. */
+  filter?: Partial<UsearchFilterOptions>;
   /** Where the index lives (the data directory); null keeps it in memory only. */
   directory: string | null;
   /** Base name of the files; default "vectors.usearch" (sidecar "vectors.usearch.json"). */
@@ -97,7 +166,10 @@ export interface UsearchVectorIndex extends VectorIndex {
   flush(): Promise<void>;
 }
 
-const SIDECAR_FORMAT = 1;
+/** 2: the snapshot carries the passages' song attributes (format 1 did not; it is rebuilt). */
+const SIDECAR_FORMAT = 2;
+const SONGS_SUFFIX = ".songs.json";
+const GENERATION = /^[0-9a-z]+-[0-9a-f]{8}$/;
 /** Entries per native add call: enough to keep every thread busy, few enough to stay responsive. */
 const UPSERT_SLICE = 32;
 
@@ -108,6 +180,8 @@ interface Sidecar {
   file: string | null;
   bytes: number;
   sha256: string | null;
+  /** The song attributes of the same generation; null exactly when file is null. */
+  songs: { file: string; bytes: number; sha256: string } | null;
   count: number;
   graph: { metric: "cos"; connectivity: number; expansionAdd: number; quantization: UsearchQuantization };
   savedAt: string;
@@ -128,7 +202,12 @@ class UsearchIndex implements UsearchVectorIndex {
   readonly #threads: number;
   readonly #warn: (message: string) => void;
 
+  readonly #filter: UsearchFilterOptions;
+
   #native: Index | null = null;
+  /** The song attributes of every passage in #native: a record per song, a slot per passage. */
+  #songs = new SongAttributeTable();
+  #songOf = new Map<number, number>();
   #model: EmbeddingModel | null = null;
   #committed: IndexStamp | null = null;
   /** Bumped by every upsert, remove and reset; equal to #mutationsAtCommit at a clean point. */
@@ -137,8 +216,8 @@ class UsearchIndex implements UsearchVectorIndex {
   /** Bumped by every commit; equal to #savedCommits when the last commit is on disk. */
   #commits = 0;
   #savedCommits = 0;
-  /** The snapshot file the sidecar on disk names. */
-  #currentFile: string | null = null;
+  /** The files (graph and song attributes) of the snapshot the sidecar on disk names. */
+  #currentFiles: string[] = [];
   #lastSaveAt = Number.NEGATIVE_INFINITY;
   #timer: NodeJS.Timeout | null = null;
   #saving: Promise<void> = Promise.resolve();
@@ -155,6 +234,16 @@ class UsearchIndex implements UsearchVectorIndex {
       if (!Number.isInteger(this.#graph[key]) || this.#graph[key] <= 0) {
         throw new RangeError(`usearch ${key} must be a positive integer, got ${this.#graph[key]}`);
       }
+    }
+    this.#filter = { ...USEARCH_FILTER_DEFAULTS, ...options.filter };
+    if (
+      !(this.#filter.overfetch >= 1) ||
+      !(this.#filter.widening > 1) ||
+      !(this.#filter.wholeIndexShare > 0 && this.#filter.wholeIndexShare <= 1)
+    ) {
+      throw new RangeError(
+        "usearch filter options need overfetch ≥ 1, widening > 1, 0 < wholeIndexShare ≤ 1",
+      );
     }
     this.#directory = options.directory === null ? null : path.resolve(options.directory);
     this.#fileName = options.fileName ?? "vectors.usearch";
@@ -189,13 +278,15 @@ class UsearchIndex implements UsearchVectorIndex {
     this.#model = { name: model.name, dimension: model.dimension };
     this.#committed = null;
     this.#native = this.#newNative(model.dimension);
+    this.#songs = new SongAttributeTable();
+    this.#songOf = new Map();
   }
 
   async upsert(entries: readonly VectorEntry[]): Promise<void> {
     this.#assertOpen();
     if (entries.length === 0) return;
     const native = this.#requireNative("upsert");
-    const batch = prepareBatch(entries, native.dimensions());
+    const batch = prepareEntries(entries, native.dimensions());
     // An HNSW insert costs ~0.5–4 ms of CPU (graph search at expansionAdd), all of it on the
     // event loop; a rebuild batch of 1,000 would stall every request for seconds. So insert in
     // small slices and let the loop breathe whenever a time budget is spent.
@@ -222,6 +313,15 @@ class UsearchIndex implements UsearchVectorIndex {
     // the removed node's slot is reused by the insertion.
     if (native.size() > 0) native.remove(keys);
     native.add(keys, matrix, this.#threads);
+    for (const { id, song } of slice) this.#assignSong(id, song);
+  }
+
+  /** Acquired before the old record is released, so a passage that keeps its song keeps its record. */
+  #assignSong(id: number, song: SongAttributes): void {
+    const slot = this.#songs.acquire(song);
+    const previous = this.#songOf.get(id);
+    if (previous !== undefined) this.#songs.release(previous);
+    this.#songOf.set(id, slot);
   }
 
   async remove(ids: readonly number[]): Promise<void> {
@@ -231,23 +331,69 @@ class UsearchIndex implements UsearchVectorIndex {
     if (ids.length === 0 || native === null || native.size() === 0) return;
     this.#mutations++;
     native.remove(BigUint64Array.from(ids, (id) => BigInt(id)));
+    for (const id of ids) {
+      const slot = this.#songOf.get(id);
+      if (slot === undefined) continue;
+      this.#songs.release(slot);
+      this.#songOf.delete(id);
+    }
   }
 
-  async search(vector: Float32Array, k: number): Promise<VectorHit[]> {
+  async search(vector: Float32Array, k: number, options: VectorSearchOptions = {}): Promise<VectorHit[]> {
     this.#assertOpen();
     const native = this.#native;
     const wanted = wantedHits(k, native?.size() ?? 0);
+    const filter = options.filter;
+    assertSongFilter(filter);
     if (native === null) return [];
     assertVector(vector, native.dimensions(), "query");
     if (wanted === 0) return [];
+    if (isRestrictive(filter)) return this.#searchFiltered(native, vector, wanted, filter);
+    return this.#nearest(native, vector, wanted, null, wanted);
+  }
+
+  /**
+   * Asks the graph for `fetch` neighbours and keeps up to `wanted` of those whose song record is
+   * accepted (all when `accepted` is null), nearest first.
+   */
+  #nearest(
+    native: Index,
+    vector: Float32Array,
+    fetch: number,
+    accepted: Uint8Array | null,
+    wanted: number,
+  ): VectorHit[] {
     // One query is one task, which usearch runs on the calling thread: no thread is spawned.
-    const matches = native.search(vector, wanted, 1);
+    const matches = native.search(vector, fetch, 1);
     const hits: VectorHit[] = [];
-    for (let i = 0; i < matches.keys.length; i++) {
+    for (let i = 0; i < matches.keys.length && hits.length < wanted; i++) {
+      const id = Number(matches.keys[i]!);
+      const slot = this.#songOf.get(id);
+      if (slot === undefined || (accepted !== null && accepted[slot] !== 1)) continue;
       // cos distance = 1 − cosine similarity.
-      hits.push({ id: Number(matches.keys[i]!), score: clampScore(1 - matches.distances[i]!) });
+      const score = clampScore(1 - matches.distances[i]!);
+      hits.push({ id, songId: this.#songs.attributes(slot).songId, score });
     }
     return hits;
+  }
+
+  #searchFiltered(native: Index, vector: Float32Array, wanted: number, filter: SongFilter): VectorHit[] {
+    const { accepted, passages } = this.#songs.match(filter);
+    const target = Math.min(wanted, passages);
+    if (target === 0) return [];
+    const total = native.size();
+    const firstFetch = Math.ceil(((target * total) / passages) * this.#filter.overfetch);
+    const capped = (wanted: number) => (wanted >= total * this.#filter.wholeIndexShare ? total : wanted);
+    let fetch = capped(Math.max(target, firstFetch));
+    for (;;) {
+      const hits = this.#nearest(native, vector, fetch, accepted, target);
+      if (hits.length >= target || fetch >= total) return hits;
+      // The share of matches among the neighbours just fetched says how far this query's region
+      // is from the global selectivity (a language the prompt is not in has almost none nearby).
+      const local = hits.length / fetch;
+      const estimate = local > 0 ? Math.ceil((target / local) * this.#filter.overfetch) : 0;
+      fetch = capped(Math.min(total, Math.max(Math.ceil(fetch * this.#filter.widening), estimate)));
+    }
   }
 
   async size(): Promise<number> {
@@ -288,6 +434,8 @@ class UsearchIndex implements UsearchVectorIndex {
     }
     this.#closed = true;
     this.#native = null;
+    this.#songs = new SongAttributeTable();
+    this.#songOf = new Map();
   }
 
   // ── persistence ───────────────────────────────────────────────────────────────────────────
@@ -302,15 +450,31 @@ class UsearchIndex implements UsearchVectorIndex {
     return { stem: this.#fileName.slice(0, this.#fileName.length - ext.length), ext };
   }
 
+  /** A file of some snapshot generation: `<stem>.<generation><ext>` or `<stem>.<generation>.songs.json`. */
   #isSnapshotName(name: string): boolean {
     const { stem, ext } = this.#nameParts;
-    if (!name.startsWith(`${stem}.`) || !name.endsWith(ext)) return false;
-    return /^[0-9a-z]+-[0-9a-f]{8}$/.test(name.slice(stem.length + 1, name.length - ext.length));
+    if (!name.startsWith(`${stem}.`)) return false;
+    const rest = name.slice(stem.length + 1);
+    const generation = rest.endsWith(SONGS_SUFFIX)
+      ? rest.slice(0, -SONGS_SUFFIX.length)
+      : rest.endsWith(ext)
+        ? rest.slice(0, rest.length - ext.length)
+        : null;
+    return generation !== null && GENERATION.test(generation);
   }
 
-  #newSnapshotName(): string {
+  #newGeneration(): { graph: string; songs: string } {
     const { stem, ext } = this.#nameParts;
-    return `${stem}.${Date.now().toString(36)}-${randomBytes(4).toString("hex")}${ext}`;
+    const generation = `${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
+    return { graph: `${stem}.${generation}${ext}`, songs: `${stem}.${generation}${SONGS_SUFFIX}` };
+  }
+
+  /** The songs file that belongs with a graph file, or null when the name is not a graph file's. */
+  #songsFileOf(graphFile: string): string | null {
+    const { stem, ext } = this.#nameParts;
+    if (!graphFile.startsWith(`${stem}.`) || !graphFile.endsWith(ext)) return null;
+    const generation = graphFile.slice(stem.length + 1, graphFile.length - ext.length);
+    return GENERATION.test(generation) ? `${stem}.${generation}${SONGS_SUFFIX}` : null;
   }
 
   async #load(): Promise<void> {
@@ -339,18 +503,21 @@ class UsearchIndex implements UsearchVectorIndex {
       problem("it was built with other graph parameters");
       return;
     }
-    if (sidecar.file !== null && !this.#isSnapshotName(sidecar.file)) {
-      problem(`it names an unexpected file ${sidecar.file}`);
+    if (sidecar.file !== null && this.#songsFileOf(sidecar.file) !== sidecar.songs?.file) {
+      problem(`it names unexpected files ${sidecar.file}, ${sidecar.songs?.file ?? "no songs file"}`);
       return;
     }
 
     let native: Index | null = null;
-    if (sidecar.file !== null) {
+    let songs: LoadedSongs = { table: new SongAttributeTable(), songOf: new Map() };
+    if (sidecar.file !== null && sidecar.songs !== null) {
       const file = path.join(this.#directory!, sidecar.file);
+      const songsFile = path.join(this.#directory!, sidecar.songs.file);
       try {
-        const { size } = await stat(file);
-        if (size !== sidecar.bytes) throw new Error(`${size} bytes instead of ${sidecar.bytes}`);
-        if ((await sha256(file)) !== sidecar.sha256) throw new Error("checksum mismatch");
+        await verifyFile(file, sidecar.bytes, sidecar.sha256!);
+        const songsBytes = await readFile(songsFile);
+        verifyBytes(path.basename(songsFile), songsBytes, sidecar.songs.bytes, sidecar.songs.sha256);
+        songs = parseSongs(songsBytes.toString("utf8"));
         native = this.#newNative(sidecar.stamp.dimension);
         native.load(file);
       } catch (error) {
@@ -359,7 +526,12 @@ class UsearchIndex implements UsearchVectorIndex {
         );
         return;
       }
-      if (native.dimensions() !== sidecar.stamp.dimension || native.size() !== sidecar.count) {
+      if (
+        native.dimensions() !== sidecar.stamp.dimension ||
+        native.size() !== sidecar.count ||
+        songs.songOf.size !== sidecar.count ||
+        !holdsEveryKey(native, songs.songOf)
+      ) {
         problem(`its snapshot ${sidecar.file} does not match it`);
         return;
       }
@@ -369,10 +541,12 @@ class UsearchIndex implements UsearchVectorIndex {
     }
 
     this.#native = native ?? this.#newNative(sidecar.stamp.dimension);
+    this.#songs = songs.table;
+    this.#songOf = songs.songOf;
     this.#model = { name: sidecar.stamp.model, dimension: sidecar.stamp.dimension };
     this.#committed = { ...sidecar.stamp };
     this.#mutationsAtCommit = this.#mutations;
-    this.#currentFile = sidecar.file;
+    this.#currentFiles = sidecar.songs === null ? [] : [sidecar.file!, sidecar.songs.file];
   }
 
   /** Leftovers of saves that crashed, or of generations replaced while another process read them. */
@@ -380,7 +554,7 @@ class UsearchIndex implements UsearchVectorIndex {
     const sidecarTemp = `${this.#fileName}.json.tmp-`;
     for (const name of await readdir(this.#directory!)) {
       const stale =
-        (this.#isSnapshotName(name) && name !== this.#currentFile) || name.startsWith(sidecarTemp);
+        (this.#isSnapshotName(name) && !this.#currentFiles.includes(name)) || name.startsWith(sidecarTemp);
       if (stale) await rm(path.join(this.#directory!, name), { force: true });
     }
   }
@@ -412,25 +586,35 @@ class UsearchIndex implements UsearchVectorIndex {
     const commits = this.#commits;
     const native = this.#native;
     const count = native?.size() ?? 0;
-    const file = count > 0 ? this.#newSnapshotName() : null;
+    const files = count > 0 ? this.#newGeneration() : null;
     this.#lastSaveAt = performance.now();
     try {
       let bytes = 0;
       let checksum: string | null = null;
-      if (file !== null) {
-        const target = path.join(directory, file);
-        // Synchronous: the graph cannot change while it is written.
+      let songs: Sidecar["songs"] = null;
+      if (files !== null) {
+        const target = path.join(directory, files.graph);
+        const songsTarget = path.join(directory, files.songs);
+        // Both synchronous, one after the other: the graph and its songs cannot change in between.
         native!.save(target);
+        const songsText = serializeSongs(this.#songs, this.#songOf);
+        await writeDurably(songsTarget, songsText);
         await fsyncPath(target);
         bytes = (await stat(target)).size;
         checksum = await sha256(target);
+        songs = {
+          file: files.songs,
+          bytes: Buffer.byteLength(songsText, "utf8"),
+          sha256: createHash("sha256").update(songsText, "utf8").digest("hex"),
+        };
       }
       const sidecar: Sidecar = {
         format: SIDECAR_FORMAT,
         stamp: { ...stamp },
-        file,
+        file: files?.graph ?? null,
         bytes,
         sha256: checksum,
+        songs,
         count,
         graph: {
           metric: "cos",
@@ -445,14 +629,20 @@ class UsearchIndex implements UsearchVectorIndex {
       this.#warn(
         `saving the index failed, it will be retried: ${error instanceof Error ? error.message : String(error)}`,
       );
-      if (file !== null) await rm(path.join(directory, file), { force: true }).catch(() => undefined);
+      if (files !== null) {
+        for (const name of [files.graph, files.songs]) {
+          await rm(path.join(directory, name), { force: true }).catch(() => undefined);
+        }
+      }
       return;
     }
-    const previous = this.#currentFile;
-    this.#currentFile = file;
+    const previous = this.#currentFiles;
+    this.#currentFiles = files === null ? [] : [files.graph, files.songs];
     this.#savedCommits = commits;
-    if (previous !== null && previous !== file) {
-      await rm(path.join(directory, previous), { force: true }).catch(() => undefined);
+    for (const name of previous) {
+      if (!this.#currentFiles.includes(name)) {
+        await rm(path.join(directory, name), { force: true }).catch(() => undefined);
+      }
     }
   }
 
@@ -514,10 +704,96 @@ function parseSidecar(value: unknown): Sidecar {
   if (!Number.isInteger(record.bytes) || (record.file !== null && typeof record.sha256 !== "string")) {
     fail("malformed checksum");
   }
+  const songs = record.songs as Record<string, unknown> | null | undefined;
+  if (
+    (record.file === null) !== (songs === null) ||
+    (songs !== null &&
+      (typeof songs !== "object" ||
+        typeof songs.file !== "string" ||
+        !Number.isInteger(songs.bytes) ||
+        typeof songs.sha256 !== "string"))
+  ) {
+    fail("malformed songs");
+  }
   if (!Number.isInteger(record.count) || (record.count as number) < 0) fail("malformed count");
   const graph = record.graph as Record<string, unknown> | null | undefined;
   if (typeof graph !== "object" || graph === null || graph.metric !== "cos") fail("malformed graph");
   return value as Sidecar;
+}
+
+interface LoadedSongs {
+  table: SongAttributeTable;
+  songOf: Map<number, number>;
+}
+
+/**
+ * `{songs: [attributes…], passages: [id, song index, id, song index, …]}`: each record once,
+ * each passage two numbers.
+ */
+function serializeSongs(table: SongAttributeTable, songOf: ReadonlyMap<number, number>): string {
+  const indexOfSlot = new Map<number, number>();
+  const songs: SongAttributes[] = [];
+  const passages: number[] = [];
+  for (const [id, slot] of songOf) {
+    let index = indexOfSlot.get(slot);
+    if (index === undefined) {
+      index = songs.length;
+      indexOfSlot.set(slot, index);
+      songs.push(table.attributes(slot));
+    }
+    passages.push(id, index);
+  }
+  return JSON.stringify({ songs, passages });
+}
+
+function parseSongs(text: string): LoadedSongs {
+  const value = JSON.parse(text) as { songs?: unknown; passages?: unknown };
+  const songs = value.songs;
+  const passages = value.passages;
+  if (!Array.isArray(songs) || !Array.isArray(passages) || passages.length % 2 !== 0) {
+    throw new Error("malformed songs file");
+  }
+  songs.forEach((song, i) => assertSongAttributes(song as SongAttributes, `song record ${i}`));
+  const table = new SongAttributeTable();
+  const songOf = new Map<number, number>();
+  for (let i = 0; i < passages.length; i += 2) {
+    const id = passages[i] as number;
+    const song = songs[passages[i + 1] as number] as SongAttributes | undefined;
+    assertId(id);
+    if (song === undefined || songOf.has(id)) throw new Error(`malformed passage ${id} in the songs file`);
+    songOf.set(id, table.acquire(song));
+  }
+  return { table, songOf };
+}
+
+function holdsEveryKey(native: Index, songOf: ReadonlyMap<number, number>): boolean {
+  if (songOf.size === 0) return true;
+  const found = native.contains(BigUint64Array.from(songOf.keys(), (id) => BigInt(id)));
+  return (Array.isArray(found) ? found : [found]).every(Boolean);
+}
+
+/** Throws unless the file has the length and SHA-256 recorded for it. */
+async function verifyFile(file: string, bytes: number, checksum: string): Promise<void> {
+  const { size } = await stat(file);
+  if (size !== bytes) throw new Error(`${path.basename(file)}: ${size} bytes instead of ${bytes}`);
+  if ((await sha256(file)) !== checksum) throw new Error(`${path.basename(file)}: checksum mismatch`);
+}
+
+function verifyBytes(name: string, content: Buffer, bytes: number, checksum: string): void {
+  if (content.length !== bytes) throw new Error(`${name}: ${content.length} bytes instead of ${bytes}`);
+  if (createHash("sha256").update(content).digest("hex") !== checksum) {
+    throw new Error(`${name}: checksum mismatch`);
+  }
+}
+
+async function writeDurably(file: string, content: string): Promise<void> {
+  const handle = await open(file, "w");
+  try {
+    await handle.writeFile(content, "utf8");
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 async function sha256(file: string): Promise<string> {

@@ -65,7 +65,11 @@ export function sanitizeReason(reason: string): string {
 export function createCatalogService(deps: CatalogServiceDeps) {
   const clock = deps.clock ?? (() => new Date());
 
-  function present(o: CatalogObject, rowErrors: { line: number; reason: string }[], admin: boolean): ObjectView {
+  function present(
+    o: CatalogObject,
+    rowErrors: { line: number; reason: string }[],
+    admin: boolean,
+  ): ObjectView {
     const now = clock().getTime();
     const seconds = o.durationMs
       ? o.durationMs / 1000
@@ -86,7 +90,9 @@ export function createCatalogService(deps: CatalogServiceDeps) {
       removed: o.removed,
       songsPerSecond: seconds > 0 ? Number((o.songs / seconds).toFixed(2)) : null,
       error: o.error === null ? null : admin ? o.error : sanitizeReason(o.error),
-      rowErrors: admin ? rowErrors : rowErrors.map((e) => ({ line: e.line, reason: sanitizeReason(e.reason) })),
+      rowErrors: admin
+        ? rowErrors
+        : rowErrors.map((e) => ({ line: e.line, reason: sanitizeReason(e.reason) })),
       queuedAt: o.queuedAt,
       startedAt: o.startedAt,
       finishedAt: o.finishedAt,

@@ -85,7 +85,14 @@ export function createCrawler(options: CrawlerOptions) {
   }
 
   async function crawl(bucket: Bucket, crawlOptions: { force?: boolean } = {}): Promise<CrawlReport> {
-    const report: CrawlReport = { source: bucket.url, listed: 0, queued: [], requeued: [], removed: 0, failed: 0 };
+    const report: CrawlReport = {
+      source: bucket.url,
+      listed: 0,
+      queued: [],
+      requeued: [],
+      removed: 0,
+      failed: 0,
+    };
     const listedKeys = new Set<string>();
     for await (const listed of bucket.list()) {
       report.listed += 1;

@@ -48,7 +48,11 @@ export function failureKind(error: unknown): FailureKind {
   for (let cause: unknown = error, depth = 0; cause && depth < 5; depth += 1) {
     const code = (cause as { code?: unknown }).code;
     if (typeof code === "string" && connectionCodes.has(code)) return "transient";
-    if (/Connection terminated|connection is closed|Pool is closed|timeout exceeded when trying to connect/i.test(String((cause as Error).message)))
+    if (
+      /Connection terminated|connection is closed|Pool is closed|timeout exceeded when trying to connect/i.test(
+        String((cause as Error).message),
+      )
+    )
       return "transient";
     cause = (cause as { cause?: unknown }).cause;
   }

@@ -173,7 +173,9 @@ export function createIngestWorker(options: IngestOptions) {
     });
     const bucket = options.bucketFor(job.source);
     const resumeAt = started.rowsDone > 0 && started.bytesDone > 0 ? started : null;
-    const header = resumeAt ? await readCsvHeader(await bucket.open(job.key, { etag: job.etag }), limits) : null;
+    const header = resumeAt
+      ? await readCsvHeader(await bucket.open(job.key, { etag: job.etag }), limits)
+      : null;
     const stream = await bucket.open(job.key, { etag: job.etag, start: resumeAt?.bytesDone ?? 0 });
     let pending = empty();
     try {

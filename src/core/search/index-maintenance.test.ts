@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 // The exact adapter is a real, dependency-free index: more faithful here than a hand-written fake.
 // eslint-disable-next-line no-restricted-imports
 import { createExactIndex } from "../../adapters/vectors/exact.js";
+import { unknownAttributes } from "../catalog/song-filter.js";
 import type { EmbeddingModel, VectorEntry, VectorIndex } from "../ports.js";
 import { ensureIndexFresh, staleness, type PassageVectorSource } from "./index-maintenance.js";
 
@@ -26,11 +27,11 @@ function memorySource(passages: Record<string, VectorEntry[]>, batch = 2) {
 }
 
 const catalog: VectorEntry[] = [
-  { id: 1, vector: unit(1, 0, 0, 0) },
-  { id: 2, vector: unit(0, 1, 0, 0) },
-  { id: 3, vector: unit(0, 0, 1, 0) },
-  { id: 4, vector: unit(0, 0, 0, 1) },
-  { id: 5, vector: unit(1, 1, 0, 0) },
+  { id: 1, vector: unit(1, 0, 0, 0), song: unknownAttributes("s1") },
+  { id: 2, vector: unit(0, 1, 0, 0), song: unknownAttributes("s2") },
+  { id: 3, vector: unit(0, 0, 1, 0), song: unknownAttributes("s3") },
+  { id: 4, vector: unit(0, 0, 0, 1), song: unknownAttributes("s4") },
+  { id: 5, vector: unit(1, 1, 0, 0), song: unknownAttributes("s5") },
 ];
 
 async function stampedIndex(
@@ -69,10 +70,12 @@ describe("ensureIndexFresh", () => {
 
   it("rebuilds when the model changed, dropping the old model's vectors", async () => {
     const old: EmbeddingModel = { name: "old-model", dimension: 3 };
-    const index = await stampedIndex(old, 7, [{ id: 99, vector: unit(1, 0, 0) }]);
+    const index = await stampedIndex(old, 7, [
+      { id: 99, vector: unit(1, 0, 0), song: unknownAttributes("s99") },
+    ]);
     const { source } = memorySource({
       [model.name]: catalog,
-      [old.name]: [{ id: 99, vector: unit(1, 0, 0) }],
+      [old.name]: [{ id: 99, vector: unit(1, 0, 0), song: unknownAttributes("s99") }],
     });
 
     const report = await ensureIndexFresh({ index, model, catalogVersion: 7, source });
@@ -94,7 +97,7 @@ describe("ensureIndexFresh", () => {
   it("rebuilds when the catalog moved on, so removed passages go and new ones come", async () => {
     const index = await stampedIndex(model, 3, [
       ...catalog.slice(0, 3),
-      { id: 42, vector: unit(1, 1, 1, 1) },
+      { id: 42, vector: unit(1, 1, 1, 1), song: unknownAttributes("s42") },
     ]);
     const { source } = memorySource({ [model.name]: catalog });
 
@@ -144,7 +147,11 @@ describe("ensureIndexFresh", () => {
       commit: (version) => index.commit(version),
       close: () => index.close(),
     };
-    const many = Array.from({ length: 23 }, (_, i) => ({ id: i + 1, vector: unit(1, i, 0, 1) }));
+    const many = Array.from({ length: 23 }, (_, i) => ({
+      id: i + 1,
+      vector: unit(1, i, 0, 1),
+      song: unknownAttributes(`s${i}`),
+    }));
     const uneven: PassageVectorSource = {
       async *streamPassageVectors() {
         yield many.slice(0, 1);
@@ -167,7 +174,9 @@ describe("ensureIndexFresh", () => {
 
   it("fails, leaving the index unstamped, when a stored vector has another dimension", async () => {
     const index = createExactIndex();
-    const { source } = memorySource({ [model.name]: [...catalog, { id: 6, vector: unit(1, 2, 3) }] });
+    const { source } = memorySource({
+      [model.name]: [...catalog, { id: 6, vector: unit(1, 2, 3), song: unknownAttributes("s6") }],
+    });
     await expect(ensureIndexFresh({ index, model, catalogVersion: 2, source })).rejects.toThrow(/passage 6/);
     expect(await index.stamp()).toBeNull();
   });

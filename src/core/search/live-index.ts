@@ -75,14 +75,10 @@ export class LiveIndex {
     }
     await this.index.commit(changes.catalogVersion);
     this.version = changes.catalogVersion;
-    if (added + changes.removed.length > 0) {
-      this.log(`vector index caught up: ${added} passages added, ${changes.removed.length} removed`);
-    }
-    return {
-      rebuilt: false,
-      count: await this.index.size(),
-      caughtUp: { added, removed: changes.removed.length },
-    };
+    const count = await this.index.size();
+    if (added + changes.removed.length === 0) return { rebuilt: false, count };
+    this.log(`vector index caught up: ${added} passages added, ${changes.removed.length} removed`);
+    return { rebuilt: false, count, caughtUp: { added, removed: changes.removed.length } };
   }
 
   /**

@@ -276,7 +276,9 @@ export function createSearchService(options: SearchServiceOptions) {
     embedding.catch(() => {});
     const tLexical = performance.now();
     const lexical =
-      ranking === "hybrid" || ranking === "lexical" ? await store.searchLexical(parsed.terms, depth, filter) : [];
+      ranking === "hybrid" || ranking === "lexical"
+        ? await store.searchLexical(parsed.terms, depth, filter)
+        : [];
     // Their whole-lyrics vectors are needed whatever the prompt's vector turns out to be, and
     // the best of them may need a snippet chosen among their passages.
     if (ranking === "hybrid" && tuning.songWeight > 0) {
@@ -317,7 +319,13 @@ export function createSearchService(options: SearchServiceOptions) {
 
   const cacheKey = (request: AskRequest, k: number, catalogVersion: number) => {
     const normalized = request.prompt.trim().toLowerCase().replace(/\s+/g, " ");
-    const identity = JSON.stringify([ranking, tuning, k, normalizeSongFilter(request.filters) ?? null, normalized]);
+    const identity = JSON.stringify([
+      ranking,
+      tuning,
+      k,
+      normalizeSongFilter(request.filters) ?? null,
+      normalized,
+    ]);
     return `ask:${catalogVersion}:${createHash("sha256").update(identity).digest("base64url")}`;
   };
 

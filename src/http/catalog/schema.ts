@@ -20,7 +20,9 @@ export const ObjectStatusSchema = Type.Object({
   passages: Type.Integer(),
   skipped: Type.Integer({ description: "songs stored without passages: no lyrics or placeholder lyrics" }),
   errors: Type.Integer({ description: "rows that could not be read" }),
-  removed: Type.Integer({ description: "songs that left the catalog because this object no longer holds them" }),
+  removed: Type.Integer({
+    description: "songs that left the catalog because this object no longer holds them",
+  }),
   songsPerSecond: nullable(Type.Number()),
   error: nullable(Type.String({ description: "why the object failed (or is being retried)" })),
   rowErrors: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() }), {

@@ -18,7 +18,9 @@ const range = (min: number, max: number, what: string) =>
 /** Restrictions on song metadata, applied while candidates are gathered (see song-filter.ts). */
 export const SongFilterSchema = Type.Object(
   {
-    language: Type.Optional(Type.String({ minLength: 1, maxLength: 16, description: "ISO 639-1 code, e.g. en, es" })),
+    language: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 16, description: "ISO 639-1 code, e.g. en, es" }),
+    ),
     genre: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     year: range(0, 9999, "release year"),
     danceability: range(0, 1, "danceability, 0 to 1"),

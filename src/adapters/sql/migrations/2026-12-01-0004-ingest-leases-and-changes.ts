@@ -18,10 +18,7 @@ type Db = Kysely<any>;
  */
 export async function up(db: Db, dialect: SqlDialect): Promise<void> {
   const t = columnTypes(dialect);
-  await db.schema
-    .alterTable("catalog_objects")
-    .addColumn("lease_token", "varchar(64)")
-    .execute();
+  await db.schema.alterTable("catalog_objects").addColumn("lease_token", "varchar(64)").execute();
   await db.schema.alterTable("catalog_objects").addColumn("lease_expires_at", "varchar(32)").execute();
   await db.schema
     .alterTable("catalog_objects")
@@ -44,12 +41,18 @@ export async function up(db: Db, dialect: SqlDialect): Promise<void> {
 
   await t
     .table(db.schema.createTable("catalog_object_songs"))
-    .addColumn("object_id", "integer", (c) => c.notNull().references("catalog_objects.id").onDelete("cascade"))
+    .addColumn("object_id", "integer", (c) =>
+      c.notNull().references("catalog_objects.id").onDelete("cascade"),
+    )
     .addColumn("song_id", "varchar(64)", (c) => c.notNull())
     .addColumn("generation", "integer", (c) => c.notNull())
     .addPrimaryKeyConstraint("catalog_object_songs_pk", ["object_id", "song_id"])
     .execute();
-  await db.schema.createIndex("catalog_object_songs_song").on("catalog_object_songs").column("song_id").execute();
+  await db.schema
+    .createIndex("catalog_object_songs_song")
+    .on("catalog_object_songs")
+    .column("song_id")
+    .execute();
   await sql`INSERT INTO catalog_object_songs (object_id, song_id, generation)
     SELECT object_id, id, 0 FROM songs WHERE object_id IS NOT NULL`.execute(db);
 

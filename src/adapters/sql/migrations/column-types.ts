@@ -42,8 +42,7 @@ export function columnTypes(dialect: SqlDialect): ColumnTypes {
         searchableText: (_type, mariadbType) => sql.raw(`${mariadbType} COLLATE utf8mb4_unicode_ci`),
         bytes: sql`mediumblob`,
         double: "double precision",
-        table: (builder) =>
-          builder.modifyEnd(sql`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`),
+        table: (builder) => builder.modifyEnd(sql`ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`),
       };
     case "postgres":
       return {

@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration } from "kysely";
+import { Migrator, sql, type Kysely, type Migration } from "kysely";
 import type { SqlDialect } from "../database.js";
 import type { Database } from "../schema/index.js";
 import * as catalog from "./2026-11-27-0001-catalog.js";
@@ -38,9 +38,16 @@ export function migrationsFor(dialect: SqlDialect): Record<string, Migration> {
 }
 
 export async function migrateToLatest(db: Kysely<Database>, dialect: SqlDialect): Promise<void> {
+  // On PostgreSQL the migrator must be told its schema: left to itself it takes a migration
+  // table of the same name in any other schema (another installation's) for its own.
+  const schema =
+    dialect === "postgres"
+      ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(db)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db: db as AnyDb,
     provider: { getMigrations: async () => migrationsFor(dialect) },
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
