@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse, parseDocument } from "yaml";
-import { settings } from "../../src/config.js";
+import { loadConfig, settings } from "../../src/config.js";
 import { deployDir, packageJson, pinnedImage, repoRoot, runAsync, stubServer } from "./support.js";
 
 interface Healthcheck {
@@ -198,6 +198,11 @@ describe("compose stack", () => {
     }
     if (role === "embedder") expect(variables.VERSO_EMBEDDER).toBe("use-lite");
     else expect(hostOf(variables.VERSO_EMBEDDER!)).toBe(byRole("embedder")[0]);
+    // Verso's own validation, as the process would run it at start.
+    const environment = Object.fromEntries(
+      Object.entries(variables).map(([k, v]) => [k, interpolated(String(v))]),
+    );
+    expect(() => loadConfig(environment), name).not.toThrow();
   });
 
   it.each(Object.keys(requiredSettings))(

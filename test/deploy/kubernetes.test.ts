@@ -9,7 +9,7 @@
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { settings } from "../../src/config.js";
+import { loadConfig, settings } from "../../src/config.js";
 import { createFieldChecker } from "./kubernetes-fields.js";
 import { deployDir, packageJson, pinnedImage, requireTool, run } from "./support.js";
 
@@ -188,6 +188,14 @@ describe.each(kustomizations)("%s", (overlay) => {
         )) {
           expect(knownSettings.has(key), `${deployment.metadata.name}: ${key}`).toBe(true);
         }
+      }
+    }
+  });
+
+  it("starts every container with settings that Verso's own validation accepts", () => {
+    for (const deployment of deployments(overlay)) {
+      for (const container of deployment.spec.template.spec.containers) {
+        expect(() => loadConfig(resolvedEnv(overlay, container)), deployment.metadata.name).not.toThrow();
       }
     }
   });
