@@ -24,3 +24,8 @@ export const demoCatalogFolder = path.join(packageRoot, "data", "demo");
  * folder `shared` beside this repository.
  */
 export const sharedDir = path.resolve(process.env.VERSO_SHARED_DIR ?? path.join(packageRoot, "..", "shared"));
+
+/** The installed program's version, from its package.json. */
+export const versoVersion: string = (
+  JSON.parse(fs.readFileSync(path.join(packageRoot, "package.json"), "utf8")) as { version: string }
+).version;

@@ -159,7 +159,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
       index: await index(),
       model: (await embedder()).model.name,
       failedCooldownMs: config.failedRetrySeconds * 1000,
-      requeueAfterMs: Math.max(60_000, config.queueLeaseSeconds * 2000),
+      requeueAfterMs: config.queueLeaseSeconds * 2000,
       maxDeliveries: config.ingestMaxDeliveries,
     }),
   );

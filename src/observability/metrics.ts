@@ -20,9 +20,19 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "verso_" });
   const registers = [registry];
 
+  const cacheFallbacks = new Counter({
+    name: "verso_cache_fallbacks_total",
+    help: "Cache operations answered without the cache server (down or slow), by operation",
+    labelNames: ["operation"] as const,
+    registers,
+  });
+  // Present at 0 from the start, so that rates and alerts have a series before the first outage.
+  for (const operation of ["get", "set", "delete", "increment"]) cacheFallbacks.labels(operation);
+
   return {
     registry,
     sources,
+    cacheFallbacks,
     httpRequests: new Histogram({
       name: "verso_http_request_duration_seconds",
       help: "HTTP requests by route and status, with their duration",
@@ -100,12 +110,6 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       name: "verso_info",
       help: "1 for each role this process runs, with Verso's version",
       labelNames: ["role", "version"] as const,
-      registers,
-    }),
-    cacheFallbacks: new Counter({
-      name: "verso_cache_fallbacks_total",
-      help: "Cache operations answered without the cache server (down or slow), by operation",
-      labelNames: ["operation"] as const,
       registers,
     }),
     ingestDeliveries: new Counter({

@@ -32,8 +32,8 @@ export async function startCrawler(verso: Verso) {
             ? `${report.requeued.length + others.requeued.length} queued again (their jobs were lost)`
             : "",
           report.removed > 0 ? `${report.removed} removed (gone from the bucket)` : "",
-          report.failed + others.failed > 0
-            ? `${report.failed + others.failed} failed (their workers kept stopping)`
+          report.failed.length + others.failed.length > 0
+            ? `${report.failed.length + others.failed.length} failed (their workers kept stopping)`
             : "",
         ].filter(Boolean);
         if (changes.length > 0) log(`crawl of ${report.source}: ${changes.join(", ")}`);

@@ -33,7 +33,10 @@ export async function ingestOnce(
   const unfinished = (await store.listObjects({ source: report.source })).filter(
     (o) => o.status === "queued" || o.status === "processing",
   );
-  const waitFor = new Map([...report.queued, ...unfinished].map((o) => [o.id, o]));
+  // What this crawl queued, queued again or gave up on, and what earlier runs left unfinished.
+  const waitFor = new Map(
+    [...report.queued, ...report.requeued, ...report.failed, ...unfinished].map((o) => [o.id, o]),
+  );
   if (waitFor.size === 0) return { listed: report.listed, objects: [], ms: Date.now() - started };
   const ids = [...waitFor.keys()];
   const totalBytes = [...waitFor.values()].reduce((s, o) => s + o.size, 0);

@@ -10,6 +10,7 @@ import type { FastifyBaseLogger, FastifyPluginAsync } from "fastify";
 import { composeVerso, type Verso } from "../compose/index.js";
 import { fileUrlPath, type Config } from "../config.js";
 import type { HttpApp } from "../http/app.js";
+import { versoVersion } from "../paths.js";
 import { followCatalog } from "./api.js";
 import { seedDemoCatalog, startCrawler } from "./crawler.js";
 import { buildProcessApp, buildStartingApp } from "./server.js";
@@ -39,8 +40,7 @@ export function serveProcess(config: Config, options: ServeOptions): RunningProc
   let app: HttpApp | undefined;
   let starting: HttpApp | undefined;
   let stopping = false;
-  const version = process.env.npm_package_version ?? "0.1.0";
-  for (const role of roles) verso.metrics.info.labels(role, version).set(1);
+  for (const role of roles) verso.metrics.info.labels(role, versoVersion).set(1);
 
   const started = (async () => {
     if (config.bucketUrl.startsWith("file://"))

@@ -22,7 +22,7 @@ export interface CrawlReport {
   /** Objects gone from the bucket, removed from the catalog. */
   removed: number;
   /** Objects marked failed because their workers kept stopping on them. */
-  failed: number;
+  failed: CatalogObject[];
 }
 
 export interface CrawlerOptions {
@@ -70,7 +70,7 @@ export function createCrawler(options: CrawlerOptions) {
           `its worker stopped ${object.deliveries} times while processing it, without finishing`,
           now,
         );
-        report.failed += 1;
+        report.failed.push(object);
         continue;
       }
       const waitingSince = Math.max(
@@ -91,7 +91,7 @@ export function createCrawler(options: CrawlerOptions) {
       queued: [],
       requeued: [],
       removed: 0,
-      failed: 0,
+      failed: [],
     };
     const listedKeys = new Set<string>();
     for await (const listed of bucket.list()) {
@@ -136,7 +136,7 @@ const emptyReport = (source: string): CrawlReport => ({
   queued: [],
   requeued: [],
   removed: 0,
-  failed: 0,
+  failed: [],
 });
 
 export type Crawler = ReturnType<typeof createCrawler>;

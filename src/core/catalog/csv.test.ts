@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { readCatalogCsv, type CsvRowEvent } from "./csv.js";
+import { readCatalogCsv, readCsvHeader, type CsvRowEvent } from "./csv.js";
+import { UnreadableObjectError } from "./unreadable.js";
 import { LayoutError } from "./layout.js";
 
 const collect = async (text: string) => {
@@ -57,5 +58,51 @@ describe("readCatalogCsv", () => {
 
   it("fails an empty object", async () => {
     await expect(collect("")).rejects.toThrow(/empty/);
+  });
+
+  it("fails the object at a record beyond the size limit, such as an unclosed quote, after the rows before it", async () => {
+    const csv =
+      'id,name,artists,lyrics\na,A,X,fine words\nb,B,X,"never closed\n' + "more words\n".repeat(2000);
+    const events: CsvRowEvent[] = [];
+    const reading = (async () => {
+      const limits = { maxRecordChars: 5000, maxLyricsChars: 100_000 };
+      for await (const event of readCatalogCsv(Readable.from([Buffer.from(csv)]), { limits }))
+        events.push(event);
+    })();
+    await expect(reading).rejects.toThrow(UnreadableObjectError);
+    await expect(reading).rejects.toThrow(
+      /line 3: a record longer than 5000 characters \(an unclosed quote\?\)/,
+    );
+    expect(events.map((e) => e.kind === "song" && e.song.id)).toEqual(["a"]);
+  });
+
+  it("reports lyrics beyond the length limit as a bad row", async () => {
+    const csv = `id,name,artists,lyrics\na,A,X,${"la ".repeat(200)}\nb,B,X,short words\n`;
+    const events: CsvRowEvent[] = [];
+    const limits = { maxRecordChars: 100_000, maxLyricsChars: 300 };
+    for await (const event of readCatalogCsv(Readable.from([Buffer.from(csv)]), { limits }))
+      events.push(event);
+    expect(events[0]).toMatchObject({
+      kind: "error",
+      line: 2,
+      reason: "lyrics of 600 characters; at most 300",
+    });
+    expect(events[1]).toMatchObject({ kind: "song", song: { id: "b" } });
+  });
+
+  it("resumes from a byte offset with the header read before, numbering rows and lines on", async () => {
+    const csv = "id,name,artists,lyrics\na,A,X,one\nb,B,X,two\nc,C,X,three\n";
+    const all: CsvRowEvent[] = [];
+    for await (const event of readCatalogCsv(Readable.from([Buffer.from(csv)]))) all.push(event);
+    const header = await readCsvHeader(Readable.from([Buffer.from(csv)]));
+    expect(header).toEqual(["id", "name", "artists", "lyrics"]);
+    const first = all[0]!;
+    const rest: CsvRowEvent[] = [];
+    const tail = Buffer.from(csv).subarray(first.bytes);
+    for await (const event of readCatalogCsv(Readable.from([tail]), {
+      resume: { header, position: { row: first.row, line: first.lines, byte: first.bytes } },
+    }))
+      rest.push(event);
+    expect(rest).toEqual(all.slice(1));
   });
 });

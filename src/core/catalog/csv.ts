@@ -80,14 +80,15 @@ export async function* readCatalogCsv(
   const limits = options.limits ?? defaultCsvLimits;
   const start = options.resume?.position ?? { row: 0, line: 0, byte: 0 };
   const skipped: { line: number; reason: string }[] = [];
-  let tooLarge: string | undefined;
+  /** The line at which the parser found a record too long to go on. */
+  let tooLargeAt: number | undefined;
   const parser = parse({
     ...parserOptions(limits),
     on_skip: (error: CsvError | undefined) => {
       const line = start.line + (typeof error?.lines === "number" ? error.lines : 0);
       if (error?.code === "CSV_MAX_RECORD_SIZE") {
-        // Past such a record the parser cannot find where the next one starts.
-        tooLarge ??= `line ${line}: a record longer than ${limits.maxRecordChars} characters (an unclosed quote?)`;
+        // Past such a record the parser cannot be trusted to find where the next one starts.
+        tooLargeAt ??= line;
         return undefined;
       }
       skipped.push({ line, reason: `unreadable CSV: ${error?.message ?? "malformed record"}` });
@@ -119,7 +120,8 @@ export async function* readCatalogCsv(
     }
   }
   for await (const { record, info } of parser as AsyncIterable<Record_>) {
-    if (tooLarge) break;
+    // Records the parser read before the one too long are good; nothing after it is.
+    if (tooLargeAt !== undefined && start.line + info.lines > tooLargeAt) break;
     const line = nextLine;
     lines = start.line + info.lines;
     nextLine = lines + 1;
@@ -150,9 +152,11 @@ export async function* readCatalogCsv(
       ? { kind: "song", ...at, song: result.song }
       : { kind: "error", ...at, reason: result.reason };
   }
-  if (tooLarge) {
+  if (tooLargeAt !== undefined) {
     input.destroy();
-    throw new UnreadableObjectError(tooLarge);
+    throw new UnreadableObjectError(
+      `line ${nextLine}: a record longer than ${limits.maxRecordChars} characters (an unclosed quote?)`,
+    );
   }
   if (layout) yield* skipsBefore(Number.POSITIVE_INFINITY);
   if (!layout) throw new LayoutError("the object is empty: no header row");
