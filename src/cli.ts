@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, settings, type Config, type SettingName } from
 import { composeVerso, type Verso } from "./compose/index.js";
 import type { CatalogObject } from "./core/catalog/store.js";
 import { isVersoError } from "./core/errors.js";
+import { reindexCatalog } from "./core/catalog/reindex.js";
 import { ingestOnce } from "./roles/ingest-once.js";
 import { serveProcess } from "./roles/serve.js";
 
@@ -163,6 +164,52 @@ async function ask(prompt: string, options: Record<string, unknown>) {
   }
 }
 
+async function reindex(options: Record<string, unknown>) {
+  const config = configFrom(options);
+  const verso = composeVerso(config);
+  try {
+    const [store, embedder, index] = [
+      await verso.catalogStore(),
+      await verso.embedder(),
+      await verso.index(),
+    ];
+    await index.refresh();
+    const bar = new cliProgress.SingleBar(
+      {
+        format: "{bar} {percentage}% | {value}/{total} passages | {songs} songs | ETA {eta_formatted}",
+        hideCursor: true,
+        noTTYOutput: true,
+        notTTYSchedule: 10_000,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    const result = await reindexCatalog({
+      store,
+      embedder,
+      index,
+      onProgress(p) {
+        if (p.passagesTotal === 0) return;
+        if (!started) {
+          console.log(`re-embedding ${p.passagesTotal} passages with ${embedder.model.name}`);
+          bar.start(p.passagesTotal, 0, { songs: 0 });
+          started = true;
+        }
+        bar.update(p.passagesDone, { songs: p.songsDone });
+      },
+    });
+    if (started) bar.stop();
+    console.log(
+      result.passagesTotal === 0
+        ? `nothing to do: every passage is embedded with ${embedder.model.name}`
+        : `re-embedded ${result.passagesDone} passages of ${result.songsDone} songs (from ${result.models.join(", ")}) with ${embedder.model.name}`,
+    );
+    return 0;
+  } finally {
+    await verso.close();
+  }
+}
+
 const allSettings = Object.keys(settings) as SettingName[];
 /** What the commands that work on the catalog directly (ingest, ask) take. */
 const storageSettings: SettingName[] = allSettings.filter(
@@ -195,6 +242,17 @@ withSettingFlags(
   storageSettings,
 ).action(async (prompt: string, options: Record<string, unknown>) => {
   process.exitCode = await ask(prompt, options);
+});
+
+withSettingFlags(
+  program
+    .command("reindex")
+    .description(
+      "embed again, from their stored text, the passages embedded with another model than the configured one",
+    ),
+  storageSettings,
+).action(async (options: Record<string, unknown>) => {
+  process.exitCode = await reindex(options);
 });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -52,6 +52,14 @@ export function serveProcess(config: Config, options: ServeOptions): RunningProc
       const index = await verso.index();
       const refreshed = await index.refresh();
       log(`vector index ready: ${refreshed.count} passages${refreshed.rebuilt ? " (rebuilt)" : ""}`);
+      const model = (await verso.embedder()).model.name;
+      const stale = await (await verso.catalogStore()).staleEmbeddings(model);
+      if (stale.passages > 0) {
+        logger.warn(
+          `${stale.passages} passages of ${stale.songs} songs were embedded with ${stale.models.join(", ")}, ` +
+            `not ${model}: search reads only ${model}'s; run \`verso reindex\` to embed them again`,
+        );
+      }
     }
     if (roles.has("embedder")) await verso.embedder();
     if (stopping) return;

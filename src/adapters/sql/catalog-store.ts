@@ -741,6 +741,130 @@ export function createSqlCatalogStore(context: SqlContext): CatalogStore {
       return { catalogVersion: current, removed, added: pagePassageVectors(model, 2048, catalogVersion) };
     },
 
+    async staleEmbeddings(model) {
+      const current = await db
+        .selectFrom("embedding_models")
+        .select("id")
+        .where("name", "=", model)
+        .executeTakeFirst();
+      const rows = await db
+        .selectFrom("passages as p")
+        .innerJoin("embedding_models as m", "m.id", "p.model_id")
+        .select((eb) => [
+          "m.name as name",
+          eb.fn.countAll<number>().as("passages"),
+          eb.fn.count<number>(sql`DISTINCT p.song_id`).as("songs"),
+        ])
+        .where("p.model_id", "<>", current?.id ?? -1)
+        .groupBy("m.name")
+        .execute();
+      return {
+        songs: rows.reduce((sum, r) => sum + Number(r.songs), 0),
+        passages: rows.reduce((sum, r) => sum + Number(r.passages), 0),
+        models: rows.map((r) => r.name),
+      };
+    },
+
+    async *songsToReembed(model, batchSize = 64) {
+      const current = await db
+        .selectFrom("embedding_models")
+        .select("id")
+        .where("name", "=", model)
+        .executeTakeFirst();
+      let after = "";
+      for (;;) {
+        // Songs first (keyset over their ids), then all their passages: a song is re-embedded whole.
+        const ids = (
+          await db
+            .selectFrom("passages")
+            .select("song_id")
+            .distinct()
+            .where("model_id", "<>", current?.id ?? -1)
+            .where("song_id", ">", after)
+            .orderBy("song_id")
+            .limit(batchSize)
+            .execute()
+        ).map((r) => r.song_id);
+        if (ids.length === 0) return;
+        const passages = await db
+          .selectFrom("passages")
+          .select(["song_id", "ordinal", "text"])
+          .where(anyOf("song_id", ids))
+          .orderBy("song_id")
+          .orderBy("ordinal")
+          .execute();
+        const bySong = new Map<string, { ordinal: number; text: string }[]>();
+        for (const p of passages) {
+          const list = bySong.get(p.song_id) ?? [];
+          list.push({ ordinal: p.ordinal, text: p.text });
+          bySong.set(p.song_id, list);
+        }
+        yield ids.map((songId) => ({ songId, passages: bySong.get(songId) ?? [] }));
+        after = ids[ids.length - 1]!;
+      }
+    },
+
+    async replaceEmbeddings(modelId, list) {
+      return transaction(db, async (trx) => {
+        const catalogVersion = await bumpVersion(trx);
+        const ids = list.map((s) => s.songId);
+        const removed = await removePassagesOf(trx, ids, catalogVersion);
+        for (const song of list) {
+          await trx
+            .updateTable("songs")
+            .set({
+              vector: song.vector ? encodeVector(song.vector) : null,
+              model_id: song.vector ? modelId : null,
+              updated_at: new Date().toISOString(),
+            })
+            .where("id", "=", song.songId)
+            .execute();
+        }
+        const rows = list.flatMap((s) => s.passages.map((p) => ({ songId: s.songId, ...p })));
+        const attributes = new Map<string, SongAttributes>();
+        for (const part of chunks(ids, insertChunk)) {
+          const found = await trx
+            .selectFrom("songs as s")
+            .select([...attributeColumns])
+            .where(anyOf("s.id", part))
+            .execute();
+          for (const row of found) attributes.set(row.song_id, toAttributes(row));
+        }
+        const added: PassageVector[] = [];
+        for (const part of chunks(rows, insertChunk)) {
+          const inserted = await trx
+            .insertInto("passages")
+            .values(
+              part.map((p) => ({
+                song_id: p.songId,
+                ordinal: p.ordinal,
+                text: p.text,
+                vector: encodeVector(p.vector),
+                model_id: modelId,
+                catalog_version: catalogVersion,
+              })),
+            )
+            .returning("id")
+            .execute();
+          inserted.forEach((row, i) => {
+            const passage = part[i]!;
+            added.push({ id: row.id, vector: passage.vector, song: attributes.get(passage.songId)! });
+          });
+        }
+        return { catalogVersion, added, removed };
+      });
+    },
+
+    async adoptModel(model) {
+      const result = await db
+        .updateTable("catalog_objects")
+        .set({ model })
+        .where("model", "<>", model)
+        .where("status", "=", "done")
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
     async pruneChanges(keepVersions) {
       const current = await currentVersion(db);
       const cutoff = current - keepVersions;

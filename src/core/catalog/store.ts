@@ -191,6 +191,27 @@ export interface CatalogStore {
    * that far (a rebuild is needed).
    */
   changesSince(catalogVersion: number, model: string): Promise<CatalogChanges | null>;
+  /** Passages embedded with another model than this one: what `verso reindex` has to do. */
+  staleEmbeddings(model: string): Promise<{ songs: number; passages: number; models: string[] }>;
+  /** Songs whose passages were embedded with another model, with those passages' texts, in batches. */
+  songsToReembed(
+    model: string,
+    batchSize?: number,
+  ): AsyncIterable<{ songId: string; passages: { ordinal: number; text: string }[] }[]>;
+  /**
+   * Replaces the passages of these songs by the same texts embedded with the model of
+   * `modelId`, in one transaction; answered for the vector index like a commit.
+   */
+  replaceEmbeddings(
+    modelId: number,
+    songs: {
+      songId: string;
+      passages: { ordinal: number; text: string; vector: Float32Array }[];
+      vector: Float32Array | null;
+    }[],
+  ): Promise<CommittedBatch>;
+  /** Objects ingested with another model count as ingested with this one (after a reindex). */
+  adoptModel(model: string): Promise<number>;
   /** Forgets the change log up to `catalogVersion`; indexes older than that rebuild. */
   pruneChanges(keepVersions: number): Promise<void>;
 }
