@@ -24,7 +24,7 @@ export default defineConfig({
         test: {
           name: "sqlite",
           include: ["src/**/*.test.ts", "test/**/*.test.ts", "web/build/**/*.test.ts"],
-          exclude: ["test/web/**"],
+          exclude: ["test/web/**", "test/system/**"],
           setupFiles: serverSetup,
         },
       },
@@ -67,6 +67,18 @@ export default defineConfig({
           fileParallelism: false,
           sequence: { groupOrder: 1 },
           testTimeout: 240_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        // The roles as separate processes on the real engines: the heaviest of all, last.
+        extends: true,
+        test: {
+          name: "system",
+          include: ["test/system/**/*.test.ts"],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 1_200_000,
           hookTimeout: 300_000,
         },
       },

@@ -35,6 +35,12 @@ export interface ComposeOptions {
    * (a command run by hand should say at once that it cannot connect).
    */
   waitForDatabase?: boolean;
+  /**
+   * Whether this process answers searches (runs the api role). A process that does not, with
+   * a vector index of its own (embedded), keeps none: its commits go to the database only, and
+   * the processes that search catch up from the change log.
+   */
+  searches?: boolean;
   /** Tests pass a cheaper password hasher, a clock and rate rules of their own. */
   hasher?: PasswordHasher;
   clock?: Clock;
@@ -107,6 +113,9 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     return built;
   });
 
+  /** The embedding model, without starting the built-in embedder just to learn its name. */
+  const model = lazy(async () => registry.knownModel(context) ?? (await embedder()).model);
+
   const catalogStore = lazy(async (): Promise<CatalogStore> => {
     const store = createSqlCatalogStore(await database());
     metrics.sources.songCount = async () => (await store.totals()).songs;
@@ -117,11 +126,11 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
   const songStore = lazy(async (): Promise<SongStore> => createSqlSongStore(await database()));
 
   const index = lazy(async (): Promise<LiveIndex> => {
-    const [db, store, model] = [await database(), await catalogStore(), (await embedder()).model];
+    const [db, store, indexModel] = [await database(), await catalogStore(), await model()];
     const vectors = await registry.vectorIndex(context, db);
     const live = new LiveIndex(
       vectors,
-      model,
+      indexModel,
       {
         catalogVersion: () => store.catalogVersion(),
         streamPassageVectors: (name) => store.streamPassageVectors(name),
@@ -132,6 +141,11 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     onClose(() => live.close());
     return live;
   });
+
+  /** Where catalog commits go (see `searches`). */
+  const indexWriter = lazy(async (): Promise<Pick<LiveIndex, "apply">> =>
+    options.searches === false && config.vectorUrl === "embedded" ? { apply: (commit) => commit() } : index(),
+  );
 
   const queue = lazy(async (): Promise<JobQueue<IngestJob>> => {
     const built = await registry.queue(context, await database());
@@ -156,8 +170,8 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     createCrawler({
       store: await catalogStore(),
       queue: await queue(),
-      index: await index(),
-      model: (await embedder()).model.name,
+      index: await indexWriter(),
+      model: (await model()).name,
       failedCooldownMs: config.failedRetrySeconds * 1000,
       requeueAfterMs: config.queueLeaseSeconds * 2000,
       maxDeliveries: config.ingestMaxDeliveries,
@@ -194,7 +208,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     return createIngestWorker({
       store: await catalogStore(),
       embedder: await embedder(),
-      index: await index(),
+      index: await indexWriter(),
       bucketFor,
       enqueue: (job) => jobs.enqueue(job),
       maxAttempts: 3,
@@ -271,6 +285,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     database,
     cache,
     embedder,
+    model,
     catalogStore,
     songStore,
     index,

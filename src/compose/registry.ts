@@ -9,7 +9,7 @@ import { createFolderBucket } from "../adapters/bucket/folder.js";
 import { createS3Bucket } from "../adapters/bucket/s3.js";
 import { describeCacheUrl, openCache } from "../adapters/cache/open-cache.js";
 import { createRemoteEmbedder } from "../adapters/embedder/remote.js";
-import { createUseLiteEmbedder } from "../adapters/embedder/use-lite.js";
+import { createUseLiteEmbedder, useLiteModel } from "../adapters/embedder/use-lite.js";
 import { createArgon2Hasher } from "../adapters/password/argon2-hasher.js";
 import { createAmqpQueue } from "../adapters/queue/amqp-queue.js";
 import { createSqlQueue } from "../adapters/queue/sql-queue.js";
@@ -19,7 +19,7 @@ import { createUsearchIndex } from "../adapters/vectors/usearch.js";
 import { fileUrlPath, type Config } from "../config.js";
 import type { IngestJob } from "../core/catalog/store.js";
 import type { PasswordHasher } from "../core/accounts/password-hasher.js";
-import type { Bucket, Cache, Embedder, JobQueue, VectorIndex } from "../core/ports.js";
+import type { Bucket, Cache, Embedder, EmbeddingModel, JobQueue, VectorIndex } from "../core/ports.js";
 import type { EmbedderLoad } from "../http/embedder/routes.js";
 import type { Metrics } from "../observability/metrics.js";
 import { schemeOf, type Port, type portSchemes } from "./schemes.js";
@@ -198,6 +198,12 @@ export const registry = {
   bucket: (context: AdapterContext, url: string) => choose("bucket", buckets, url)(context, { url }),
   cache: (context: AdapterContext) => choose("cache", caches, context.config.cacheUrl)(context),
   embedder: (context: AdapterContext) => choose("embedder", embedders, context.config.embedder)(context),
+  /**
+   * The embedding model, when it is known without starting the embedder (the built-in one);
+   * null for a remote one, which says what it serves.
+   */
+  knownModel: (context: AdapterContext): EmbeddingModel | null =>
+    schemeOf(context.config.embedder) === "use-lite" ? useLiteModel : null,
 };
 
 /** Every scheme each port's factories cover: what a test compares with the configuration's table. */

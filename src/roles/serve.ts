@@ -34,7 +34,7 @@ export interface ServeOptions {
 export function serveProcess(config: Config, options: ServeOptions): RunningProcess {
   const { logger } = options;
   const log = (message: string) => logger.info(message);
-  const verso = composeVerso(config, { log, waitForDatabase: true });
+  const verso = composeVerso(config, { log, waitForDatabase: true, searches: config.roles.has("api") });
   const roles = config.roles;
   const stops: (() => Promise<void>)[] = [];
   let app: HttpApp | undefined;
@@ -48,7 +48,8 @@ export function serveProcess(config: Config, options: ServeOptions): RunningProc
     starting = await buildStartingApp(verso, roles, logger);
     await starting.listen({ port: config.port, host: config.host });
 
-    if (roles.has("api") || roles.has("worker") || roles.has("crawler")) {
+    if (roles.has("worker") || roles.has("crawler")) await verso.catalogStore();
+    if (roles.has("api")) {
       const index = await verso.index();
       const refreshed = await index.refresh();
       log(`vector index ready: ${refreshed.count} passages${refreshed.rebuilt ? " (rebuilt)" : ""}`);

@@ -28,7 +28,8 @@ export interface CrawlReport {
 export interface CrawlerOptions {
   store: CatalogStore;
   queue: JobQueue<IngestJob>;
-  index: LiveIndex;
+  /** Where removals go: the vector index of this process, or straight to the database. */
+  index: Pick<LiveIndex, "apply">;
   model: string;
   /** A failed, unchanged object is tried again this long after it failed. */
   failedCooldownMs: number;

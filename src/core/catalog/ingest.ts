@@ -35,7 +35,7 @@ export interface IngestProgress {
   errors: number;
 }
 
-export type IngestOutcome = "done" | "failed" | "retrying" | "sliced" | "superseded";
+export type IngestOutcome = "done" | "failed" | "retrying" | "sliced" | "superseded" | "busy";
 
 export interface IngestObserver {
   progress?(progress: IngestProgress): void;
@@ -48,7 +48,8 @@ export interface IngestObserver {
 export interface IngestOptions {
   store: CatalogStore;
   embedder: Embedder;
-  index: LiveIndex;
+  /** Where commits go: the vector index of this process, or straight to the database. */
+  index: Pick<LiveIndex, "apply">;
   /** The bucket a job's source names. */
   bucketFor(source: string): Bucket;
   /** Puts a job back on the queue (a run that stopped at the end of its slice continues). */
@@ -258,11 +259,17 @@ export function createIngestWorker(options: IngestOptions) {
       until: new Date(now.getTime() + options.leaseMs),
       now,
     });
-    // Stale: done already, or changed since (a newer job carries it). Busy: a live worker
-    // holds it, and this delivery is a duplicate.
-    if (outcome.status !== "started") {
+    // Stale: done already, or changed since (a newer job carries it).
+    if (outcome.status === "stale") {
       observer?.delivery?.("superseded");
       return;
+    }
+    // Busy: a worker holds the object, or held it until it died a moment ago (its lease not
+    // run out yet). The job comes back after a pause: by then the object is done (and the job
+    // is dropped as stale), or its lease has lapsed and this worker takes it over.
+    if (outcome.status === "busy") {
+      observer?.delivery?.("busy");
+      throw new Error("another worker holds this object; trying again later");
     }
     const { lease, object: started } = outcome;
     const t0 = Date.now();
