@@ -214,9 +214,7 @@ const allSettings = Object.keys(settings) as SettingName[];
 /** What the commands that work on the catalog directly (ingest, ask) take. */
 const storageSettings: SettingName[] = allSettings.filter(
   (name) =>
-    !["port", "host", "roles", "crawlIntervalSeconds", "demo", "trustProxy", "shutdownSeconds"].includes(
-      name,
-    ),
+    !["port", "host", "roles", "crawlSchedule", "demo", "trustProxy", "shutdownSeconds"].includes(name),
 );
 
 const program = new Command("verso").description("Find songs by what their lyrics mean.");

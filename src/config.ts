@@ -7,6 +7,7 @@
  */
 import os from "node:os";
 import path from "node:path";
+import { Cron } from "croner";
 import { z } from "zod";
 import { portSchemes, schemeOf, type Port } from "./compose/schemes.js";
 
@@ -47,6 +48,15 @@ const schemesInWords = (port: Port) =>
     .join(", ");
 
 const spec = <S extends SettingSpec>(s: S) => s;
+
+function isCronExpression(value: string): boolean {
+  try {
+    new Cron(value, { paused: true }).stop();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** The table of settings; the README's configuration table mirrors it. */
 export const settings = {
@@ -313,12 +323,13 @@ export const settings = {
     fallback: "100000",
     schema: int(100, 10_000_000),
   }),
-  crawlIntervalSeconds: spec({
-    env: "VERSO_CRAWL_INTERVAL",
-    accepts: "a number of seconds, 0 to crawl only on demand",
-    description: "how often the crawler lists the bucket (default 300)",
-    fallback: "300",
-    schema: seconds(0),
+  crawlSchedule: spec({
+    env: "VERSO_CRAWL_SCHEDULE",
+    accepts: "a cron expression (five fields, or six with seconds first), or off",
+    description:
+      "when the crawler lists the bucket, in cron syntax (default */5 * * * *: every five minutes); off crawls only at start and on POST /api/catalog/scan",
+    fallback: "*/5 * * * *",
+    schema: z.string().refine((value) => value === "off" || isCronExpression(value)),
   }),
   demo: spec({
     env: "VERSO_DEMO",

@@ -27,7 +27,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
     registers,
   });
   // Present at 0 from the start, so that rates and alerts have a series before the first outage.
-  for (const operation of ["get", "set", "delete", "increment"]) cacheFallbacks.labels(operation);
+  for (const operation of ["get", "set", "delete", "increment"]) cacheFallbacks.labels(operation).inc(0);
 
   return {
     registry,

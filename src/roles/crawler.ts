@@ -4,6 +4,7 @@
  * none stays stuck. On an empty catalog it first queues the demo catalog, so a new
  * installation has songs to search at once.
  */
+import { Cron } from "croner";
 import type { Verso } from "../compose/index.js";
 import type { CrawlReport } from "../core/catalog/crawler.js";
 import { demoCatalogFolder } from "../paths.js";
@@ -42,14 +43,14 @@ export async function startCrawler(verso: Verso) {
     return running;
   };
   void crawl();
-  const timer =
-    config.crawlIntervalSeconds > 0
-      ? setInterval(() => void crawl(), config.crawlIntervalSeconds * 1000)
-      : undefined;
-  timer?.unref();
+  // A crawl still running when the next is due is not doubled: they queue one after the other.
+  const schedule =
+    config.crawlSchedule === "off"
+      ? undefined
+      : new Cron(config.crawlSchedule, { unref: true }, () => void crawl());
   return {
     async stop() {
-      if (timer) clearInterval(timer);
+      schedule?.stop();
       await running;
     },
   };

@@ -110,7 +110,7 @@ export async function startStack(options: StackOptions) {
     VERSO_EMBEDDER: `http://127.0.0.1:${embedderPort}`,
     VERSO_EMBED_THREADS: "2",
     VERSO_DEMO: "false",
-    VERSO_CRAWL_INTERVAL: "3",
+    VERSO_CRAWL_SCHEDULE: "*/3 * * * * *",
     VERSO_QUEUE_LEASE: "5",
     VERSO_HOST: "127.0.0.1",
     VERSO_LOG_LEVEL: "info",

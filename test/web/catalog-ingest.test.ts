@@ -30,7 +30,7 @@ beforeAll(async () => {
   for (const file of realFiles) if (!fs.existsSync(file)) throw new Error(`missing data set file ${file}`);
   // The bucket is the data folder's own (file://<data dir>/bucket), crawled only on demand.
   verso = await startVerso({
-    flags: ["--demo", "false", "--crawl-interval-seconds", "0", "--admins", admin],
+    flags: ["--demo", "false", "--crawl-schedule", "off", "--admins", admin],
   });
   bucket = path.join(verso.dataDir, "bucket");
   browser = await launchChromium();
