@@ -31,6 +31,7 @@ import { buildProcessApp } from "../src/roles/server.js";
 import { ingestOnce } from "../src/roles/ingest-once.js";
 import { measureRawEmbedding, percentiles, type Percentiles } from "./embedder.js";
 import { benchPrompts } from "./prompts.js";
+import type { SqlDialect } from "../src/adapters/sql/database.js";
 import { runSocialBench } from "./social.js";
 import { measureRecall } from "./vectors.js";
 
@@ -190,10 +191,21 @@ async function recall(verso: Verso) {
   summary.push(["queries/s HNSW vs exact", `${result.hnswQps.toFixed(0)} vs ${result.exactQps.toFixed(0)}`]);
 }
 
-async function social() {
-  log("\n── social graph ──");
-  const figures = await runSocialBench({ log });
-  for (const [name, value] of Object.entries(figures)) summary.push([`social: ${name}`, value.toFixed(2)]);
+async function social(dialects: SqlDialect[]) {
+  const all = new Map<SqlDialect, Record<string, number>>();
+  for (const dialect of dialects) {
+    log(`\n── social graph on ${dialect} ──`);
+    all.set(dialect, await runSocialBench({ log, dialect }));
+  }
+  log(`\n── social graph, side by side (ms) ──`);
+  const names = Object.keys(all.get(dialects[0]!) ?? {});
+  log(`${"".padEnd(48)}${dialects.map((d) => d.padStart(10)).join("")}`);
+  for (const name of names) {
+    log(
+      `${name.padEnd(48)}${dialects.map((d) => (all.get(d)?.[name] ?? NaN).toFixed(2).padStart(10)).join("")}`,
+    );
+    for (const d of dialects) summary.push([`social ${d}: ${name}`, (all.get(d)?.[name] ?? NaN).toFixed(2)]);
+  }
 }
 
 async function main() {
@@ -206,6 +218,7 @@ async function main() {
       },
       "raw-sample": { type: "string", default: "1500" },
       "data-dir": { type: "string" },
+      dialects: { type: "string", default: "sqlite,mariadb,postgres" },
     },
   });
   const only = new Set(values.only.split(","));
@@ -232,7 +245,7 @@ async function main() {
       if (!values["data-dir"]) fs.rmSync(dataDir, { recursive: true, force: true });
     }
   }
-  if (only.has("social")) await social();
+  if (only.has("social")) await social(values.dialects.split(",") as SqlDialect[]);
 
   log("\n── summary ──");
   const width = Math.max(...summary.map(([name]) => name.length));

@@ -1,10 +1,11 @@
 /**
- * Latency of the social network on a realistic graph in SQLite:
+ * Latency of the social network on a realistic graph, on each SQL dialect side by side:
  *
- *   npm run bench -- --only social
+ *   npm run bench -- --only social [--dialects sqlite,mariadb,postgres]
  *
  * Seeds 10,000 users, 100,000 prompts, 200,000 follows and 100,000 likes (each a repost) into a
- * fresh database file, then times requests through the whole HTTP stack (app.inject: routing,
+ * fresh database (a SQLite file, or a MariaDB database / PostgreSQL schema of the servers the
+ * tests use, dropped after), then times requests through the whole HTTP stack (app.inject: routing,
  * validation, session lookup, SQL, serialization; no network). Authors and followees are
  * skewed the way social graphs are: a few people write and are followed a lot, so the feed of
  * someone following them walks long histories. Login is timed apart: argon2id with the
@@ -18,13 +19,16 @@ import type { InjectOptions } from "fastify";
 import type { Kysely } from "kysely";
 import { createMemoryCache } from "../src/adapters/cache/memory.js";
 import { createArgon2Hasher } from "../src/adapters/password/argon2-hasher.js";
-import { openDatabase } from "../src/adapters/sql/database.js";
+import { sql } from "kysely";
+import { openDatabase, type SqlDialect } from "../src/adapters/sql/database.js";
+import { searchText } from "../src/adapters/sql/search-text.js";
 import type { Database } from "../src/adapters/sql/schema/index.js";
 import type { SongSearch } from "../src/core/search/types.js";
 import { buildHttpApp, type HttpApp } from "../src/http/app.js";
 import { createMetrics } from "../src/observability/metrics.js";
 import { createSocialServices } from "../src/compose/social.js";
 import { socialRoutes } from "../src/http/social-routes.js";
+import { createTestDatabaseUrl } from "../test/support/databases.js";
 import { seededRandom } from "./seeded-random.js";
 
 const SIZES = {
@@ -92,7 +96,7 @@ async function insertInBatches<T>(rows: T[], insert: (batch: T[]) => Promise<unk
   for (let i = 0; i < rows.length; i += BATCH) await insert(rows.slice(i, i + BATCH));
 }
 
-async function seed(db: Kysely<Database>, log: (line: string) => void): Promise<Seeded> {
+async function seed(db: Kysely<Database>, dialect: SqlDialect, log: (line: string) => void): Promise<Seeded> {
   const rand = seededRandom(42);
   const pickUser = skewedPicker(SIZES.users, 10, rand);
   const pickWord = skewedPicker(VOCABULARY.length, 3, rand);
@@ -135,6 +139,8 @@ async function seed(db: Kysely<Database>, log: (line: string) => void): Promise<
     id: number;
     author_id: number;
     text: string;
+    search_text: string;
+    word_count: number;
     like_count: number;
     created_at: string;
     updated_at: string;
@@ -155,10 +161,14 @@ async function seed(db: Kysely<Database>, log: (line: string) => void): Promise<
       likes.length >= SIZES.likes ||
       (prompts.length < SIZES.prompts && (prompts.length < 100 || rand() < 0.5));
     if (post) {
+      const text = promptText(rand, pickWord);
+      const words = searchText(text);
       const prompt = {
         id: prompts.length + 1,
         author_id: pickUser() + 1,
-        text: promptText(rand, pickWord),
+        text,
+        search_text: words.text,
+        word_count: words.wordCount,
         like_count: 0,
         created_at: now,
         updated_at: now,
@@ -198,10 +208,17 @@ async function seed(db: Kysely<Database>, log: (line: string) => void): Promise<
     await insertInBatches(likes, (batch) => trx.insertInto("likes").values(batch).execute());
     await insertInBatches(activities, (batch) => trx.insertInto("activities").values(batch).execute());
   });
-  await db.executeQuery(
-    // Statistics for the planner, as a long-running database would have gathered them.
-    { sql: "ANALYZE", parameters: [], query: { kind: "RawNode" } } as never,
-  );
+  // Statistics for the planner, as a long-running database would have gathered them; the
+  // explicit ids above leave PostgreSQL's identity sequences behind, so they move on.
+  if (dialect === "mariadb") await sql`ANALYZE TABLE users, follows, prompts, likes, activities`.execute(db);
+  else await sql`ANALYZE`.execute(db);
+  if (dialect === "postgres") {
+    for (const table of ["users", "follows", "prompts", "activities"]) {
+      await sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), (SELECT max(id) FROM ${sql.table(table)}))`.execute(
+        db,
+      );
+    }
+  }
   log(
     `seeded ${users.length} users, ${prompts.length} prompts, ${follows.length} follows, ` +
       `${likes.length} likes, ${activities.length} activities in ${((performance.now() - began) / 1000).toFixed(1)} s`,
@@ -246,10 +263,16 @@ const unusedSearch: SongSearch = {
 
 export async function runSocialBench(options: {
   log: (line: string) => void;
+  dialect?: SqlDialect;
 }): Promise<Record<string, number>> {
   const { log } = options;
+  const dialect = options.dialect ?? "sqlite";
   const directory = await mkdtemp(path.join(tmpdir(), "verso-social-bench-"));
-  const database = await openDatabase(`sqlite:${path.join(directory, "social.db")}`);
+  const scratch =
+    dialect === "sqlite"
+      ? { url: `sqlite:${path.join(directory, "social.db")}`, drop: async () => {} }
+      : await createTestDatabaseUrl(dialect);
+  const database = await openDatabase(scratch.url);
   const metrics = createMetrics({ defaultMetrics: false });
   const social = createSocialServices({
     database,
@@ -261,7 +284,7 @@ export async function runSocialBench(options: {
   });
   const app = await buildHttpApp({ metrics, routes: socialRoutes(social) });
   try {
-    const seeded = await seed(database.db, log);
+    const seeded = await seed(database.db, dialect, log);
     const rand = seededRandom(7);
     const anyUser = () => 1 + Math.floor(rand() * seeded.userCount);
     const tokens = new Map<number, string>();
@@ -392,6 +415,7 @@ export async function runSocialBench(options: {
     await social.close();
     await app.close();
     await database.close();
+    await scratch.drop();
     await rm(directory, { recursive: true, force: true });
   }
 }
