@@ -75,15 +75,15 @@ export function serveProcess(config: Config, options: ServeOptions): RunningProc
     starting = undefined;
     await built.listen({ port: config.port, host: config.host });
     app = built;
-    stops.push(() => built.close());
+    stops.push(named("http server", () => drain(built)));
     if (roles.has("api")) stops.push(followCatalog(verso).stop);
-    if (roles.has("worker")) stops.push((await startWorker(verso)).stop);
+    if (roles.has("worker")) stops.push(named("worker", (await startWorker(verso)).stop));
     if (roles.has("crawler")) {
       if (config.demo) {
         const demo = await seedDemoCatalog(verso);
         if (demo) log(`empty catalog: queued the demo catalog (${demo.queued.length} objects)`);
       }
-      stops.push((await startCrawler(verso)).stop);
+      stops.push(named("crawler", (await startCrawler(verso)).stop));
     }
     log(`verso serving roles ${[...roles].join(", ")} on ${config.host}:${config.port}`);
   })();
@@ -100,7 +100,30 @@ export function serveProcess(config: Config, options: ServeOptions): RunningProc
       for (const stop of stops) {
         await stop().catch((error: unknown) => logger.error({ err: error }, "stop failed"));
       }
-      await verso.close();
+      await named("adapters", () => verso.close())();
     },
   };
+
+  /**
+   * Stops taking requests and waits for those in flight. A keep-alive connection whose request
+   * finishes after the close began would otherwise stay open until the client lets go of it
+   * (Node only closes the connections that are idle when the close starts).
+   */
+  async function drain(app: HttpApp): Promise<void> {
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+    try {
+      await app.close();
+    } finally {
+      clearInterval(sweep);
+    }
+  }
+
+  /** A stop that says how long it took, so a slow shutdown shows what held it. */
+  function named(what: string, stop: () => Promise<void>): () => Promise<void> {
+    return async () => {
+      const began = Date.now();
+      await stop();
+      logger.info(`stopped ${what} in ${Date.now() - began} ms`);
+    };
+  }
 }
