@@ -12,7 +12,9 @@
  *           two unavoidable parts measured alone: embedding the prompt and searching the index
  * recall    recall@10 of the HNSW index against exact search on the catalog's real passage
  *           vectors, with the prompts' vectors as queries, and queries/s of both
- * social    10,000 users, 100,000 prompts, 200,000 follows: feed, prompt search, login
+ * social    10,000 users, 100,000 prompts, 200,000 follows: feed, prompt search, login, on
+ *           each SQL dialect side by side (--dialects sqlite,mariadb,postgres)
+ * caches, remote-embedder   the scale-out engines against their embedded twins (engines.ts)
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -32,6 +34,7 @@ import { ingestOnce } from "../src/roles/ingest-once.js";
 import { measureRawEmbedding, percentiles, type Percentiles } from "./embedder.js";
 import { benchPrompts } from "./prompts.js";
 import type { SqlDialect } from "../src/adapters/sql/database.js";
+import { benchCaches, benchRemoteEmbedder } from "./engines.js";
 import { runSocialBench } from "./social.js";
 import { measureRecall } from "./vectors.js";
 
@@ -211,7 +214,7 @@ async function social(dialects: SqlDialect[]) {
 async function main() {
   const { values } = parseArgs({
     options: {
-      only: { type: "string", default: "pipeline,ask,recall,social" },
+      only: { type: "string", default: "pipeline,ask,recall,social,caches,remote-embedder" },
       dataset: {
         type: "string",
         default: path.join(sharedDir, "datasets", "spotify-songs-lyrics-2k"),
@@ -246,6 +249,10 @@ async function main() {
     }
   }
   if (only.has("social")) await social(values.dialects.split(",") as SqlDialect[]);
+  if (only.has("caches")) summary.push(...(await benchCaches(log)));
+  if (only.has("remote-embedder")) {
+    summary.push(...(await benchRemoteEmbedder(log, loadConfig(process.env).embedThreads)));
+  }
 
   log("\n── summary ──");
   const width = Math.max(...summary.map(([name]) => name.length));
