@@ -67,7 +67,14 @@ export async function benchCaches(log: Log): Promise<[string, string][]> {
       const verso = composeVerso(
         loadConfig(
           {},
-          { dataDir, demo: false, logLevel: "warn", cacheUrl: url, cachePrefix: `${uniqueName("bench")}:` },
+          {
+            dataDir,
+            demo: false,
+            logLevel: "warn",
+            cacheUrl: url,
+            cachePrefix: `${uniqueName("bench")}:`,
+            rateLimitFactor: 0,
+          },
         ),
       );
       try {

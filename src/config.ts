@@ -345,6 +345,14 @@ export const settings = {
     fallback: "3600",
     schema: seconds(0),
   }),
+  rateLimitFactor: spec({
+    env: "VERSO_RATE_LIMIT_FACTOR",
+    accepts: "a number from 0 to 1000",
+    description:
+      "scales the per-minute limits on asking, similar songs, publishing, liking and following, per account and per address (default 1; 0 turns them off)",
+    fallback: "1",
+    schema: z.coerce.number().min(0).max(1000),
+  }),
   sessionTtlDays: spec({
     env: "VERSO_SESSION_TTL_DAYS",
     accepts: "a number of days from 1 to 365",

@@ -12,6 +12,7 @@ import type { Config } from "../config.js";
 import type { PasswordHasher } from "../core/accounts/password-hasher.js";
 import type { AccountRateRules } from "../core/accounts/account-service.js";
 import type { Clock } from "../core/accounts/user.js";
+import { RequestLimits, scaledRequestRules, type RequestRules } from "../core/limits/request-limits.js";
 import { createCatalogService } from "../core/catalog/catalog-service.js";
 import { createCrawler } from "../core/catalog/crawler.js";
 import { createIngestWorker, type IngestObserver } from "../core/catalog/ingest.js";
@@ -45,6 +46,8 @@ export interface ComposeOptions {
   hasher?: PasswordHasher;
   clock?: Clock;
   rateRules?: AccountRateRules;
+  /** Limits on the costly routes; null for none. Default: the configured factor's. */
+  requestRules?: RequestRules | null;
 }
 
 interface Built<T> {
@@ -256,6 +259,11 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     return services;
   });
 
+  const requestLimits = lazy(async (): Promise<RequestLimits | null> => {
+    const rules = options.requestRules ?? scaledRequestRules(config.rateLimitFactor);
+    return rules ? new RequestLimits(await cache(), options.clock ?? (() => new Date()), rules) : null;
+  });
+
   const configuredBucket = () => bucketFor(config.bucketUrl);
 
   const catalog = lazy(async () => {
@@ -296,6 +304,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     ingest,
     search,
     social,
+    requestLimits,
     catalog,
     async close() {
       if (closed) return;

@@ -58,10 +58,11 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.removeContentTypeParser("text/plain");
   for (const schema of [ErrorResponse, AudioFeatures, Song, SongHit]) app.addSchema(schema);
 
-  const { httpRequests } = options.metrics;
+  const { httpRequests, rateLimited } = options.metrics;
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     httpRequests.labels(request.method, route, String(reply.statusCode)).observe(reply.elapsedTime / 1000);
+    if (reply.statusCode === 429) rateLimited.labels(route).inc();
   });
 
   await app.register(cookie);

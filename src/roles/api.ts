@@ -14,15 +14,16 @@ import { songsRoutes } from "../http/songs/routes.js";
 import { webAppRoutes } from "../http/web/plugin.js";
 
 export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
-  const [search, songs, catalog, social] = [
+  const [search, songs, catalog, social, limits] = [
     await verso.search(),
     await verso.songStore(),
     await verso.catalog(),
     await verso.social(),
+    await verso.requestLimits(),
   ];
   return [
-    // The session plugin comes first so that every later route sees request.viewer.
-    ...socialRoutes(social),
+    // The session plugin and the limits come first so that every later route sees them.
+    ...socialRoutes({ ...social, limits }),
     searchRoutes(search),
     songsRoutes({ store: songs, similar: (id, k) => search.similar(id, k) }),
     catalogRoutes(catalog),

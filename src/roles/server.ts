@@ -97,6 +97,11 @@ export async function buildStartingApp(
       }) as FastifyPluginAsync,
     ],
   });
+  // This server gives way to the real one on the same port: a client must not keep a
+  // connection to it, or its next request would meet the connection's reset at the handover.
+  app.addHook("onSend", async (_request, reply) => {
+    reply.header("connection", "close");
+  });
   app.route({
     method: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
     url: "/*",

@@ -443,11 +443,19 @@ export function describeVectorIndexContract(name: string, factory: VectorIndexFa
           if (!factory.approximate) expect(hits.map((hit) => hit.id)).toEqual(expected.map((hit) => hit.id));
         }
         expect(found / 100).toBeGreaterThanOrEqual(0.9);
-        // More asked than exist: every matching passage, and only those.
+        // More asked than exist: only matching passages, and every one of them from an exact
+        // index. A graph searched for its whole size can still miss a node no path reaches, so an
+        // approximate one is held to nine in ten (it misses one of the twenty now and then).
         const all = await index.search(randomUnitVector(DIM, random), 50, { filter: { genre: "polka" } });
-        expect(all.map((hit) => hit.id).sort((a, b) => a - b)).toEqual(
-          entries.filter((entry) => entry.song.genre === "polka").map((entry) => entry.id),
-        );
+        const matching = entries.filter((entry) => entry.song.genre === "polka").map((entry) => entry.id);
+        const returned = all.map((hit) => hit.id).sort((a, b) => a - b);
+        if (factory.approximate) {
+          for (const id of returned) expect(matching).toContain(id);
+          expect(new Set(returned).size).toBe(returned.length);
+          expect(returned.length).toBeGreaterThanOrEqual(matching.length * 0.9);
+        } else {
+          expect(returned).toEqual(matching);
+        }
       });
 
       it("treats an unknown (null) attribute as failing every condition on it", async () => {

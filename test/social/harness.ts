@@ -11,6 +11,7 @@ import type { Database } from "../../src/adapters/sql/schema/index.js";
 import { defaultAccountRateRules, type AccountRateRules } from "../../src/core/accounts/account-service.js";
 import type { PasswordHasher } from "../../src/core/accounts/password-hasher.js";
 import type { Clock } from "../../src/core/accounts/user.js";
+import { RequestLimits, type RequestRules } from "../../src/core/limits/request-limits.js";
 import { VersoError } from "../../src/core/errors.js";
 import type { Cache } from "../../src/core/ports.js";
 import type { AskRequest, AskResult, SongSearch } from "../../src/core/search/types.js";
@@ -97,6 +98,8 @@ export interface TestAppOptions {
   hasher?: PasswordHasher;
   clock?: Clock;
   rateRules?: AccountRateRules;
+  /** Limits on the costly routes; none unless given. */
+  requestRules?: RequestRules;
   admins?: string[];
   sessionTtlDays?: number;
   hashConcurrency?: number;
@@ -168,7 +171,16 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await buildHttpApp({
     metrics,
     trustProxy: options.trustProxy ?? false,
-    routes: [routeRecorder, ...socialRoutes(module), ...(options.otherRoutes ?? [])],
+    routes: [
+      routeRecorder,
+      ...socialRoutes({
+        ...module,
+        limits: options.requestRules
+          ? new RequestLimits(cache, options.clock ?? (() => new Date()), options.requestRules)
+          : null,
+      }),
+      ...(options.otherRoutes ?? []),
+    ],
   });
   const statuses: number[] = [];
   app.addHook("onResponse", async (_request, reply) => {

@@ -24,7 +24,7 @@ import type { SongRow } from "../../core/catalog/layout.js";
 import type { EmbeddingModel } from "../../core/ports.js";
 import { ignoringDuplicates, insertedValue, isAnyOf, transaction, type SqlContext } from "./dialect-sql.js";
 import { isUniqueViolation } from "./constraint-errors.js";
-import type { CatalogObjectsTable, SongsTable } from "./schema/catalog.js";
+import { songColumns, type CatalogObjectsTable, type SongsTable } from "./schema/catalog.js";
 import type { Database } from "./schema/index.js";
 import { decodeVector, encodeVector } from "./vector-codec.js";
 
@@ -143,26 +143,9 @@ const songValues = (song: SongRow) => ({
 
 /** The columns a new ingest of a song overwrites (all but its id and creation time). */
 const updatedSongColumns = [
-  "title",
-  "artists",
-  "album",
-  "genre",
-  "language",
-  "release_date",
+  ...songColumns.filter((column) => column !== "id"),
   "release_year",
   "popularity",
-  "danceability",
-  "energy",
-  "key",
-  "loudness",
-  "mode",
-  "speechiness",
-  "acousticness",
-  "instrumentalness",
-  "liveness",
-  "valence",
-  "tempo",
-  "duration_ms",
   "lyrics",
   "lyrics_status",
   "vector",

@@ -4,32 +4,10 @@ import type { SongFilter } from "../../core/catalog/song-filter.js";
 import type { Song, SongWithLyrics } from "../../core/catalog/song.js";
 import type { LexicalHit, PassageRecord, SongStore } from "../../core/catalog/store.js";
 import { isAnyOf, type SqlContext } from "./dialect-sql.js";
-import type { SongsTable } from "./schema/catalog.js";
+import { songColumns, type SongsTable } from "./schema/catalog.js";
 import { searchWords } from "./search-text.js";
 import { songFilterCondition } from "./song-filter-sql.js";
 import { decodeVector } from "./vector-codec.js";
-
-const songColumns = [
-  "id",
-  "title",
-  "artists",
-  "album",
-  "genre",
-  "language",
-  "release_date",
-  "danceability",
-  "energy",
-  "key",
-  "loudness",
-  "mode",
-  "speechiness",
-  "acousticness",
-  "instrumentalness",
-  "liveness",
-  "valence",
-  "tempo",
-  "duration_ms",
-] as const;
 
 type SongRowSelection = Pick<Selectable<SongsTable>, (typeof songColumns)[number]>;
 

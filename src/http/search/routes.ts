@@ -66,8 +66,9 @@ export const searchRoutes =
           tags: ["search"],
           summary: "Songs whose lyrics fit a prompt, each with the passage that matched",
           body: AskBody,
-          response: { 200: AskResponse, ...errors(400, 413, 415, 503) },
+          response: { 200: AskResponse, ...errors(400, 413, 415, 429, 503) },
         },
+        config: { rateLimit: "ask" },
       },
       async (request) => search.ask(request.body),
     );

@@ -48,8 +48,12 @@ export const songsRoutes =
           querystring: Type.Object({
             k: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
           }),
-          response: { 200: Type.Object({ results: Type.Array(Type.Ref("SongHit")) }), ...errors(400, 404) },
+          response: {
+            200: Type.Object({ results: Type.Array(Type.Ref("SongHit")) }),
+            ...errors(400, 404, 429),
+          },
         },
+        config: { rateLimit: "similar" },
       },
       async (request) => ({ results: await deps.similar(request.params.id, request.query.k ?? 10) }),
     );

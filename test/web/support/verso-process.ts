@@ -116,18 +116,23 @@ interface CatalogStatusBody {
   objects: { queued: number; processing: number; done: number; failed: number };
 }
 
-export async function catalogStatus(url: string): Promise<CatalogStatusBody> {
-  return (await (await fetch(`${url}/api/catalog/status`)).json()) as CatalogStatusBody;
-}
-
-/** Waits until nothing is queued or being read and some songs are searchable. */
+/**
+ * Waits until nothing is queued or being read and some songs are searchable. A server still
+ * starting answers 503 (its dependencies are not ready): that is waited out too.
+ */
 export async function waitForCatalog(url: string, timeoutMs = 240_000): Promise<CatalogStatusBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await catalogStatus(url);
-    const idle = status.objects.queued === 0 && status.objects.processing === 0;
-    if (idle && status.songsWithPassages > 0) return status;
-    if (Date.now() > deadline) throw new Error(`the catalog is not ready: ${JSON.stringify(status)}`);
+    const response = await fetch(`${url}/api/catalog/status`);
+    const body = (await response.json()) as unknown;
+    if (response.ok) {
+      const status = body as CatalogStatusBody;
+      const idle = status.objects.queued === 0 && status.objects.processing === 0;
+      if (idle && status.songsWithPassages > 0) return status;
+    } else if (response.status !== 503) {
+      throw new Error(`GET /api/catalog/status answered ${response.status}: ${JSON.stringify(body)}`);
+    }
+    if (Date.now() > deadline) throw new Error(`the catalog is not ready: ${JSON.stringify(body)}`);
     await sleep(1000);
   }
 }

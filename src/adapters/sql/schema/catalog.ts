@@ -151,3 +151,26 @@ export interface CatalogTables {
   catalog_object_songs: CatalogObjectSongsTable;
   jobs: JobsTable;
 }
+
+/** The columns a Song is read from (the id, its metadata and its audio features). */
+export const songColumns = [
+  "id",
+  "title",
+  "artists",
+  "album",
+  "genre",
+  "language",
+  "release_date",
+  "danceability",
+  "energy",
+  "key",
+  "loudness",
+  "mode",
+  "speechiness",
+  "acousticness",
+  "instrumentalness",
+  "liveness",
+  "valence",
+  "tempo",
+  "duration_ms",
+] as const;

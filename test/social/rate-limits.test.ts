@@ -1,0 +1,132 @@
+/**
+ * The costly routes (ask, similar songs, publish, like, follow) are limited per address and,
+ * for someone signed in, per account: the request past a limit is refused with 429, a
+ * Retry-After up to the window's end and a counted metric, and the next window lets it through.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  defaultRequestRules,
+  limitedActions,
+  scaledRequestRules,
+  type RequestRules,
+} from "../../src/core/limits/request-limits.js";
+import { searchRoutes } from "../../src/http/search/routes.js";
+import { buildTestApp, fakeSongSearch, manualClock, type TestApp } from "./harness.js";
+
+const rule = (perAccount: number, perAddress: number) => ({
+  perAccount: { limit: perAccount, windowSeconds: 60 },
+  perAddress: { limit: perAddress, windowSeconds: 60 },
+});
+
+const tightRules: RequestRules = {
+  ask: rule(100, 3),
+  similar: rule(100, 100),
+  publish: rule(2, 100),
+  like: rule(3, 100),
+  follow: rule(100, 100),
+};
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const rateLimitedCount = async (app: TestApp, route: string) => {
+  const metric = await app.metrics.registry.getSingleMetricAsString("verso_rate_limited_total");
+  const line = metric.split("\n").find((l) => l.startsWith(`verso_rate_limited_total{route="${route}"}`));
+  return line ? Number(line.split(" ").at(-1)) : 0;
+};
+
+describe("request limits", () => {
+  it("refuses the ask past an address's limit with 429 and Retry-After, and lets it through in the next window", async () => {
+    const time = manualClock(new Date("2026-12-01T12:00:15.000Z"));
+    t = await buildTestApp({
+      requestRules: tightRules,
+      clock: time.clock,
+      otherRoutes: [searchRoutes(fakeSongSearch())],
+    });
+    const ask = (address: string) =>
+      t!.call("POST", "/api/ask", { address, body: { prompt: "songs about the sea" } });
+    for (let i = 0; i < 3; i++) expect((await ask("203.0.113.7")).status).toBe(200);
+    const refused = await ask("203.0.113.7");
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("RATE_LIMITED");
+    // The window is the minute: 45 s of it are left.
+    expect(refused.headers["retry-after"]).toBe("45");
+    expect(refused.body.error.message).toMatch(/45 s/);
+    expect(await rateLimitedCount(t, "/api/ask")).toBe(1);
+
+    // Someone else is not held back by that address.
+    expect((await ask("198.51.100.2")).status).toBe(200);
+
+    time.advance(45_000);
+    expect((await ask("203.0.113.7")).status).toBe(200);
+  });
+
+  it("counts a signed-in account wherever it asks from", async () => {
+    t = await buildTestApp({ requestRules: tightRules });
+    const author = await t.register("author");
+    const fan = await t.register("fan");
+    const prompt = await t.call("POST", "/api/prompts", {
+      token: author.token,
+      body: { text: "rainy day songs" },
+    });
+    expect(prompt.status).toBe(201);
+    const like = (address: string) =>
+      t!.call("PUT", `/api/prompts/${prompt.body.id}/like`, { token: fan.token, address });
+    expect((await like("192.0.2.1")).status).toBe(200);
+    expect((await like("192.0.2.2")).status).toBe(200);
+    expect((await like("192.0.2.3")).status).toBe(200);
+    const refused = await like("192.0.2.4");
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThan(0);
+    // Another account from the same address still may.
+    expect(
+      (
+        await t.call("PUT", `/api/prompts/${prompt.body.id}/like`, {
+          token: author.token,
+          address: "192.0.2.4",
+        })
+      ).status,
+    ).toBe(200);
+
+    expect(
+      (await t.call("POST", "/api/prompts", { token: author.token, body: { text: "a second" } })).status,
+    ).toBe(201);
+    const thirdPublish = await t.call("POST", "/api/prompts", {
+      token: author.token,
+      body: { text: "a third" },
+    });
+    expect(thirdPublish.status).toBe(429);
+    // What was refused was not written.
+    const mine = await t.call("GET", `/api/users/author/prompts`);
+    expect(mine.body.items.map((item: { text: string }) => item.text).sort()).toEqual([
+      "a second",
+      "rainy day songs",
+    ]);
+    expect(await rateLimitedCount(t, "/api/prompts")).toBe(1);
+    expect(await rateLimitedCount(t, "/api/prompts/:id/like")).toBe(1);
+  });
+
+  it("leaves routes without a limit alone", async () => {
+    t = await buildTestApp({ requestRules: tightRules });
+    for (let i = 0; i < 10; i++)
+      expect((await t.call("GET", "/api/prompts?q=rain", { address: "203.0.113.9" })).status).toBe(200);
+  });
+});
+
+describe("scaledRequestRules", () => {
+  it("multiplies every limit, keeps at least one request, and turns the limits off at 0", () => {
+    expect(scaledRequestRules(0)).toBeNull();
+    const doubled = scaledRequestRules(2)!;
+    const tiny = scaledRequestRules(0.0001)!;
+    for (const action of limitedActions) {
+      expect(doubled[action].perAccount.limit).toBe(defaultRequestRules[action].perAccount.limit * 2);
+      expect(doubled[action].perAddress.windowSeconds).toBe(
+        defaultRequestRules[action].perAddress.windowSeconds,
+      );
+      expect(tiny[action].perAddress.limit).toBe(1);
+    }
+  });
+});
