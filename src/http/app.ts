@@ -8,7 +8,12 @@ import swaggerUi from "@fastify/swagger-ui";
 import cookie from "@fastify/cookie";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { AjvCompiler } from "@fastify/ajv-compiler";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyServerFactory,
+} from "fastify";
 import type { Metrics } from "../observability/metrics.js";
 import { registerErrorHandling } from "./errors.js";
 import { ErrorResponse } from "./schemas.js";
@@ -22,6 +27,8 @@ export interface HttpAppOptions {
   /** Route plugins, registered in order. */
   routes: FastifyPluginAsync[];
   bodyLimit?: number;
+  /** Builds the app on a server made elsewhere (the process's one server; see handover-server.ts). */
+  serverFactory?: FastifyServerFactory;
 }
 
 export type HttpApp = FastifyInstance;
@@ -29,6 +36,7 @@ export type HttpApp = FastifyInstance;
 export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
     trustProxy: options.trustProxy ?? false,
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     // Schema validation reports every problem of a request at once. Query strings and path

@@ -13,6 +13,7 @@ import type { HttpApp } from "../http/app.js";
 import { versoVersion } from "../paths.js";
 import { followCatalog } from "./api.js";
 import { seedDemoCatalog, startCrawler } from "./crawler.js";
+import { createHandoverServer } from "./handover-server.js";
 import { buildProcessApp, buildStartingApp } from "./server.js";
 import { startWorker } from "./worker.js";
 
@@ -39,14 +40,19 @@ export function serveProcess(config: Config, options: ServeOptions): RunningProc
   const stops: (() => Promise<void>)[] = [];
   let app: HttpApp | undefined;
   let starting: HttpApp | undefined;
+  const server = createHandoverServer();
   let stopping = false;
   for (const role of roles) verso.metrics.info.labels(role, versoVersion).set(1);
 
   const started = (async () => {
     if (config.bucketUrl.startsWith("file://"))
       fs.mkdirSync(fileUrlPath(config.bucketUrl), { recursive: true });
-    starting = await buildStartingApp(verso, roles, logger);
-    await starting.listen({ port: config.port, host: config.host });
+    const standIn = server.mount();
+    starting = await buildStartingApp(verso, roles, logger, standIn.serverFactory);
+    await starting.ready();
+    standIn.activate();
+    await server.listen(config.port, config.host);
+    log(`listening on ${config.host}:${config.port} while the roles start`);
 
     if (roles.has("worker") || roles.has("crawler")) await verso.catalogStore();
     if (roles.has("api")) {
@@ -64,16 +70,18 @@ export function serveProcess(config: Config, options: ServeOptions): RunningProc
     }
     if (roles.has("embedder")) await verso.embedder();
     if (stopping) return;
+    const mount = server.mount();
     const built = await buildProcessApp(
       verso,
       roles,
       roles.has("api") ? (options.extraRoutes ?? []) : [],
       logger,
+      mount.serverFactory,
     );
     await built.ready();
+    mount.activate();
     await starting.close();
     starting = undefined;
-    await built.listen({ port: config.port, host: config.host });
     app = built;
     stops.push(named("http server", () => drain(built)));
     if (roles.has("api")) stops.push(followCatalog(verso).stop);
@@ -95,7 +103,10 @@ export function serveProcess(config: Config, options: ServeOptions): RunningProc
     async stop() {
       if (stopping) return;
       stopping = true;
-      await starting?.close().catch(() => {});
+      if (starting) {
+        await server.close().catch(() => {});
+        await starting.close().catch(() => {});
+      }
       // The HTTP server first: nothing new comes in while the rest drains.
       for (const stop of stops) {
         await stop().catch((error: unknown) => logger.error({ err: error }, "stop failed"));
@@ -104,18 +115,10 @@ export function serveProcess(config: Config, options: ServeOptions): RunningProc
     },
   };
 
-  /**
-   * Stops taking requests and waits for those in flight. A keep-alive connection whose request
-   * finishes after the close began would otherwise stay open until the client lets go of it
-   * (Node only closes the connections that are idle when the close starts).
-   */
+  /** Stops taking requests, waits for those in flight, then closes the app. */
   async function drain(app: HttpApp): Promise<void> {
-    const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
-    try {
-      await app.close();
-    } finally {
-      clearInterval(sweep);
-    }
+    await server.close();
+    await app.close();
   }
 
   /** A stop that says how long it took, so a slow shutdown shows what held it. */

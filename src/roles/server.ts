@@ -5,7 +5,7 @@
  * database that is not up yet), a starting server answers health and metrics, /readyz says
  * what is missing with 503, and every other request gets 503 with Retry-After.
  */
-import type { FastifyBaseLogger, FastifyPluginAsync } from "fastify";
+import type { FastifyBaseLogger, FastifyPluginAsync, FastifyServerFactory } from "fastify";
 import type { Verso } from "../compose/index.js";
 import type { Role } from "../config.js";
 import { buildHttpApp, type HttpApp } from "../http/app.js";
@@ -64,6 +64,7 @@ export async function buildProcessApp(
   roles: ReadonlySet<Role>,
   extraRoutes: FastifyPluginAsync[] = [],
   logger?: FastifyBaseLogger,
+  serverFactory?: FastifyServerFactory,
 ): Promise<HttpApp> {
   const routes: FastifyPluginAsync[] = [
     healthRoutes({
@@ -78,6 +79,7 @@ export async function buildProcessApp(
     trustProxy: verso.config.trustProxy,
     ...(logger ? { logger } : {}),
     routes: [...routes, ...extraRoutes],
+    ...(serverFactory ? { serverFactory } : {}),
   });
 }
 
@@ -85,8 +87,10 @@ export async function buildStartingApp(
   verso: Verso,
   roles: ReadonlySet<Role>,
   logger?: FastifyBaseLogger,
+  serverFactory?: FastifyServerFactory,
 ): Promise<HttpApp> {
   const app = await buildHttpApp({
+    ...(serverFactory ? { serverFactory } : {}),
     metrics: verso.metrics,
     trustProxy: verso.config.trustProxy,
     ...(logger ? { logger } : {}),
@@ -96,11 +100,6 @@ export async function buildStartingApp(
         checks: readinessChecks(verso, roles),
       }) as FastifyPluginAsync,
     ],
-  });
-  // This server gives way to the real one on the same port: a client must not keep a
-  // connection to it, or its next request would meet the connection's reset at the handover.
-  app.addHook("onSend", async (_request, reply) => {
-    reply.header("connection", "close");
   });
   app.route({
     method: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],

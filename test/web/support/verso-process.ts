@@ -97,14 +97,16 @@ export async function startVerso(options: StartOptions = {}): Promise<RunningVer
       await stop();
       throw new Error(`verso serve exited with ${child.exitCode}:\n${output}`);
     }
-    const healthy = await fetch(`${url}/healthz`).then(
+    // Ready, not just alive: until then a stand-in answers 503 and then gives way to the real
+    // server on the same port, a moment in which connections are refused.
+    const healthy = await fetch(`${url}/readyz`).then(
       (response) => response.ok,
       () => false,
     );
     if (healthy) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`verso serve did not answer /healthz within two minutes:\n${output}`);
+      throw new Error(`verso serve was not ready (/readyz) within two minutes:\n${output}`);
     }
     await sleep(250);
   }

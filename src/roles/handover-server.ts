@@ -1,0 +1,71 @@
+/**
+ * One listening socket for the whole life of a process. While the roles start, a stand-in app
+ * answers (health, and 503 with Retry-After for the rest); once they are up the real app takes
+ * over the same server. Two servers in turn on one port would leave a moment with none, in
+ * which a client's connection is refused or reset.
+ */
+import http from "node:http";
+import type { FastifyServerFactory } from "fastify";
+
+type Handler = (request: http.IncomingMessage, response: http.ServerResponse) => void;
+
+export interface Mount {
+  /** Fastify's serverFactory: the app is built on the shared server, and not yet served. */
+  serverFactory: FastifyServerFactory;
+  /** From now on this app answers every request. */
+  activate(): void;
+}
+
+export interface HandoverServer {
+  server: http.Server;
+  mount(): Mount;
+  listen(port: number, host: string): Promise<void>;
+  /**
+   * Stops taking connections and resolves once every connection has closed. A keep-alive
+   * connection whose request finishes after the close began would otherwise stay open until
+   * the client lets go of it (Node closes only the connections idle when the close starts).
+   */
+  close(): Promise<void>;
+}
+
+export function createHandoverServer(): HandoverServer {
+  let current: Handler = (_request, response) => {
+    response.writeHead(503, { "retry-after": "5", connection: "close" }).end();
+  };
+  const server = http.createServer((request, response) => current(request, response));
+  return {
+    server,
+    mount() {
+      let handler: Handler | undefined;
+      return {
+        serverFactory: ((appHandler: Handler) => {
+          handler = appHandler;
+          return server;
+        }) as FastifyServerFactory,
+        activate() {
+          if (!handler) throw new Error("activate before the app was built on this server");
+          current = handler;
+        },
+      };
+    },
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          resolve();
+        });
+      }),
+    async close() {
+      if (!server.listening) return;
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
+      try {
+        await new Promise<void>((resolve, reject) =>
+          server.close((error) => (error ? reject(error) : resolve())),
+        );
+      } finally {
+        clearInterval(sweep);
+      }
+    },
+  };
+}
