@@ -5,6 +5,7 @@
  * VERSO_DATABASE_URL, and so on). The URL settings of the ports accept the schemes of the
  * adapters the registry knows (src/compose/schemes.ts), and nothing else.
  */
+import { isIP } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Cron } from "croner";
@@ -31,6 +32,39 @@ const seconds = (min: number, max = Number.MAX_SAFE_INTEGER) => z.coerce.number(
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => ["true", "1", "yes"].includes(v));
+/**
+ * Whom X-Forwarded-* may come from. Never "everyone": then any client could name its own
+ * address and walk past every per-address limit.
+ */
+const trustedProxies = z.string().transform((value, context): false | number | string[] => {
+  const text = value.trim();
+  if (["false", "0", "no", ""].includes(text)) return false;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops >= 1 && hops <= 10) return hops;
+  } else if (text !== "true" && text !== "yes" && text !== "1") {
+    const entries = text.split(",").map((entry) => entry.trim());
+    const bad = entries.filter((entry) => !isAddressOrCidr(entry));
+    if (bad.length === 0) return entries;
+    context.addIssue({ code: "custom", message: `not an address or CIDR: ${bad.join(", ")}` });
+    return z.NEVER;
+  }
+  context.addIssue({
+    code: "custom",
+    message: "name the proxies (a hop count from 1 to 10, or their addresses and CIDRs), never all of them",
+  });
+  return z.NEVER;
+});
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split("/");
+  if (rest.length > 0 || address === undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
 const list = z.string().transform((v) =>
   v
     .split(",")
@@ -376,10 +410,12 @@ export const settings = {
   }),
   trustProxy: spec({
     env: "VERSO_TRUST_PROXY",
-    accepts: "true or false",
-    description: "trust X-Forwarded-* headers from a reverse proxy (default false)",
+    accepts:
+      "false, a number of proxy hops from 1 to 10, or a comma-separated list of proxy addresses and CIDRs",
+    description:
+      "which reverse proxies' X-Forwarded-For and X-Forwarded-Proto to believe: the client's address (for rate limits) and HTTPS (for Secure cookies) come from them (default false: none)",
     fallback: "false",
-    schema: bool,
+    schema: trustedProxies,
   }),
   shutdownSeconds: spec({
     env: "VERSO_SHUTDOWN_TIMEOUT",

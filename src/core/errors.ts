@@ -41,6 +41,8 @@ export const errorCatalogue = {
   AUTH_REQUIRED: "unauthenticated",
   RATE_LIMITED: "rate_limited",
   ADMIN_ONLY: "forbidden",
+  /** A state change a page of another site made the browser send. */
+  CROSS_SITE_REQUEST: "forbidden",
   USERNAME_RESERVED: "invalid",
   PASSWORD_MATCHES_USERNAME: "invalid",
   CURRENT_PASSWORD_REQUIRED: "invalid",

@@ -6,6 +6,7 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { AjvCompiler } from "@fastify/ajv-compiler";
 import Fastify, {
@@ -16,6 +17,7 @@ import Fastify, {
 } from "fastify";
 import type { Metrics } from "../observability/metrics.js";
 import { registerErrorHandling } from "./errors.js";
+import { sameOriginPlugin } from "./same-origin.js";
 import { ErrorResponse } from "./schemas.js";
 import { AudioFeatures, Song, SongHit } from "./songs/schema.js";
 
@@ -23,7 +25,8 @@ export interface HttpAppOptions {
   metrics: Metrics;
   /** The process's logger; none in tests. */
   logger?: FastifyBaseLogger;
-  trustProxy?: boolean;
+  /** Whom X-Forwarded-* may come from: false (no one), a hop count, or addresses and CIDRs. */
+  trustProxy?: boolean | number | string[];
   /** Route plugins, registered in order. */
   routes: FastifyPluginAsync[];
   bodyLimit?: number;
@@ -33,11 +36,15 @@ export interface HttpAppOptions {
 
 export type HttpApp = FastifyInstance;
 
+/** A hop count trusts the proxies nearest to us: the first `hops` addresses of the chain. */
+const trustFunction = (trusted: boolean | number | string[]) =>
+  typeof trusted === "number" ? (_address: string, hop: number) => hop < trusted : trusted;
+
 export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: trustFunction(options.trustProxy ?? false),
     bodyLimit: options.bodyLimit ?? 64 * 1024,
     // Schema validation reports every problem of a request at once. Query strings and path
     // parameters are text, so "?k=5" is read as a number; a JSON body is typed already, so
@@ -73,6 +80,20 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     if (reply.statusCode === 429) rateLimited.labels(route).inc();
   });
 
+  // Every answer: no sniffing, no framing, no referrer to other sites, HSTS (which browsers
+  // honour over HTTPS only). JSON needs no sources at all; the web app's pages and the API
+  // docs send policies of their own.
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    referrerPolicy: { policy: "same-origin" },
+    hsts: { maxAge: 180 * 24 * 3600, includeSubDomains: false },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(sameOriginPlugin);
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -90,7 +111,8 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
-  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  // Its page has inline scripts and styles: staticCSP sends a policy with their hashes.
+  await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
 
   for (const routes of options.routes) await app.register(routes);
   return app;

@@ -104,7 +104,7 @@ export interface TestAppOptions {
   sessionTtlDays?: number;
   hashConcurrency?: number;
   maxHashesWaiting?: number;
-  trustProxy?: boolean;
+  trustProxy?: boolean | number | string[];
   cache?: Cache;
   /** Routes of another resource, registered after the social routes (as the api role does). */
   otherRoutes?: Parameters<typeof buildHttpApp>[0]["routes"];

@@ -109,6 +109,35 @@ describe("request limits", () => {
     expect(await rateLimitedCount(t, "/api/prompts/:id/like")).toBe(1);
   });
 
+  it("counts the addresses of one IPv6 /64 as one", async () => {
+    t = await buildTestApp({ requestRules: tightRules, otherRoutes: [searchRoutes(fakeSongSearch())] });
+    const ask = (address: string) => t!.call("POST", "/api/ask", { address, body: { prompt: "rain" } });
+    for (const host of ["1", "2", "3"]) expect((await ask(`2001:db8:5:6::${host}`)).status).toBe(200);
+    expect((await ask("2001:db8:5:6:ffff::4")).status).toBe(429);
+    expect((await ask("2001:db8:5:7::1")).status).toBe(200);
+  });
+
+  it("believes X-Forwarded-For only from the proxies it is told to trust", async () => {
+    t = await buildTestApp({
+      requestRules: tightRules,
+      trustProxy: ["10.0.0.0/8"],
+      otherRoutes: [searchRoutes(fakeSongSearch())],
+    });
+    const ask = (address: string, forwardedFor: string) =>
+      t!.call("POST", "/api/ask", {
+        address,
+        headers: { "x-forwarded-for": forwardedFor },
+        body: { prompt: "rain" },
+      });
+    // Through the proxy, each client is counted as itself.
+    for (let i = 0; i < 3; i++) expect((await ask("10.1.2.3", "198.51.100.1")).status).toBe(200);
+    expect((await ask("10.1.2.3", "198.51.100.1")).status).toBe(429);
+    expect((await ask("10.1.2.3", "198.51.100.2")).status).toBe(200);
+    // A client that is not the proxy cannot name a new address for itself each time.
+    for (let i = 0; i < 3; i++) expect((await ask("203.0.113.50", `192.0.2.${i}`)).status).toBe(200);
+    expect((await ask("203.0.113.50", "192.0.2.99")).status).toBe(429);
+  });
+
   it("leaves routes without a limit alone", async () => {
     t = await buildTestApp({ requestRules: tightRules });
     for (let i = 0; i < 10; i++)

@@ -1,4 +1,5 @@
 import type { Cache } from "../ports.js";
+import { addressGroup } from "../limits/address-group.js";
 import { countInWindow, type RateRule } from "../limits/fixed-window.js";
 import type { Clock } from "./user.js";
 
@@ -36,18 +37,19 @@ export class AttemptLimiter {
 
   /** Counts the attempt, or refuses it with RATE_LIMITED and the seconds until it may retry. */
   async admit(subject: AttemptSubject): Promise<Admission> {
+    const address = addressGroup(subject.address);
     await countInWindow(
       this.cache,
       this.clock,
       `${this.action}:address`,
-      [subject.address],
+      [address],
       this.rules.perAddress,
     );
     const nameKey = await countInWindow(
       this.cache,
       this.clock,
       `${this.action}:name`,
-      [subject.address, subject.name],
+      [address, subject.name],
       this.rules.perAddressAndName,
     );
     return { nameKey };

@@ -5,6 +5,7 @@
  * account from many places nor many throwaway accounts from one place get past them.
  */
 import type { Cache } from "../ports.js";
+import { addressGroup } from "./address-group.js";
 import { countInWindow, type LimitClock, type RateRule } from "./fixed-window.js";
 
 export const limitedActions = ["ask", "similar", "publish", "like", "follow"] as const;
@@ -66,7 +67,13 @@ export class RequestLimits {
   /** Counts the request, or refuses it with RATE_LIMITED and the seconds until it may retry. */
   async admit(action: LimitedAction, subject: RequestSubject): Promise<void> {
     const rule = this.rules[action];
-    await countInWindow(this.cache, this.clock, `${action}:address`, [subject.address], rule.perAddress);
+    await countInWindow(
+      this.cache,
+      this.clock,
+      `${action}:address`,
+      [addressGroup(subject.address)],
+      rule.perAddress,
+    );
     if (subject.account !== undefined) {
       await countInWindow(this.cache, this.clock, `${action}:account`, [subject.account], rule.perAccount);
     }

@@ -210,8 +210,10 @@ export const es: Messages<typeof en> = {
     runNumbers_other: "{{percent}} · {{done}} de {{total}} archivos · {{songs}} canciones por ahora",
     scan: "Revisar el depósito ahora",
     scanning: "Revisando…",
-    scanned_one: "{{listed}} archivos listados, {{queued}} archivo nuevo o cambiado en cola.",
-    scanned_other: "{{listed}} archivos listados, {{queued}} archivos nuevos o cambiados en cola.",
+    scanned_one:
+      "{{listed}} archivos listados, {{queued}} en cola para leer (nuevo, cambiado o fallido antes).",
+    scanned_other:
+      "{{listed}} archivos listados, {{queued}} en cola para leer (nuevos, cambiados o fallidos antes).",
     scanSignIn: "Los administradores pueden iniciar sesión para revisar ahora el depósito.",
     objects: "Archivos",
     noObjects: "Aún no se ha encontrado ningún archivo en el depósito.",
