@@ -6,25 +6,17 @@
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/paths.js";
 import { expectedCatalog } from "../system/stack.js";
 import { sharedDatasets, tempDir } from "../support/verso.js";
+import { freePort } from "../support/ports.js";
 
 const csvFile = path.join(sharedDatasets, "song-lyrics-21-artists", "CharliePuth.csv");
 const dataDir = tempDir("verso-shutdown-");
 const bucket = path.join(dataDir, "bucket");
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function serve(roles: string, port: number) {
   const child = spawn(process.execPath, ["bin/verso.js", "serve"], {

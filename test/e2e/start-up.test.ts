@@ -3,19 +3,11 @@
  * then the real answers, on the same connections; no request in between is refused or reset.
  */
 import { spawn } from "node:child_process";
-import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/paths.js";
 import { tempDir } from "../support/verso.js";
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import { freePort } from "../support/ports.js";
 
 const children: ReturnType<typeof spawn>[] = [];
 afterAll(() => {

@@ -4,7 +4,6 @@
  * with 503 meanwhile, becomes ready by itself once the database answers, and a lost
  * connection costs at most a 503 for the requests that met it, never a 500 or a crash.
  */
-import net from "node:net";
 import { Writable } from "node:stream";
 import mysql from "mysql2/promise";
 import { pino } from "pino";
@@ -16,16 +15,9 @@ import { createTestDatabaseUrl } from "../support/databases.js";
 import { testServers } from "../support/servers.js";
 import { startRelay, type TcpRelay } from "../support/tcp-relay.js";
 import { tempDir } from "../support/verso.js";
+import { freePort } from "../support/ports.js";
 
 const PASSWORD = "not-for-logs-7f3a";
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A URL of a fresh database, with a password, whose server is reached through `relay`. */
 async function databaseBehind(dialect: SqlDialect) {

@@ -6,6 +6,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import os from "node:os";
+import { freePort } from "./ports.js";
+
+export { freePort };
 
 export type PrivateServerKind = "memcached" | "redis";
 
@@ -27,19 +30,6 @@ const running = new Set<ChildProcess>();
 process.on("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {

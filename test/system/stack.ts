@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { sql } from "kysely";
@@ -18,6 +17,7 @@ import { createTestDatabaseUrl } from "../support/databases.js";
 import { startS3Server, type S3TestServer } from "../support/s3-server.js";
 import { testServers, uniqueName } from "../support/servers.js";
 import { sharedDatasets, tempDir } from "../support/verso.js";
+import { freePort } from "../support/ports.js";
 
 export type StackRole = "api" | "worker" | "crawler" | "embedder";
 
@@ -37,14 +37,6 @@ export interface StackOptions {
   cache: "memcached" | "redis";
   /** Settings for every role (VERSO_* names). */
   env?: Record<string, string>;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export async function waitFor<T>(
