@@ -15,6 +15,9 @@
  * social    10,000 users, 100,000 prompts, 200,000 follows: feed, prompt search, login, on
  *           each SQL dialect side by side (--dialects sqlite,mariadb,postgres)
  * caches, remote-embedder   the scale-out engines against their embedded twins (engines.ts)
+ * load      mixed traffic at saturation against a `verso serve` child process with its default
+ *           limits on, for --load-seconds (120 by default; load.ts); not in the default list,
+ *           since it takes minutes
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -35,6 +38,7 @@ import { measureRawEmbedding, percentiles, type Percentiles } from "./embedder.j
 import { benchPrompts } from "./prompts.js";
 import type { SqlDialect } from "../src/adapters/sql/database.js";
 import { benchCaches, benchRemoteEmbedder } from "./engines.js";
+import { benchLoad } from "./load.js";
 import { runSocialBench } from "./social.js";
 import { measureRecall } from "./vectors.js";
 
@@ -222,6 +226,7 @@ async function main() {
       "raw-sample": { type: "string", default: "1500" },
       "data-dir": { type: "string" },
       dialects: { type: "string", default: "sqlite,mariadb,postgres" },
+      "load-seconds": { type: "string", default: "120" },
     },
   });
   const only = new Set(values.only.split(","));
@@ -254,6 +259,7 @@ async function main() {
   if (only.has("remote-embedder")) {
     summary.push(...(await benchRemoteEmbedder(log, loadConfig(process.env).embedThreads)));
   }
+  if (only.has("load")) summary.push(...(await benchLoad(log, Number(values["load-seconds"]))));
 
   log("\n── summary ──");
   const width = Math.max(...summary.map(([name]) => name.length));
