@@ -39,6 +39,9 @@ function fromFastify(error: FastifyError): VersoError | null {
     case "FST_ERR_CTP_INVALID_JSON_BODY":
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return new VersoError("INVALID_JSON", "the request body is not valid JSON");
+    // A body shorter or longer than its Content-Length is the client's fault, not a 500.
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+      return new VersoError("INVALID_JSON", "the request body does not match its Content-Length");
     case "FST_ERR_CTP_BODY_TOO_LARGE":
       return new VersoError("BODY_TOO_LARGE", "the request body is too large");
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":

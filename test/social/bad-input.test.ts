@@ -14,7 +14,7 @@ interface BadRequest {
   url: string;
   body?: unknown;
   /** Raw payload with its content type, for bodies JSON cannot express. */
-  raw?: { payload: string; contentType: string };
+  raw?: { payload: string; contentType: string; contentLength?: string };
   signedIn?: boolean;
   status: number;
   code: string;
@@ -179,6 +179,23 @@ const table: BadRequest[] = [
     raw: { payload: "username=newbie", contentType: "application/x-www-form-urlencoded" },
     status: 415,
     code: "UNSUPPORTED_MEDIA_TYPE",
+  },
+  {
+    name: "register with a body longer than its Content-Length says",
+    method: "POST",
+    url: "/api/auth/register",
+    raw: { payload: '{"username": "newbie"}', contentType: "application/json", contentLength: "2" },
+    status: 400,
+    code: "INVALID_JSON",
+  },
+  {
+    name: "publish with a body shorter than its Content-Length says",
+    method: "POST",
+    url: "/api/prompts",
+    raw: { payload: '{"text": "rain"}', contentType: "application/json", contentLength: "100" },
+    signedIn: true,
+    status: 400,
+    code: "INVALID_JSON",
   },
   {
     name: "register with a huge body",
@@ -381,6 +398,28 @@ const table: BadRequest[] = [
     status: 400,
     code: "VALIDATION_FAILED",
   },
+  // Ajv coerces "Infinity" to a number its bounds do not check; it reached SQL as a page size.
+  {
+    name: "list with limit Infinity",
+    method: "GET",
+    url: "/api/prompts?limit=Infinity",
+    status: 400,
+    code: "VALIDATION_FAILED",
+  },
+  {
+    name: "list with limit 1e400",
+    method: "GET",
+    url: "/api/prompts?limit=1e400",
+    status: 400,
+    code: "VALIDATION_FAILED",
+  },
+  {
+    name: "list with limit -Infinity",
+    method: "GET",
+    url: "/api/prompts?limit=-Infinity",
+    status: 400,
+    code: "VALIDATION_FAILED",
+  },
   {
     name: "list with a word for limit",
     method: "GET",
@@ -407,6 +446,13 @@ const table: BadRequest[] = [
   { name: "read prompt abc", method: "GET", url: "/api/prompts/abc", status: 400, code: "VALIDATION_FAILED" },
   { name: "read prompt 0", method: "GET", url: "/api/prompts/0", status: 400, code: "VALIDATION_FAILED" },
   { name: "read prompt -3", method: "GET", url: "/api/prompts/-3", status: 400, code: "VALIDATION_FAILED" },
+  {
+    name: "read prompt Infinity",
+    method: "GET",
+    url: "/api/prompts/Infinity",
+    status: 400,
+    code: "VALIDATION_FAILED",
+  },
   { name: "read prompt 1.5", method: "GET", url: "/api/prompts/1.5", status: 400, code: "VALIDATION_FAILED" },
   {
     name: "read prompt beyond safe integers",
@@ -513,6 +559,13 @@ const table: BadRequest[] = [
     code: "VALIDATION_FAILED",
   },
   {
+    name: "suggestions with n=Infinity",
+    method: "GET",
+    url: "/api/users/random?n=Infinity",
+    status: 400,
+    code: "VALIDATION_FAILED",
+  },
+  {
     name: "suggestions with n=lots",
     method: "GET",
     url: "/api/users/random?n=lots",
@@ -585,6 +638,14 @@ const table: BadRequest[] = [
   // feed
   ...cursorCases("feed", "/api/feed", "feed", cursorCodec("prompts", ["integer"]).encode([10]), true),
   {
+    name: "feed with limit Infinity",
+    method: "GET",
+    url: "/api/feed?limit=Infinity",
+    signedIn: true,
+    status: 400,
+    code: "VALIDATION_FAILED",
+  },
+  {
     name: "feed with limit -1",
     method: "GET",
     url: "/api/feed?limit=-1",
@@ -627,6 +688,7 @@ describe.each(table)("$name", (request) => {
             payload: request.raw.payload,
             headers: {
               "content-type": request.raw.contentType,
+              ...(request.raw.contentLength ? { "content-length": request.raw.contentLength } : {}),
               ...(request.signedIn ? { authorization: `Bearer ${token}` } : {}),
             },
           })

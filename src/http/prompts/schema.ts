@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { MAX_PROMPT_LENGTH } from "../../core/search/types.js";
+import { TextInteger } from "../schemas.js";
 import { PageQuery, UserRefSchema } from "../users/schema.js";
 
 export const PromptSchema = Type.Object(
@@ -35,7 +36,7 @@ export const PromptBody = Type.Object(
 );
 
 export const PromptParams = Type.Object({
-  id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+  id: TextInteger({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
 });
 
 export const PromptListQuery = Type.Object({

@@ -3,7 +3,7 @@ import { Type } from "typebox";
 import type { SongStore } from "../../core/catalog/store.js";
 import { VersoError } from "../../core/errors.js";
 import type { SongHit } from "../../core/search/types.js";
-import { errors } from "../schemas.js";
+import { errors, TextInteger } from "../schemas.js";
 
 const SongParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -46,7 +46,7 @@ export const songsRoutes =
           summary: "Songs whose lyrics read like this one's",
           params: SongParams,
           querystring: Type.Object({
-            k: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, default: 10 })),
+            k: Type.Optional(TextInteger({ minimum: 1, maximum: 50, default: 10 })),
           }),
           response: {
             200: Type.Object({ results: Type.Array(Type.Ref("SongHit")) }),

@@ -2,6 +2,7 @@ import { Type, type TSchema } from "typebox";
 import { USERNAME_MAX_LENGTH } from "../../core/accounts/username.js";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../core/social/cursor.js";
 import { MAX_SUGGESTIONS } from "../../core/social/people.js";
+import { TextInteger } from "../schemas.js";
 
 export const UserSchema = Type.Object(
   {
@@ -30,7 +31,7 @@ export const UserRefSchema = Type.Object({ id: Type.Integer(), username: Type.St
 /** Query of every paginated list. */
 export const PageQuery = Type.Object({
   cursor: Type.Optional(Type.String({ maxLength: 512, description: "nextCursor of the previous page" })),
-  limit: Type.Integer({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
+  limit: TextInteger({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
 });
 
 /** A page of a list: `nextCursor` is null on the last one. */
@@ -52,7 +53,7 @@ export const UserSearchQuery = Type.Object({
 });
 
 export const SuggestionsQuery = Type.Object({
-  n: Type.Integer({ minimum: 1, maximum: MAX_SUGGESTIONS, default: 20 }),
+  n: TextInteger({ minimum: 1, maximum: MAX_SUGGESTIONS, default: 20 }),
 });
 
 /**
