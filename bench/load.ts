@@ -15,7 +15,8 @@
  * autocannon cannot choose the address it connects from, so the whole load comes from
  * 127.0.0.1 and the per-address limits are the ones that bind (180 asks and likes, 30
  * publishes a minute; 60 logins in ten minutes). The pool is set up before, each user from an
- * address of their own in 127.0.0.0/8, so that no setup request spends the load's budgets.
+ * address of their own in 127.0.0.0/8: one address may register only 20 accounts an hour, and
+ * no setup request then spends the load's budgets.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
