@@ -13,10 +13,11 @@ import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
   type FastifyPluginAsync,
+  type FastifyReply,
   type FastifyServerFactory,
 } from "fastify";
 import type { Metrics } from "../observability/metrics.js";
-import { registerErrorHandling } from "./errors.js";
+import { registerErrorHandling, type ErrorBody } from "./errors.js";
 import { sameOriginPlugin } from "./same-origin.js";
 import { ErrorResponse } from "./schemas.js";
 import { AudioFeatures, Song, SongHit } from "./songs/schema.js";
@@ -66,6 +67,15 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       },
     },
     return503OnClosing: true,
+    // The router refuses a path that is not valid percent-encoding, or a parameter longer than
+    // it allows, before any hook runs: answered in the catalogue's body like every other error.
+    frameworkErrors: (error, _request, reply) => {
+      const body: ErrorBody = {
+        error: { code: "VALIDATION_FAILED", message: `the request path is not valid: ${error.message}` },
+      };
+      // Typed for no route in particular: the generic reply of any status.
+      void (reply as unknown as FastifyReply).status(error.statusCode === 414 ? 414 : 400).send(body);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
