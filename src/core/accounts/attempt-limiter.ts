@@ -38,13 +38,7 @@ export class AttemptLimiter {
   /** Counts the attempt, or refuses it with RATE_LIMITED and the seconds until it may retry. */
   async admit(subject: AttemptSubject): Promise<Admission> {
     const address = addressGroup(subject.address);
-    await countInWindow(
-      this.cache,
-      this.clock,
-      `${this.action}:address`,
-      [address],
-      this.rules.perAddress,
-    );
+    await countInWindow(this.cache, this.clock, `${this.action}:address`, [address], this.rules.perAddress);
     const nameKey = await countInWindow(
       this.cache,
       this.clock,
