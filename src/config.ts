@@ -394,6 +394,13 @@ export const settings = {
     fallback: "30",
     schema: seconds(1, 365),
   }),
+  sessionMaxAgeDays: spec({
+    env: "VERSO_SESSION_MAX_AGE_DAYS",
+    accepts: "a number of days from 1 to 3650",
+    description: "how long a session lasts after sign-in, however much it is used (default 90)",
+    fallback: "90",
+    schema: seconds(1, 3650),
+  }),
   hashConcurrency: spec({
     env: "VERSO_HASH_CONCURRENCY",
     accepts: "an integer from 1 to 16",

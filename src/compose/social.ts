@@ -22,7 +22,7 @@ import type { Metrics } from "../observability/metrics.js";
 export interface SocialServicesDeps {
   database: SqlContext;
   cache: Cache;
-  config: Pick<Config, "sessionTtlDays" | "admins" | "hashConcurrency">;
+  config: Pick<Config, "sessionTtlDays" | "sessionMaxAgeDays" | "admins" | "hashConcurrency">;
   search: SongSearch;
   metrics: Metrics;
   /** Argon2id with the OWASP parameters in production; tests pass a cheaper one where speed is not under test. */
@@ -46,6 +46,7 @@ export function createSocialServices(deps: SocialServicesDeps) {
   const stores = createSqlSocialStores(database);
   const sessions = new SessionService(createSqlSessionStore(database), clock, {
     ttlDays: config.sessionTtlDays,
+    maxAgeDays: config.sessionMaxAgeDays,
     admins: config.admins,
   });
   const accounts = new AccountService({

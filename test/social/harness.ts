@@ -102,6 +102,7 @@ export interface TestAppOptions {
   requestRules?: RequestRules;
   admins?: string[];
   sessionTtlDays?: number;
+  sessionMaxAgeDays?: number;
   hashConcurrency?: number;
   maxHashesWaiting?: number;
   trustProxy?: boolean | number | string[];
@@ -152,6 +153,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     cache,
     config: {
       sessionTtlDays: options.sessionTtlDays ?? 30,
+      sessionMaxAgeDays: options.sessionMaxAgeDays ?? 90,
       admins: options.admins ?? [],
       hashConcurrency: options.hashConcurrency ?? 4,
     },

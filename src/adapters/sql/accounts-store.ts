@@ -171,10 +171,22 @@ export function createSqlSessionStore({ db }: SqlContext): SessionStore {
       const row = await db
         .selectFrom("sessions")
         .innerJoin("users", "users.id", "sessions.user_id")
-        .select([...userColumns, "sessions.id as session_id", "sessions.last_seen_at"])
+        .select([
+          ...userColumns,
+          "sessions.id as session_id",
+          "sessions.created_at as session_created_at",
+          "sessions.last_seen_at",
+        ])
         .where("sessions.token_hash", "=", tokenHash)
         .executeTakeFirst();
-      return row ? { id: row.session_id, lastSeenAt: row.last_seen_at, user: toUser(row) } : null;
+      return row
+        ? {
+            id: row.session_id,
+            createdAt: row.session_created_at,
+            lastSeenAt: row.last_seen_at,
+            user: toUser(row),
+          }
+        : null;
     },
 
     async touch(sessionId, lastSeenAt) {

@@ -13,17 +13,18 @@ const alice: User = {
 };
 
 function memoryStore() {
-  const rows = new Map<number, { tokenHash: string; lastSeenAt: string }>();
+  const rows = new Map<number, { tokenHash: string; createdAt: string; lastSeenAt: string }>();
   let nextId = 1;
   const writes: string[] = [];
   const store: SessionStore = {
     async create({ tokenHash, now }) {
-      rows.set(nextId, { tokenHash, lastSeenAt: now });
+      rows.set(nextId, { tokenHash, createdAt: now, lastSeenAt: now });
       return nextId++;
     },
     async findByTokenHash(tokenHash): Promise<StoredSession | null> {
       for (const [id, row] of rows)
-        if (row.tokenHash === tokenHash) return { id, lastSeenAt: row.lastSeenAt, user: alice };
+        if (row.tokenHash === tokenHash)
+          return { id, createdAt: row.createdAt, lastSeenAt: row.lastSeenAt, user: alice };
       return null;
     },
     async touch(id, lastSeenAt) {
@@ -51,7 +52,11 @@ function memoryStore() {
 function setup(admins: string[] = []) {
   let now = Date.parse("2026-12-01T12:00:00.000Z");
   const memory = memoryStore();
-  const sessions = new SessionService(memory.store, () => new Date(now), { ttlDays: 1, admins });
+  const sessions = new SessionService(memory.store, () => new Date(now), {
+    ttlDays: 1,
+    maxAgeDays: 3,
+    admins,
+  });
   return { ...memory, sessions, advance: (ms: number) => (now += ms) };
 }
 
@@ -62,6 +67,21 @@ describe("sessions", () => {
     const { sessions, rows } = setup();
     const { token } = await sessions.open(alice);
     expect([...rows.values()].map((r) => r.tokenHash)).toEqual([hashSessionToken(token)]);
+  });
+
+  it("ends at its maximum age however often it is used, to the millisecond", async () => {
+    const { sessions, rows, advance } = setup();
+    const { token } = await sessions.open(alice);
+    // Used every twelve hours: never idle for its one-day ttl.
+    for (let i = 0; i < 5; i++) {
+      advance(day / 2);
+      expect(await sessions.authenticate(token)).not.toBeNull();
+    }
+    advance(day / 2 - 1);
+    expect(await sessions.authenticate(token)).not.toBeNull();
+    advance(1);
+    expect(await sessions.authenticate(token)).toBeNull();
+    expect(rows.size).toBe(0);
   });
 
   it("lasts until ttl of idleness, to the millisecond", async () => {

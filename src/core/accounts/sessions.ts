@@ -9,6 +9,11 @@ export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 export interface SessionSettings {
   /** A session ends after this long without use. */
   ttlDays: number;
+  /**
+   * And this long after it began, however much it is used: a stolen token that its thief
+   * keeps busy still stops working.
+   */
+  maxAgeDays: number;
   admins: readonly string[];
 }
 
@@ -25,6 +30,7 @@ export interface Authentication {
 
 export class SessionService {
   private readonly ttlMs: number;
+  private readonly maxAgeMs: number;
 
   constructor(
     private readonly store: SessionStore,
@@ -32,6 +38,7 @@ export class SessionService {
     private readonly settings: SessionSettings,
   ) {
     this.ttlMs = settings.ttlDays * 24 * 60 * 60 * 1000;
+    this.maxAgeMs = settings.maxAgeDays * 24 * 60 * 60 * 1000;
   }
 
   get ttlSeconds(): number {
@@ -55,7 +62,8 @@ export class SessionService {
     if (!session) return null;
     const now = this.clock();
     const idleMs = now.getTime() - Date.parse(session.lastSeenAt);
-    if (idleMs >= this.ttlMs) {
+    const ageMs = now.getTime() - Date.parse(session.createdAt);
+    if (idleMs >= this.ttlMs || ageMs >= this.maxAgeMs) {
       await this.store.delete(session.id);
       return null;
     }

@@ -40,6 +40,7 @@ export interface UserStore {
 
 export interface StoredSession {
   id: number;
+  createdAt: string;
   lastSeenAt: string;
   user: User;
 }

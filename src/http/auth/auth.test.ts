@@ -240,6 +240,20 @@ describe("logout and session lifetime", () => {
     expect(await t.db.selectFrom("sessions").selectAll().execute()).toEqual([]);
   });
 
+  it("ends a session sessionMaxAgeDays after sign-in, however often it is used", async () => {
+    const time = manualClock();
+    await start({ clock: time.clock, sessionTtlDays: 30, sessionMaxAgeDays: 3 });
+    const { token } = await t.register("alice");
+    const day = 24 * 60 * 60 * 1000;
+    for (let i = 0; i < 2; i++) {
+      time.advance(day);
+      expect((await t.call("GET", "/api/me", { token })).status).toBe(200);
+    }
+    time.advance(day);
+    expect((await t.call("GET", "/api/me", { token })).status).toBe(401);
+    expect(await t.db.selectFrom("sessions").selectAll().execute()).toEqual([]);
+  });
+
   it("writes last-seen at most once a minute", async () => {
     const time = manualClock();
     await start({ clock: time.clock });
