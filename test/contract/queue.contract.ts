@@ -199,7 +199,9 @@ export function describeQueueContract(name: string, factory: QueueFactory): void
     });
 
     it("redelivers the message of a consumer that died without acknowledging it", async () => {
-      const { harness, queue: doomed, hold } = await setup({ lostConsumerTimeoutMs: 1000 });
+      // Long enough that a loaded machine does not stall the survivor's heartbeat past it (a
+      // second proved too short for a CI run on two busy cores).
+      const { harness, queue: doomed, hold } = await setup({ lostConsumerTimeoutMs: 3000 });
       const survivor = await harness.connect();
       const never = hold();
       const first: Array<QueueMessage<TestJob>> = [];

@@ -33,6 +33,9 @@ export function keyboardUse(harness: Harness) {
       const { page } = watched;
       try {
         await page.goto("/");
+        // The page's own code loads after the document: a Tab pressed before it has rendered
+        // the page would land on whatever the render then replaces.
+        await page.getByRole("textbox").first().waitFor();
         await page.keyboard.press("Tab");
         const skip = await focused(page);
         expect(skip).toMatchObject({ tag: "a", text: text("en", "layout.skip"), ring: true });
