@@ -35,7 +35,7 @@ export function keyboardUse(harness: Harness) {
         await page.goto("/");
         // The page's own code loads after the document: a Tab pressed before it has rendered
         // the page would land on whatever the render then replaces.
-        await page.getByRole("textbox").first().waitFor();
+        await page.getByRole("searchbox", { name: text("en", "ask.label") }).waitFor();
         await page.keyboard.press("Tab");
         const skip = await focused(page);
         expect(skip).toMatchObject({ tag: "a", text: text("en", "layout.skip"), ring: true });
