@@ -277,7 +277,7 @@ export async function runSocialBench(options: {
   const social = createSocialServices({
     database,
     cache: createMemoryCache(),
-    config: { sessionTtlDays: 30, sessionMaxAgeDays: 90, admins: [], hashConcurrency: 2 },
+    config: { sessionTtlDays: 30, sessionMaxAgeDays: 90, hashConcurrency: 2 },
     search: unusedSearch,
     metrics,
     hasher: createArgon2Hasher(),

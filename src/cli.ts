@@ -9,6 +9,7 @@ import cliProgress from "cli-progress";
 import { pino } from "pino";
 import { ConfigError, loadConfig, settings, type Config, type SettingName } from "./config.js";
 import { composeVerso, type Verso } from "./compose/index.js";
+import type { AccountAdministration } from "./core/accounts/administration.js";
 import type { CatalogObject } from "./core/catalog/store.js";
 import { isVersoError } from "./core/errors.js";
 import { reindexCatalog } from "./core/catalog/reindex.js";
@@ -210,7 +211,23 @@ async function reindex(options: Record<string, unknown>) {
   }
 }
 
+/** Runs an operator's account command against the configured database, then closes it. */
+async function administer(
+  options: Record<string, unknown>,
+  work: (administration: AccountAdministration) => Promise<string[]>,
+): Promise<number> {
+  const verso = composeVerso(configFrom(options));
+  try {
+    for (const line of await work(await verso.administration())) console.log(line);
+    return 0;
+  } finally {
+    await verso.close();
+  }
+}
+
 const allSettings = Object.keys(settings) as SettingName[];
+/** What the account commands take: where the database is. */
+const databaseSettings: SettingName[] = ["dataDir", "databaseUrl", "logLevel"];
 /** What the commands that work on the catalog directly (ingest, ask) take. */
 const storageSettings: SettingName[] = allSettings.filter(
   (name) =>
@@ -251,6 +268,53 @@ withSettingFlags(
   storageSettings,
 ).action(async (options: Record<string, unknown>) => {
   process.exitCode = await reindex(options);
+});
+
+const admin = program
+  .command("admin")
+  .description(
+    "grant, withdraw or list administration: who may trigger a crawl and read the catalog's detail",
+  );
+withSettingFlags(
+  admin.command("grant").description("make an account an administrator").argument("<username>"),
+  databaseSettings,
+).action(async (username: string, options: Record<string, unknown>) => {
+  process.exitCode = await administer(options, async (a) => {
+    const user = await a.grantAdmin(username);
+    return [`${user.username} is an administrator`];
+  });
+});
+withSettingFlags(
+  admin.command("revoke").description("withdraw an account's administration").argument("<username>"),
+  databaseSettings,
+).action(async (username: string, options: Record<string, unknown>) => {
+  process.exitCode = await administer(options, async (a) => {
+    const user = await a.revokeAdmin(username);
+    return [`${user.username} is no longer an administrator`];
+  });
+});
+withSettingFlags(admin.command("list").description("print the administrators"), databaseSettings).action(
+  async (options: Record<string, unknown>) => {
+    process.exitCode = await administer(options, async (a) => {
+      const admins = await a.listAdmins();
+      return admins.length > 0 ? admins.map((u) => u.username) : ["no administrators"];
+    });
+  },
+);
+
+withSettingFlags(
+  program
+    .command("sessions")
+    .description("end sessions")
+    .command("revoke")
+    .description("sign an account out everywhere at once")
+    .argument("<username>"),
+  databaseSettings,
+).action(async (username: string, options: Record<string, unknown>) => {
+  process.exitCode = await administer(options, async (a) => {
+    const { user, ended } = await a.revokeSessions(username);
+    return [`ended ${ended} session${ended === 1 ? "" : "s"} of ${user.username}`];
+  });
 });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

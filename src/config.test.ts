@@ -28,3 +28,18 @@ describe("VERSO_RATE_LIMIT_FACTOR", () => {
     expect(() => loadConfig({ VERSO_RATE_LIMIT_FACTOR: "lots" })).toThrow(/VERSO_RATE_LIMIT_FACTOR/);
   });
 });
+
+describe("administrators", () => {
+  it("refuses VERSO_ADMINS, which named usernames anyone could register, and says what replaced it", () => {
+    expect(() => loadConfig({ VERSO_ADMINS: "root" })).toThrow(/verso admin grant NAME/);
+    expect(() => loadConfig({ VERSO_ADMINS: "" })).not.toThrow();
+  });
+});
+
+describe("VERSO_METRICS_TOKEN", () => {
+  it("is empty by default, and refuses a short token without repeating it", () => {
+    expect(loadConfig({}).metricsToken).toBe("");
+    expect(loadConfig({ VERSO_METRICS_TOKEN: "a".repeat(32) }).metricsToken).toBe("a".repeat(32));
+    expect(() => loadConfig({ VERSO_METRICS_TOKEN: "short" })).toThrow("VERSO_METRICS_TOKEN=(hidden)");
+  });
+});

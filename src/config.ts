@@ -408,13 +408,6 @@ export const settings = {
     fallback: "2",
     schema: int(1, 16),
   }),
-  admins: spec({
-    env: "VERSO_ADMINS",
-    accepts: "a comma-separated list of usernames",
-    description: "users allowed to trigger a crawl through the API (default none)",
-    fallback: "",
-    schema: list.pipe(z.array(z.string())),
-  }),
   trustProxy: spec({
     env: "VERSO_TRUST_PROXY",
     accepts:
@@ -423,6 +416,15 @@ export const settings = {
       "which reverse proxies' X-Forwarded-For and X-Forwarded-Proto to believe: the client's address (for rate limits) and HTTPS (for Secure cookies) come from them (default false: none)",
     fallback: "false",
     schema: trustedProxies,
+  }),
+  metricsToken: spec({
+    env: "VERSO_METRICS_TOKEN",
+    accepts: "empty, or a secret of 16 to 256 characters without spaces",
+    description:
+      "when set, GET /metrics answers only requests that send `Authorization: Bearer <token>` (default empty: open)",
+    fallback: "",
+    schema: z.union([z.literal(""), z.string().regex(/^\S{16,256}$/)]),
+    secret: true,
   }),
   shutdownSeconds: spec({
     env: "VERSO_SHUTDOWN_TIMEOUT",
@@ -485,6 +487,12 @@ export function loadConfig(
           : "(hidden)";
       problems.push(`${setting.env}=${shown}: expected ${setting.accepts}`);
     }
+  }
+  // Silently ignoring it would leave an operator believing the listed names are admins.
+  if (env.VERSO_ADMINS) {
+    problems.push(
+      "VERSO_ADMINS is no longer read: administrators are accounts granted with `verso admin grant NAME`",
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   const roles = parsed.roles as string[];

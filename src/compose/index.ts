@@ -22,7 +22,7 @@ import { LiveIndex } from "../core/search/live-index.js";
 import { createSearchService, type Ranking, type RankingTuning } from "../core/search/search-service.js";
 import { createMetrics, type Metrics } from "../observability/metrics.js";
 import { createPasswordHasher, registry, type AdapterContext, type ComposedEmbedder } from "./registry.js";
-import { createSocialServices, type SocialServices } from "./social.js";
+import { createAccountAdministration, createSocialServices, type SocialServices } from "./social.js";
 
 export interface ComposeOptions {
   log?: (message: string) => void;
@@ -259,6 +259,8 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     return services;
   });
 
+  const administration = lazy(async () => createAccountAdministration(await database()));
+
   const requestLimits = lazy(async (): Promise<RequestLimits | null> => {
     const rules = options.requestRules ?? scaledRequestRules(config.rateLimitFactor);
     return rules ? new RequestLimits(await cache(), options.clock ?? (() => new Date()), rules) : null;
@@ -298,6 +300,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     songStore,
     index,
     queue,
+    administration,
     bucketFor,
     configuredBucket,
     crawler,

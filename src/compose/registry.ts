@@ -148,6 +148,8 @@ const embedders: Factories<"embedder", Promise<ComposedEmbedder>> = {
       metrics,
       onEvent: (event) => {
         if (event.type === "worker-crashed") log(`embedding worker crashed: ${event.error.message}`);
+        if (event.type === "worker-hung")
+          log(`embedding worker hung: no answer to ${event.textsInFlight} texts in ${event.timeoutMs} ms`);
         if (event.type === "failed")
           log(`the embedder is out of service, retrying in ${event.retryInMs} ms: ${event.error.message}`);
         if (event.type === "recovered") log("the embedder is serving again");

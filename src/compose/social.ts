@@ -8,6 +8,7 @@ import type { SqlContext } from "../adapters/sql/dialect-sql.js";
 import { createSqlSocialStores } from "../adapters/sql/social-store.js";
 import type { Config } from "../config.js";
 import { AccountService, type AccountRateRules } from "../core/accounts/account-service.js";
+import { AccountAdministration } from "../core/accounts/administration.js";
 import { limitHashing } from "../core/accounts/hashing-limiter.js";
 import type { PasswordHasher } from "../core/accounts/password-hasher.js";
 import { SessionService } from "../core/accounts/sessions.js";
@@ -22,7 +23,7 @@ import type { Metrics } from "../observability/metrics.js";
 export interface SocialServicesDeps {
   database: SqlContext;
   cache: Cache;
-  config: Pick<Config, "sessionTtlDays" | "sessionMaxAgeDays" | "admins" | "hashConcurrency">;
+  config: Pick<Config, "sessionTtlDays" | "sessionMaxAgeDays" | "hashConcurrency">;
   search: SongSearch;
   metrics: Metrics;
   /** Argon2id with the OWASP parameters in production; tests pass a cheaper one where speed is not under test. */
@@ -32,6 +33,10 @@ export interface SocialServicesDeps {
   /** Hashes that may wait for a free slot before sign-ins are refused with AUTH_BUSY. */
   maxHashesWaiting?: number;
 }
+
+/** What `verso admin` and `verso sessions` need: the two stores, no hasher, no routes. */
+export const createAccountAdministration = (database: SqlContext): AccountAdministration =>
+  new AccountAdministration(createSqlUserStore(database), createSqlSessionStore(database));
 
 const SESSION_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -47,7 +52,6 @@ export function createSocialServices(deps: SocialServicesDeps) {
   const sessions = new SessionService(createSqlSessionStore(database), clock, {
     ttlDays: config.sessionTtlDays,
     maxAgeDays: config.sessionMaxAgeDays,
-    admins: config.admins,
   });
   const accounts = new AccountService({
     users,
@@ -56,7 +60,6 @@ export function createSocialServices(deps: SocialServicesDeps) {
     commonPasswords: loadCommonPasswords(),
     cache: deps.cache,
     clock,
-    admins: config.admins,
     ...(deps.rateRules ? { rateRules: deps.rateRules } : {}),
     events: { authAttempt: (action, outcome) => deps.metrics.authAttempts.labels(action, outcome).inc() },
   });
@@ -74,6 +77,7 @@ export function createSocialServices(deps: SocialServicesDeps) {
 
   return {
     accounts,
+    administration: createAccountAdministration(database),
     sessions,
     hasher,
     prompts,

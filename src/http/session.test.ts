@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildTestApp, manualClock, type TestApp } from "../../test/social/harness.js";
+import { PASSWORD, buildTestApp, manualClock, type TestApp } from "../../test/social/harness.js";
 import { requireAdmin } from "./session.js";
 
 let t: TestApp;
@@ -22,9 +22,10 @@ const adminResource: FastifyPluginAsync = async (app) => {
 
 describe("session plugin seen by other resources", () => {
   it("tells other routes who is signed in, and lets them demand an administrator", async () => {
-    t = await buildTestApp({ admins: ["Root"], otherRoutes: [adminResource] });
+    t = await buildTestApp({ otherRoutes: [adminResource] });
     const root = await t.register("root");
     const bob = await t.register("bob");
+    await t.grantAdmin("Root");
     expect((await t.call("GET", "/api/test/whoami", { token: bob.token })).body).toEqual({ viewer: "bob" });
     expect((await t.call("GET", "/api/test/whoami")).body).toEqual({ viewer: null });
 
@@ -34,6 +35,49 @@ describe("session plugin seen by other resources", () => {
     expect([notAdmin.status, notAdmin.body.error.code]).toEqual([403, "ADMIN_ONLY"]);
     const admin = await t.call("POST", "/api/test/admin-only", { token: root.token });
     expect([admin.status, admin.body]).toEqual([200, { by: "root" }]);
+  });
+
+  it("keeps administration with the account, not its name: renamed, deleted and re-registered", async () => {
+    t = await buildTestApp({ otherRoutes: [adminResource] });
+    const root = await t.register("root");
+    await t.grantAdmin("root");
+    const renamed = await t.call("PATCH", "/api/me", {
+      token: root.token,
+      body: { username: "groot", currentPassword: PASSWORD },
+    });
+    expect(renamed.status).toBe(200);
+    expect((await t.call("POST", "/api/test/admin-only", { token: root.token })).status).toBe(200);
+    // The freed name is anyone's to take, and taking it gives no rights.
+    const squatter = await t.register("root");
+    const refused = await t.call("POST", "/api/test/admin-only", { token: squatter.token });
+    expect([refused.status, refused.body.error.code]).toEqual([403, "ADMIN_ONLY"]);
+    const deleted = await t.call("DELETE", "/api/me", { token: root.token, body: { password: PASSWORD } });
+    expect(deleted.status).toBe(204);
+    const again = await t.register("groot");
+    expect((await t.call("POST", "/api/test/admin-only", { token: again.token })).status).toBe(403);
+  });
+
+  it("applies a revocation from the next request on, and signs an account out everywhere", async () => {
+    t = await buildTestApp({ otherRoutes: [adminResource] });
+    const root = await t.register("root");
+    const second = await t.call("POST", "/api/auth/login", {
+      body: { username: "root", password: PASSWORD },
+    });
+    await t.grantAdmin("root");
+    expect((await t.call("POST", "/api/test/admin-only", { token: root.token })).status).toBe(200);
+    await t.module.administration.revokeAdmin("root");
+    expect((await t.call("POST", "/api/test/admin-only", { token: root.token })).status).toBe(403);
+    expect(await t.module.administration.listAdmins()).toEqual([]);
+
+    const { ended } = await t.module.administration.revokeSessions("ROOT");
+    expect(ended).toBe(2);
+    for (const token of [root.token, second.body.token as string]) {
+      const reply = await t.call("GET", "/api/test/whoami", { token });
+      expect(reply.body).toEqual({ viewer: null });
+    }
+    await expect(t.module.administration.grantAdmin("nobody")).rejects.toMatchObject({
+      code: "USER_NOT_FOUND",
+    });
   });
 });
 

@@ -70,6 +70,7 @@ export async function buildProcessApp(
     healthRoutes({
       registry: verso.metrics.registry,
       checks: readinessChecks(verso, roles),
+      metricsToken: verso.config.metricsToken,
     }) as FastifyPluginAsync,
   ];
   if (roles.has("api")) routes.push(...(await apiRoutes(verso)));
@@ -98,6 +99,7 @@ export async function buildStartingApp(
       healthRoutes({
         registry: verso.metrics.registry,
         checks: readinessChecks(verso, roles),
+        metricsToken: verso.config.metricsToken,
       }) as FastifyPluginAsync,
     ],
   });

@@ -116,6 +116,9 @@ function ensureBuilt() {
     throw new Error(`npm run build failed:\n${ran.stdout.slice(-4000)}\n${ran.stderr.slice(-4000)}`);
 }
 
+/** Prometheus scrapes with it, as a deployment that keeps /metrics to itself does. */
+const metricsToken = "scrape-token-for-the-live-test";
+
 /** The shipped scrape configuration with every job pointed at this test's processes. */
 function prometheusConfig(): string {
   const shipped = parse(fs.readFileSync(path.join(deployDir, "prometheus", "prometheus.yml"), "utf8")) as {
@@ -123,8 +126,12 @@ function prometheusConfig(): string {
   };
   const scrapeConfigs = shipped.scrape_configs.map((job) => {
     const { dns_sd_configs: _dns, static_configs: _static, ...rest } = job;
-    const target = job.job_name === "prometheus" ? prometheusPort : versoPort;
-    return { ...rest, static_configs: [{ targets: [`127.0.0.1:${target}`] }] };
+    const own = job.job_name === "prometheus";
+    return {
+      ...rest,
+      static_configs: [{ targets: [`127.0.0.1:${own ? prometheusPort : versoPort}`] }],
+      ...(own ? {} : { authorization: { type: "Bearer", credentials: metricsToken } }),
+    };
   });
   return stringify({
     global: { scrape_interval: "1s", scrape_timeout: "1s", evaluation_interval: "1s" },
@@ -206,7 +213,10 @@ beforeAll(async () => {
   fs.mkdirSync(bucket, { recursive: true });
   fs.writeFileSync(path.join(bucket, "no-lyrics.csv"), "id,name,artists\nx1,Nothing To Sing,Nobody\n");
 
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VERSO_")));
+  const env = {
+    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VERSO_"))),
+    VERSO_METRICS_TOKEN: metricsToken,
+  };
   verso = spawn(
     process.execPath,
     [
@@ -224,8 +234,6 @@ beforeAll(async () => {
       "1",
       "--demo",
       "true",
-      "--admins",
-      "ops",
       "--log-level",
       "warn",
     ],
@@ -260,6 +268,18 @@ beforeAll(async () => {
   });
   expect(registered.status, JSON.stringify(registered.body)).toBe(201);
   const token = registered.body.token as string;
+  const granted = run(
+    process.execPath,
+    ["bin/verso.js", "admin", "grant", "ops", "--data-dir", path.join(workDir, "data")],
+    { env },
+  );
+  expect(granted.stdout, granted.stderr).toContain("ops is an administrator");
+  // Without the token the metrics stay closed; Prometheus, configured with it, scrapes them.
+  const anonymous = await fetch(versoUrl("/metrics"));
+  expect([anonymous.status, anonymous.headers.get("www-authenticate")]).toEqual([
+    401,
+    'Bearer realm="metrics"',
+  ]);
 
   await load(1, token);
   // The demo catalog and the failing object, both through the worker.

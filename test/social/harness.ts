@@ -100,7 +100,6 @@ export interface TestAppOptions {
   rateRules?: AccountRateRules;
   /** Limits on the costly routes; none unless given. */
   requestRules?: RequestRules;
-  admins?: string[];
   sessionTtlDays?: number;
   sessionMaxAgeDays?: number;
   hashConcurrency?: number;
@@ -135,6 +134,8 @@ export interface TestApp {
   /** Every route the app declares, as "METHOD /url". */
   declaredRoutes: string[];
   call(method: string, url: string, options?: Call): Promise<Reply>;
+  /** Makes an existing account an administrator, as `verso admin grant` does. */
+  grantAdmin(username: string): Promise<void>;
   /** Registers a user and answers their token and id. */
   register(username: string, password?: string): Promise<{ token: string; id: number; username: string }>;
   /** Fails the test if any response was a 500; then closes everything. */
@@ -154,7 +155,6 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     config: {
       sessionTtlDays: options.sessionTtlDays ?? 30,
       sessionMaxAgeDays: options.sessionMaxAgeDays ?? 90,
-      admins: options.admins ?? [],
       hashConcurrency: options.hashConcurrency ?? 4,
     },
     search,
@@ -221,6 +221,9 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     statuses,
     declaredRoutes,
     call,
+    async grantAdmin(username) {
+      await module.administration.grantAdmin(username);
+    },
     async register(username, password = PASSWORD) {
       const reply = await call("POST", "/api/auth/register", { body: { username, password } });
       if (reply.status !== 201)

@@ -30,7 +30,7 @@ beforeAll(async () => {
   for (const file of realFiles) if (!fs.existsSync(file)) throw new Error(`missing data set file ${file}`);
   // The bucket is the data folder's own (file://<data dir>/bucket), crawled only on demand.
   verso = await startVerso({
-    flags: ["--demo", "false", "--crawl-schedule", "off", "--admins", admin],
+    flags: ["--demo", "false", "--crawl-schedule", "off"],
   });
   bucket = path.join(verso.dataDir, "bucket");
   browser = await launchChromium();
@@ -92,6 +92,8 @@ describe("the catalog during an ingest", () => {
         ].join("\n"),
       );
       await signUp(page, "en", admin);
+      // Granted from the command line, as an operator does, while the server runs.
+      expect(await harness.verso().command(["admin", "grant", admin])).toContain("is an administrator");
       await page.goto("/catalog");
       const scan = page.getByRole("button", { name: t("catalog.scan") });
       await scan.click();

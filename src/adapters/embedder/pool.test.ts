@@ -261,3 +261,82 @@ describe("worker pool embedder out of service", () => {
     await expect(pool.ready()).rejects.toThrow(/closed/);
   });
 });
+
+describe("worker pool embedder with a worker that hangs", () => {
+  // Far beyond the stub's answer of a millisecond or so, even on a loaded machine; a batch
+  // wrongly held to be hung is retried anyway, so only the hanging text must fail.
+  const shortDeadline = { batchTimeout: { interactiveMs: 1000, bulkMs: 1000, perTextMs: 0 } };
+
+  it("times out a hung batch, replaces the worker and fails only the request that hangs", async () => {
+    const { pool, events } = stubPool(
+      { hangs: sharedBudget(100) },
+      { interactiveWorker: false, ...shortDeadline },
+    );
+    await pool.ready();
+    const first = pool.embed(["occupy the worker"]);
+    const hanging = pool.embed(["hang"]);
+    const innocent = pool.embed(["innocent", "bystander"]);
+    await first;
+
+    const error = await errorOf(hanging);
+    expect(error.code).toBe("DEPENDENCY_UNAVAILABLE");
+    expect(error.message).toMatch(/hung twice on these texts: .*within 1000 ms/);
+    const vectors = await innocent;
+    expect(vectors).toEqual(await pool.embed(["innocent", "bystander"]));
+
+    const hung = events.filter((e) => e.type === "worker-hung");
+    expect(hung).toContainEqual(expect.objectContaining({ lane: "bulk", textsInFlight: 3, timeoutMs: 1000 }));
+    expect(hung).toContainEqual(expect.objectContaining({ textsInFlight: 1 }));
+    expect(events.some((e) => e.type === "worker-crashed")).toBe(false);
+    expect(pool.stats()).toMatchObject({ state: "serving", crashes: hung.length });
+    expect(await pool.embed(["served afterwards"])).toHaveLength(1);
+  });
+
+  it("holds a prompt to the interactive deadline and answers it after its worker hung once", async () => {
+    const { pool, events } = stubPool(
+      { hangs: sharedBudget(1) },
+      // Were the bulk deadline applied, the prompt would wait past the test's timeout.
+      { batchTimeout: { interactiveMs: 500, bulkMs: 600_000, perTextMs: 250 } },
+    );
+    await pool.ready();
+    const vectors = await pool.embed(["hang", "a prompt"], { priority: "interactive" });
+    expect(vectors).toHaveLength(2);
+    expect(events.find((e) => e.type === "worker-hung")).toMatchObject({
+      lane: "interactive",
+      timeoutMs: 1000,
+      textsInFlight: 2,
+    });
+    expect(await pool.embed(["another prompt"], { priority: "interactive" })).toHaveLength(1);
+  });
+
+  it("gives a slow batch time in proportion to its texts", async () => {
+    // 10 texts × 50 ms: five times the base deadline, a twentieth of the one they get.
+    const { pool, events } = stubPool(
+      { msPerText: 50 },
+      { batchTimeout: { interactiveMs: 100, bulkMs: 100, perTextMs: 1000 } },
+    );
+    await pool.ready();
+    const texts = Array.from({ length: 10 }, (_, i) => `slow ${i}`);
+    expect(await pool.embed(texts)).toHaveLength(10);
+    expect(events.some((e) => e.type === "worker-hung")).toBe(false);
+    expect(pool.stats().crashes).toBe(0);
+  });
+
+  it("stops a hung worker on close and times nothing out after", async () => {
+    const { pool, events } = stubPool(
+      { hangs: sharedBudget(100) },
+      { batchTimeout: { interactiveMs: 300, bulkMs: 300, perTextMs: 0 } },
+    );
+    await pool.ready();
+    const hanging = expect(pool.embed(["hang"])).rejects.toThrow(/closed/);
+    await pool.close();
+    await hanging;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(events.some((e) => e.type === "worker-hung")).toBe(false);
+  });
+
+  it("refuses deadlines that are not positive", () => {
+    expect(() => stubPool({}, { batchTimeout: { bulkMs: 0 } })).toThrow(RangeError);
+    expect(() => stubPool({}, { batchTimeout: { perTextMs: -1 } })).toThrow(RangeError);
+  });
+});

@@ -8,13 +8,15 @@
  * then land behind a bulk batch that takes seconds.
  *
  * Requests queued in a lane are coalesced into batches of up to `maxBatch` texts, so callers
- * sending a few texts at a time still fill the model. A worker that dies is replaced; its
- * batch is retried once, each request on its own, so one poisonous text fails only its caller.
+ * sending a few texts at a time still fill the model. A worker that dies, or that does not
+ * answer a batch by its deadline (see `batchTimeout`) and is terminated, is replaced; its batch
+ * is retried once, each request on its own, so one poisonous text fails only its caller.
  *
- * When the workers cannot run at all (the model does not load, or they keep crashing) the pool
- * goes out of service: every waiting and new call fails at once with DEPENDENCY_UNAVAILABLE,
- * a transient error, while it starts its workers again after a growing delay. As soon as one
- * worker is up the pool serves again. Nothing it does is permanent short of close().
+ * When the workers cannot run at all (the model does not load, or they keep crashing or
+ * hanging) the pool goes out of service: every waiting and new call fails at once with
+ * DEPENDENCY_UNAVAILABLE, a transient error, while it starts its workers again after a growing
+ * delay. As soon as one worker is up the pool serves again. Nothing it does is permanent short
+ * of close().
  */
 import type { Worker } from "node:worker_threads";
 import { VersoError } from "../../core/errors.js";
@@ -41,13 +43,31 @@ export interface WorkerPoolOptions {
   metrics?: Pick<Metrics, "embedBatches">;
   /** Delay before starting the workers again after the pool went out of service; it doubles each time. */
   recovery?: { initialDelayMs?: number; maxDelayMs?: number };
+  /**
+   * How long a worker may take over one batch, from sending it, before it is held to be hung:
+   * the base of the batch's lane plus perTextMs for each of its texts (defaults: interactive
+   * 5 s, bulk 15 s, 500 ms a text).
+   */
+  batchTimeout?: { interactiveMs?: number; bulkMs?: number; perTextMs?: number };
   onEvent?: (event: PoolEvent) => void;
 }
+
+/**
+ * A text takes ~50 ms on a quiet core (39 passages/s on two, docs/benchmarks.md); ten times
+ * that lets a bulk worker at nice 10 on a shared, busy machine finish, and gives a full batch
+ * of 64 texts 15 + 32 = 47 s. A bulk batch cut wrongly loses all its work and a 1–2 s model
+ * reload, and ingest does not wait on seconds, so its base is long. A prompt takes 12–36 ms and
+ * a person is waiting: past 5 s a retry on another worker serves them better than waiting on,
+ * and cutting one wrongly costs only the retry of a text or two.
+ */
+const defaultBatchTimeout = { interactiveMs: 5_000, bulkMs: 15_000, perTextMs: 500 };
 
 export type PoolEvent =
   /** startMs: from spawning the thread to a warmed-up model; modelMs: the model's part of it. */
   | { type: "worker-ready"; lane: Lane; worker: number; startMs: number; modelMs: number }
   | { type: "worker-crashed"; lane: Lane; worker: number; error: Error; textsInFlight: number }
+  /** A batch passed its deadline of timeoutMs: the worker was terminated and is replaced. */
+  | { type: "worker-hung"; lane: Lane; worker: number; timeoutMs: number; textsInFlight: number }
   /** Out of service; the workers are started again in retryInMs. */
   | { type: "failed"; error: Error; retryInMs: number }
   /** A worker is up again after the pool was out of service for outageMs. */
@@ -78,6 +98,7 @@ export interface PoolStats {
   queued: Record<Lane, number>;
   /** From construction until every worker had loaded its model; undefined while starting. */
   startupMs: number | undefined;
+  /** Workers lost after they were up, hung ones included. */
   crashes: number;
 }
 
@@ -93,6 +114,7 @@ export interface PoolEmbedder extends Embedder {
 interface Request {
   texts: string[];
   priority: Lane;
+  /** Workers lost on it, hung ones included. */
   crashes: number;
   /** Sent to a worker alone, never coalesced: set when retrying after a failed batch. */
   solo: boolean;
@@ -105,6 +127,7 @@ interface Batch {
   priority: Lane;
   requests: Request[];
   sentAt: number;
+  deadline?: NodeJS.Timeout;
 }
 
 interface Slot {
@@ -119,7 +142,7 @@ interface Slot {
   busyMs: number;
   cpuMs: number | undefined;
   lastError: Error | undefined;
-  /** Started to replace a crashed worker, after the pool was up. */
+  /** Started to replace a crashed or hung worker, after the pool was up. */
   readonly replacement: boolean;
 }
 
@@ -134,6 +157,9 @@ interface Waiter {
  */
 const crashWindowMs = 60_000;
 
+const textsIn = (batch: Batch | undefined) =>
+  batch?.requests.reduce((sum, r) => sum + r.texts.length, 0) ?? 0;
+
 export function createWorkerPoolEmbedder(options: WorkerPoolOptions): PoolEmbedder {
   return new WorkerPool(options);
 }
@@ -145,6 +171,7 @@ class WorkerPool implements PoolEmbedder {
   private readonly maxBatch: number;
   private readonly subBatch: number;
   private readonly bulkNice: number;
+  private readonly batchTimeout: typeof defaultBatchTimeout;
   private readonly slots: Slot[] = [];
   private readonly queues: Record<Lane, Request[]> = { interactive: [], bulk: [] };
   private readonly lanes: Lane[];
@@ -175,6 +202,13 @@ class WorkerPool implements PoolEmbedder {
     this.maxBatch = options.maxBatch ?? 64;
     this.subBatch = options.subBatch ?? 16;
     this.bulkNice = options.bulkNice ?? 10;
+    this.batchTimeout = { ...defaultBatchTimeout, ...options.batchTimeout };
+    const { interactiveMs, bulkMs, perTextMs } = this.batchTimeout;
+    if (!(interactiveMs > 0 && bulkMs > 0 && perTextMs >= 0)) {
+      throw new RangeError(
+        `embedder batch timeouts must be positive, not ${JSON.stringify(options.batchTimeout)}`,
+      );
+    }
 
     this.lanes = Array.from({ length: options.threads }, () => "bulk");
     if (options.interactiveWorker ?? true) this.lanes.unshift("interactive");
@@ -278,6 +312,10 @@ class WorkerPool implements PoolEmbedder {
     // A busy worker keeps the process alive until it answers; an idle one does not.
     slot.worker.ref();
     const message: EmbedMessage = { type: "embed", id: batch.id, texts: requests.flatMap((r) => r.texts) };
+    const timeoutMs = this.batchTimeout[`${priority}Ms`] + this.batchTimeout.perTextMs * message.texts.length;
+    batch.deadline = setTimeout(() => this.onDeadline(slot, batch, timeoutMs), timeoutMs);
+    // The busy worker already keeps the process alive; the deadline alone must not.
+    batch.deadline.unref();
     slot.worker.postMessage(message);
   }
 
@@ -309,6 +347,7 @@ class WorkerPool implements PoolEmbedder {
 
   private takeBatch(slot: Slot): Batch {
     const batch = slot.batch!;
+    clearTimeout(batch.deadline);
     slot.batch = undefined;
     slot.state = "idle";
     slot.batches += 1;
@@ -406,20 +445,48 @@ class WorkerPool implements PoolEmbedder {
       return;
     }
     const error = slot.lastError ?? new Error(`the worker exited with code ${code}`);
-    const batch = slot.batch;
-    slot.batch = undefined;
-    slot.state = "gone";
-    this.crashCount += 1;
     this.options.onEvent?.({
       type: "worker-crashed",
       lane: slot.lane,
       worker: slot.index,
       error,
-      textsInFlight: batch ? batch.requests.reduce((sum, r) => sum + r.texts.length, 0) : 0,
+      textsInFlight: textsIn(slot.batch),
     });
+    this.lose(slot, error, "crashed");
+  }
+
+  private onDeadline(slot: Slot, batch: Batch, timeoutMs: number) {
+    if (this.closed || slot.batch !== batch) return;
+    const texts = textsIn(batch);
+    this.options.onEvent?.({
+      type: "worker-hung",
+      lane: slot.lane,
+      worker: slot.index,
+      timeoutMs,
+      textsInFlight: texts,
+    });
+    // Lost before it is terminated, so that its exit finds it gone and is not taken for a crash.
+    this.lose(
+      slot,
+      new Error(`the worker did not answer a batch of ${texts} texts within ${timeoutMs} ms`),
+      "hung",
+    );
+    // terminate() stops a thread even in a busy loop, but not one stuck in native code: such a
+    // thread must not keep the process alive either. Its replacement does not wait for it.
+    slot.worker.unref();
+    void slot.worker.terminate();
+  }
+
+  /** A worker that crashed or hung after it was up: its batch is retried and it is replaced. */
+  private lose(slot: Slot, error: Error, how: "crashed" | "hung") {
+    const batch = slot.batch;
+    clearTimeout(batch?.deadline);
+    slot.batch = undefined;
+    slot.state = "gone";
+    this.crashCount += 1;
     if (batch) {
       const retry: Request[] = [];
-      const gaveUp = `an embedding worker crashed twice on these texts: ${error.message}`;
+      const gaveUp = `an embedding worker ${how} twice on these texts: ${error.message}`;
       for (const request of batch.requests) {
         request.crashes += 1;
         if (request.crashes < 2) retry.push({ ...request, solo: true });
@@ -431,7 +498,7 @@ class WorkerPool implements PoolEmbedder {
     this.crashTimes = [...this.crashTimes.filter((t) => now - t < crashWindowMs), now];
     if (this.crashTimes.length > 3 + 2 * this.slots.length) {
       this.fail(
-        `is out of service: its workers keep crashing (${this.crashTimes.length} in a minute): ${error.message}`,
+        `is out of service: its workers keep crashing or hanging (${this.crashTimes.length} in a minute): ${error.message}`,
         error,
       );
       return;
@@ -512,6 +579,7 @@ class WorkerPool implements PoolEmbedder {
     this.queues.bulk = [];
     for (const slot of this.slots) {
       if (slot.batch) requests.push(...slot.batch.requests);
+      clearTimeout(slot.batch?.deadline);
       slot.batch = undefined;
     }
     for (const request of requests) request.reject(error);

@@ -22,6 +22,12 @@ export interface StubSettings {
    * embeds normally. Lets a test crash a worker once and see the retry succeed.
    */
   crashes?: Int32Array;
+  /**
+   * Shared hang budget: a text "hang" spins the worker in a busy loop, never to answer, while
+   * the count is above zero, then embeds normally. A busy loop, not a promise that never
+   * settles, because it is the hang that only terminating the thread can end.
+   */
+  hangs?: Int32Array;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -36,6 +42,7 @@ serveModel(async (data) => {
     if (settings.msPerText) await sleep(settings.msPerText * texts.length);
     for (const text of texts) {
       if (text === "crash" && settings.crashes && Atomics.sub(settings.crashes, 0, 1) > 0) process.exit(3);
+      if (text === "hang" && settings.hangs && Atomics.sub(settings.hangs, 0, 1) > 0) spinForever();
       if (text === "fail") throw new Error("the stub model refuses the text 'fail'");
     }
     // Deterministic, not normalized (the host must normalize), and distinct per text.
@@ -44,6 +51,10 @@ serveModel(async (data) => {
     );
   };
 });
+
+function spinForever(): never {
+  for (;;);
+}
 
 function hash(text: string): number {
   let h = 2166136261;

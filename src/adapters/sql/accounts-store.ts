@@ -148,6 +148,25 @@ export function createSqlUserStore({ db }: SqlContext): UserStore {
         await trx.deleteFrom("users").where("id", "=", userId).execute();
       });
     },
+
+    async setAdmin(userId, isAdmin) {
+      const result = await db
+        .updateTable("users")
+        .set({ is_admin: isAdmin ? 1 : 0 })
+        .where("id", "=", userId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0 || (await findById(userId)) !== null;
+    },
+
+    async listAdmins() {
+      const rows = await db
+        .selectFrom("users")
+        .select(userColumns)
+        .where("is_admin", "=", 1)
+        .orderBy("username")
+        .execute();
+      return rows.map(toUser);
+    },
   };
 }
 
@@ -176,6 +195,7 @@ export function createSqlSessionStore({ db }: SqlContext): SessionStore {
           "sessions.id as session_id",
           "sessions.created_at as session_created_at",
           "sessions.last_seen_at",
+          "users.is_admin",
         ])
         .where("sessions.token_hash", "=", tokenHash)
         .executeTakeFirst();
@@ -185,6 +205,7 @@ export function createSqlSessionStore({ db }: SqlContext): SessionStore {
             createdAt: row.session_created_at,
             lastSeenAt: row.last_seen_at,
             user: toUser(row),
+            userIsAdmin: Number(row.is_admin) === 1,
           }
         : null;
     },
@@ -199,6 +220,11 @@ export function createSqlSessionStore({ db }: SqlContext): SessionStore {
 
     async delete(sessionId) {
       await db.deleteFrom("sessions").where("id", "=", sessionId).execute();
+    },
+
+    async deleteForUser(userId) {
+      const result = await db.deleteFrom("sessions").where("user_id", "=", userId).executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
 
     async deleteIdleSince(cutoff) {

@@ -4,7 +4,6 @@ import type { Cache } from "../ports.js";
 import { AttemptLimiter, type AttemptRules } from "./attempt-limiter.js";
 import type { PasswordHasher } from "./password-hasher.js";
 import { canonicalPassword, checkNewPassword, type CommonPasswords } from "./password-policy.js";
-import { mayRename } from "./policies.js";
 import { parseBio, parseDisplayName } from "./profile.js";
 import type { SessionService } from "./sessions.js";
 import type { UserStore } from "./store.js";
@@ -50,7 +49,6 @@ export interface AccountServiceDeps {
   commonPasswords: CommonPasswords;
   cache: Cache;
   clock: Clock;
-  admins: readonly string[];
   rateRules?: AccountRateRules;
   events?: AccountEvents;
 }
@@ -152,12 +150,6 @@ export class AccountService {
           throw new VersoError(
             "CURRENT_PASSWORD_REQUIRED",
             "renaming the account needs the current password",
-          );
-        }
-        if (!mayRename(viewer.user, username, this.deps.admins)) {
-          throw new VersoError(
-            "USERNAME_RESERVED",
-            "administrator usernames are fixed by the server's configuration",
           );
         }
         await this.confirmPassword(viewer, update.currentPassword, address);

@@ -14,6 +14,7 @@ const alice: User = {
 
 function memoryStore() {
   const rows = new Map<number, { tokenHash: string; createdAt: string; lastSeenAt: string }>();
+  const account = { isAdmin: false };
   let nextId = 1;
   const writes: string[] = [];
   const store: SessionStore = {
@@ -24,7 +25,13 @@ function memoryStore() {
     async findByTokenHash(tokenHash): Promise<StoredSession | null> {
       for (const [id, row] of rows)
         if (row.tokenHash === tokenHash)
-          return { id, createdAt: row.createdAt, lastSeenAt: row.lastSeenAt, user: alice };
+          return {
+            id,
+            createdAt: row.createdAt,
+            lastSeenAt: row.lastSeenAt,
+            user: alice,
+            userIsAdmin: account.isAdmin,
+          };
       return null;
     },
     async touch(id, lastSeenAt) {
@@ -34,6 +41,11 @@ function memoryStore() {
     },
     async delete(id) {
       rows.delete(id);
+    },
+    async deleteForUser() {
+      const ended = rows.size;
+      rows.clear();
+      return ended;
     },
     async deleteIdleSince(cutoff) {
       let deleted = 0;
@@ -46,16 +58,15 @@ function memoryStore() {
       return deleted;
     },
   };
-  return { store, rows, writes };
+  return { store, rows, writes, account };
 }
 
-function setup(admins: string[] = []) {
+function setup() {
   let now = Date.parse("2026-12-01T12:00:00.000Z");
   const memory = memoryStore();
   const sessions = new SessionService(memory.store, () => new Date(now), {
     ttlDays: 1,
     maxAgeDays: 3,
-    admins,
   });
   return { ...memory, sessions, advance: (ms: number) => (now += ms) };
 }
@@ -113,13 +124,14 @@ describe("sessions", () => {
     expect(await sessions.authenticate(token)).toBeNull();
   });
 
-  it("knows administrators by the configured usernames", async () => {
-    const admin = setup(["ALICE"]);
-    const { token } = await admin.sessions.open(alice);
-    expect((await admin.sessions.authenticate(token))?.viewer.isAdmin).toBe(true);
-    const plain = setup(["bob"]);
-    const other = await plain.sessions.open(alice);
-    expect((await plain.sessions.authenticate(other.token))?.viewer.isAdmin).toBe(false);
+  it("takes administration from the account at every request, not from when the session began", async () => {
+    const { sessions, account } = setup();
+    const { token } = await sessions.open(alice);
+    expect((await sessions.authenticate(token))?.viewer.isAdmin).toBe(false);
+    account.isAdmin = true;
+    expect((await sessions.authenticate(token))?.viewer.isAdmin).toBe(true);
+    account.isAdmin = false;
+    expect((await sessions.authenticate(token))?.viewer.isAdmin).toBe(false);
   });
 
   it("purges only the sessions idle for the whole ttl", async () => {

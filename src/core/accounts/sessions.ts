@@ -1,4 +1,3 @@
-import { isAdmin } from "./policies.js";
 import { hashSessionToken, isWellFormedSessionToken, issueSessionToken } from "./session-token.js";
 import type { SessionStore } from "./store.js";
 import type { Clock, User, Viewer } from "./user.js";
@@ -14,7 +13,6 @@ export interface SessionSettings {
    * keeps busy still stops working.
    */
   maxAgeDays: number;
-  admins: readonly string[];
 }
 
 export interface OpenedSession {
@@ -73,7 +71,7 @@ export class SessionService {
       viewer: {
         user: session.user,
         sessionId: session.id,
-        isAdmin: isAdmin(session.user, this.settings.admins),
+        isAdmin: session.userIsAdmin,
       },
       extended,
     };

@@ -36,6 +36,10 @@ export interface UserStore {
    * follows both ways), fixing the like counts of the prompts they liked, in one transaction.
    */
   deleteAccount(userId: number): Promise<void>;
+  /** Grants or withdraws administration; false when no such user exists. */
+  setAdmin(userId: number, isAdmin: boolean): Promise<boolean>;
+  /** Every administrator, by username. */
+  listAdmins(): Promise<User[]>;
 }
 
 export interface StoredSession {
@@ -43,6 +47,8 @@ export interface StoredSession {
   createdAt: string;
   lastSeenAt: string;
   user: User;
+  /** Read with the session, so that a grant or a revocation counts from the next request on. */
+  userIsAdmin: boolean;
 }
 
 export interface SessionStore {
@@ -50,6 +56,8 @@ export interface SessionStore {
   findByTokenHash(tokenHash: string): Promise<StoredSession | null>;
   touch(sessionId: number, lastSeenAt: string): Promise<void>;
   delete(sessionId: number): Promise<void>;
+  /** Ends every session of the user; returns how many. */
+  deleteForUser(userId: number): Promise<number>;
   /** Deletes sessions not used since the cutoff; returns how many. */
   deleteIdleSince(cutoff: string): Promise<number>;
 }

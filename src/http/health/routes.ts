@@ -1,11 +1,26 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import type { Registry } from "prom-client";
+import { createHash, timingSafeEqual } from "node:crypto";
+import { VersoError } from "../../core/errors.js";
 
 export interface HealthDeps {
   registry: Registry;
   /** Each dependency's readiness: a name and whether it answers. */
   checks: Record<string, () => Promise<boolean>>;
+  /** When set, /metrics answers only `Authorization: Bearer <token>` (VERSO_METRICS_TOKEN). */
+  metricsToken?: string | undefined;
+}
+
+const digest = (text: string) => createHash("sha256").update(text).digest();
+
+/** Compared by digest, in constant time: neither the token's length nor its prefix leaks. */
+function bearerMatcher(token: string): (header: string | undefined) => boolean {
+  const expected = digest(token);
+  return (header) => {
+    const presented = /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
+    return presented !== undefined && timingSafeEqual(digest(presented), expected);
+  };
 }
 
 const Health = Type.Object({
@@ -43,10 +58,15 @@ export const healthRoutes =
       },
     );
 
+    const authorized = deps.metricsToken ? bearerMatcher(deps.metricsToken) : () => true;
     app.get(
       "/metrics",
       { schema: { tags: ["health"], summary: "Prometheus metrics", hide: true } },
-      async (_request, reply) => {
+      async (request, reply) => {
+        if (!authorized(request.headers.authorization)) {
+          reply.header("www-authenticate", 'Bearer realm="metrics"');
+          throw new VersoError("AUTH_REQUIRED", "/metrics needs the bearer token set in VERSO_METRICS_TOKEN");
+        }
         reply.header("content-type", deps.registry.contentType);
         return deps.registry.metrics();
       },

@@ -137,22 +137,6 @@ describe("rename", () => {
     expect(newcomer.id).not.toBe(alice.id);
   });
 
-  it("pins administrator usernames: an admin cannot rename away and nobody can rename into one", async () => {
-    await start({ admins: ["Root", "operator"] });
-    const root = await t.register("root");
-    const bob = await t.register("bob");
-    const away = await t.call("PATCH", "/api/me", {
-      token: root.token,
-      body: { username: "rooty", currentPassword: PASSWORD },
-    });
-    expect(away.body.error.code).toBe("USERNAME_RESERVED");
-    const into = await t.call("PATCH", "/api/me", {
-      token: bob.token,
-      body: { username: "operator", currentPassword: PASSWORD },
-    });
-    expect(into.body.error.code).toBe("USERNAME_RESERVED");
-  });
-
   it("limits wrong current-password attempts", async () => {
     await start();
     const { token } = await t.register("alice");

@@ -3,7 +3,8 @@
  * port of this machine, with its own temporary data folder. Nothing is mocked: the browser talks
  * to the same process `npm start` runs.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,6 +18,8 @@ export interface RunningVerso {
   dataDir: string;
   /** What the server printed so far, for a failure's message. */
   output(): string;
+  /** Runs another `verso` command on the same data folder (e.g. `admin grant NAME`); its output. */
+  command(args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -99,7 +102,15 @@ export async function startVerso(options: StartOptions = {}): Promise<RunningVer
     }
     await sleep(250);
   }
-  return { url, dataDir, output: () => output, stop };
+  const command = async (args: string[]) => {
+    const verso = path.join(repositoryRoot, "bin", "verso.js");
+    const { stdout } = await promisify(execFile)(process.execPath, [verso, ...args, "--data-dir", dataDir], {
+      cwd: repositoryRoot,
+      env: { ...process.env, ...options.env },
+    });
+    return stdout;
+  };
+  return { url, dataDir, output: () => output, command, stop };
 }
 
 interface CatalogStatusBody {

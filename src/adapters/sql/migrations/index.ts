@@ -6,6 +6,7 @@ import * as accountsSocial from "./2026-11-27-0002-accounts-social.js";
 import * as songVocabulary from "./2026-11-27-0003-song-vocabulary.js";
 import * as ingestLeases from "./2026-12-01-0004-ingest-leases-and-changes.js";
 import * as promptSearchText from "./2026-12-01-0005-prompt-search-text.js";
+import * as adminAccounts from "./2026-12-02-0006-admin-accounts.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the schema of their own time
 type AnyDb = Kysely<any>;
@@ -22,6 +23,7 @@ const migrations: Record<string, DialectMigration> = {
   "2026-11-27-0003-song-vocabulary": songVocabulary,
   "2026-12-01-0004-ingest-leases-and-changes": ingestLeases,
   "2026-12-01-0005-prompt-search-text": promptSearchText,
+  "2026-12-02-0006-admin-accounts": adminAccounts,
 };
 
 /** The same versioned migrations for every dialect; each writes its dialect's own SQL where it must. */

@@ -7,6 +7,8 @@ export interface UsersTable {
   display_name: Generated<string>;
   bio: Generated<string>;
   password_hash: string;
+  /** 1 for an administrator (granted with `verso admin grant`), else 0. */
+  is_admin: Generated<number>;
   created_at: string;
   updated_at: string;
 }
