@@ -41,6 +41,11 @@ ENV NODE_ENV=production \
     VERSO_DATA_DIR=/data \
     VERSO_PORT=3000
 WORKDIR /app
+# Apertium translates Spanish prompts for the English built-in model (VERSO_TRANSLATOR=auto finds
+# it). A separate GPL program that Verso runs, never links; Verso works without it.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends apertium-eng-spa \
+ && rm -rf /var/lib/apt/lists/*
 # Owned by root and read-only to the process: it can write its data folder and nothing else.
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

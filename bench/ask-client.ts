@@ -1,6 +1,7 @@
 /**
  * A client in a process of its own, as real clients are: for each prompt read from standard
  * input it posts to /api/ask and prints one line of JSON, {ms, cached}. Used by `npm run bench`.
+ * A line that is a JSON object is sent as the whole request body (a prompt with filters).
  *
  *   node ask-client.js <url> < prompts (one per line)
  */
@@ -25,7 +26,7 @@ function post(prompt: string): Promise<{ status: number; body: string }> {
       },
     );
     request.on("error", reject);
-    request.end(JSON.stringify({ prompt }));
+    request.end(prompt.startsWith("{") ? prompt : JSON.stringify({ prompt }));
   });
 }
 

@@ -233,6 +233,14 @@ export const settings = {
     fallback: "use-lite",
     schema: portUrl("embedder"),
   }),
+  translator: spec({
+    env: "VERSO_TRANSLATOR",
+    accepts: `one of ${schemesInWords("translator")}`,
+    description:
+      "machine translation of prompts into the embedding model's language: apertium (Debian's apertium with a pair such as apertium-eng-spa, run as a separate program), none, or auto: apertium when it is installed (default auto)",
+    fallback: "auto",
+    schema: portUrl("translator"),
+  }),
   embedderModel: spec({
     env: "VERSO_EMBEDDER_MODEL",
     accepts: "a model name",

@@ -223,9 +223,19 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     });
   });
 
+  const translator = lazy(async () => {
+    const built = await registry.translator(context);
+    if (built) onClose(() => built.close());
+    return built;
+  });
+
+  const thesaurus = lazy(async () => registry.thesaurus());
+
   const search = lazy(async () => {
     const store = await catalogStore();
     return createSearchService({
+      translator: await translator(),
+      thesaurus: await thesaurus(),
       store: await songStore(),
       index: await index(),
       embedder: await embedder(),
@@ -301,6 +311,8 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     index,
     queue,
     administration,
+    translator,
+    thesaurus,
     bucketFor,
     configuredBucket,
     crawler,

@@ -11,6 +11,8 @@ import { describeCacheUrl, openCache } from "../adapters/cache/open-cache.js";
 import { createRemoteEmbedder } from "../adapters/embedder/remote.js";
 import { createUseLiteEmbedder, useLiteModel } from "../adapters/embedder/use-lite.js";
 import { createArgon2Hasher } from "../adapters/password/argon2-hasher.js";
+import { createWordnetThesaurus } from "../adapters/thesaurus/wordnet.js";
+import { createApertiumTranslator, installedApertiumPairs } from "../adapters/translator/apertium.js";
 import { createAmqpQueue } from "../adapters/queue/amqp-queue.js";
 import { createSqlQueue } from "../adapters/queue/sql-queue.js";
 import { createDatabase, type SqlDatabase } from "../adapters/sql/database.js";
@@ -19,7 +21,16 @@ import { createUsearchIndex } from "../adapters/vectors/usearch.js";
 import { fileUrlPath, type Config } from "../config.js";
 import type { IngestJob } from "../core/catalog/store.js";
 import type { PasswordHasher } from "../core/accounts/password-hasher.js";
-import type { Bucket, Cache, Embedder, EmbeddingModel, JobQueue, VectorIndex } from "../core/ports.js";
+import type {
+  Bucket,
+  Cache,
+  Embedder,
+  EmbeddingModel,
+  JobQueue,
+  Thesaurus,
+  Translator,
+  VectorIndex,
+} from "../core/ports.js";
 import type { EmbedderLoad } from "../http/embedder/routes.js";
 import type { Metrics } from "../observability/metrics.js";
 import { schemeOf, type Port, type portSchemes } from "./schemes.js";
@@ -181,6 +192,25 @@ function remote({ config, metrics, log, signal }: AdapterContext): Promise<Compo
   });
 }
 
+const translators: Factories<"translator", Promise<Translator | undefined>> = {
+  auto: async ({ log }) => {
+    const pairs = await installedApertiumPairs();
+    if (pairs.length === 0) return undefined;
+    log(`translating prompts with apertium (${pairs.join(", ")})`);
+    return createApertiumTranslator({ pairs });
+  },
+  apertium: async () => {
+    const pairs = await installedApertiumPairs();
+    if (pairs.length === 0) {
+      throw new Error(
+        "VERSO_TRANSLATOR=apertium, but apertium has no language pair here (install apertium-eng-spa)",
+      );
+    }
+    return createApertiumTranslator({ pairs });
+  },
+  none: async () => undefined,
+};
+
 /** Argon2id with the OWASP parameters. */
 export const createPasswordHasher = (): PasswordHasher => createArgon2Hasher();
 
@@ -200,6 +230,10 @@ export const registry = {
   bucket: (context: AdapterContext, url: string) => choose("bucket", buckets, url)(context, { url }),
   cache: (context: AdapterContext) => choose("cache", caches, context.config.cacheUrl)(context),
   embedder: (context: AdapterContext) => choose("embedder", embedders, context.config.embedder)(context),
+  /** WordNet, from the files of a dependency: nothing to configure. */
+  thesaurus: (): Thesaurus => createWordnetThesaurus(),
+  translator: (context: AdapterContext) =>
+    choose("translator", translators, context.config.translator)(context),
   /**
    * The embedding model, when it is known without starting the embedder (the built-in one);
    * null for a remote one, which says what it serves.
@@ -216,4 +250,5 @@ export const registeredSchemes: Record<Port, string[]> = {
   bucket: Object.keys(buckets),
   cache: Object.keys(caches),
   embedder: Object.keys(embedders),
+  translator: Object.keys(translators),
 };

@@ -18,6 +18,7 @@ export const portSchemes = {
   bucket: ["file", "s3"],
   cache: ["memory", "memcached", "redis", "rediss"],
   embedder: ["use-lite", "http", "https"],
+  translator: ["auto", "apertium", "none"],
 } as const;
 
 export type Port = keyof typeof portSchemes;

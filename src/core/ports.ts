@@ -171,3 +171,24 @@ export interface Cache {
   increment(key: string, ttlSeconds: number): Promise<number>;
   close(): Promise<void>;
 }
+
+// ── translator ──────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Machine translation of a prompt into the embedding model's language (languages as ISO 639-1
+ * codes). Optional: without one, a prompt in another language is searched as it was written.
+ * Answers undefined for a pair it does not know or a translation that failed; never throws.
+ */
+export interface Translator {
+  readonly pairs: readonly string[];
+  translate(text: string, from: string, to: string): Promise<string | undefined>;
+  close(): Promise<void>;
+}
+
+// ── thesaurus ───────────────────────────────────────────────────────────────────────────────
+
+/** Words related to a word (synonyms, narrower terms): "mother" → "mama", "mom", …; English. */
+export interface Thesaurus {
+  /** Lower-case single words, the word itself left out; none for a word it does not know. */
+  related(word: string): Promise<string[]>;
+}

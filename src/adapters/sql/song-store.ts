@@ -129,13 +129,64 @@ export function createSqlSongStore(context: SqlContext): SongStore {
     return rows.map((r) => ({ songId: r.id, score: Number(r.score) }));
   }
 
-  /** MariaDB: InnoDB's natural-language relevance, which weighs words by their rarity itself. */
+  /** MariaDB: each word's songs and the relevance InnoDB gives one occurrence of it, per catalog version. */
+  const innodbWords = {
+    version: -1,
+    songs: 0,
+    averageLength: 1,
+    words: new Map<string, { df: number; unit: number }>(),
+  };
+
+  /**
+   * MariaDB: bm25 (k1 1.2, b 0.75), as SQLite ranks, computed from what InnoDB's FULLTEXT
+   * index tells. InnoDB's own natural-language relevance grows with every repetition of a word
+   * and knows nothing of length, so a long chorus outranks a song about the prompt. For one
+   * word its relevance is the word's occurrences times a constant of the word: the smallest
+   * relevance among the songs holding it (one occurrence) gives that constant, and with it each
+   * song's term frequency; the length is the lyrics' in characters, against their mean.
+   */
   async function searchMariadb(words: string[], limit: number, filter: SongFilter | undefined) {
-    const query = words.join(" ");
+    const { rows: state } = await sql<{ version: number }>`
+      SELECT version FROM catalog_state WHERE id = 1`.execute(db);
+    const version = Number(state[0]?.version ?? 0);
+    if (innodbWords.version !== version) {
+      // The lengths are read once per catalog version: every lyric, too much for every ask.
+      const { rows } = await sql<{ songs: number; average: number | null }>`
+        SELECT count(*) AS songs, avg(char_length(coalesce(lyrics, ''))) AS average FROM songs`.execute(db);
+      Object.assign(innodbWords, {
+        version,
+        songs: Number(rows[0]?.songs ?? 0),
+        averageLength: Math.max(1, Number(rows[0]?.average ?? 1)),
+        words: new Map(),
+      });
+    }
+    for (const w of words.filter((word) => !innodbWords.words.has(word))) {
+      const { rows } = await sql<{ df: number; unit: number | null }>`
+        SELECT count(*) AS df, min(r) AS unit FROM (
+          SELECT MATCH(title, artists, lyrics) AGAINST (${w} IN BOOLEAN MODE) AS r FROM songs
+          WHERE MATCH(title, artists, lyrics) AGAINST (${w} IN BOOLEAN MODE)) matches`.execute(db);
+      innodbWords.words.set(w, { df: Number(rows[0]?.df ?? 0), unit: Number(rows[0]?.unit ?? 0) });
+    }
+    const n = innodbWords.songs;
+    // Words InnoDB does not index (stop words, words shorter than its minimum) match nothing.
+    const present = words.filter((w) => (innodbWords.words.get(w)?.unit ?? 0) > 0);
+    const rare = present.filter((w) => innodbWords.words.get(w)!.df * 2 < n);
+    const searched = rare.length > 0 ? rare : present;
+    if (searched.length === 0) return [];
+    const lengthNorm = sql`(0.25 + 0.75 * char_length(coalesce(s.lyrics, '')) / ${innodbWords.averageLength})`;
+    const score = sql.join(
+      searched.map((w) => {
+        const { df, unit } = innodbWords.words.get(w)!;
+        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        const tf = sql`(MATCH(s.title, s.artists, s.lyrics) AGAINST (${w} IN BOOLEAN MODE) / ${unit})`;
+        return sql`${idf} * ${tf} * 2.2 / (${tf} + 1.2 * ${lengthNorm})`;
+      }),
+      sql` + `,
+    );
     const { rows } = await sql<{ id: string; score: number }>`
-      SELECT s.id AS id, MATCH(s.title, s.artists, s.lyrics) AGAINST (${query} IN NATURAL LANGUAGE MODE) AS score
+      SELECT s.id AS id, ${score} AS score
       FROM songs s
-      WHERE MATCH(s.title, s.artists, s.lyrics) AGAINST (${query} IN NATURAL LANGUAGE MODE)
+      WHERE MATCH(s.title, s.artists, s.lyrics) AGAINST (${searched.join(" ")} IN BOOLEAN MODE)
         AND ${songFilterCondition(filter, "s")}
       ORDER BY score DESC, s.pk
       LIMIT ${limit}`.execute(db);

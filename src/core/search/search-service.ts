@@ -12,11 +12,15 @@ import { LRUCache } from "lru-cache";
 import type { Song } from "../catalog/song.js";
 import type { PassageRecord, SongStore } from "../catalog/store.js";
 import { VersoError } from "../errors.js";
-import type { Cache, Embedder, VectorHit, VectorIndex } from "../ports.js";
+import type { Cache, Embedder, Thesaurus, Translator, VectorHit, VectorIndex } from "../ports.js";
 import { normalizeSongFilter, unknownAttributes, type SongFilter } from "../catalog/song-filter.js";
 import { dot } from "../vectors.js";
 import type { LiveIndex } from "./live-index.js";
+import { moodFit, moodOf, type MoodTarget } from "./mood.js";
+import { oneSongOneResult } from "./one-song-one-result.js";
 import { parsePrompt, type ParsedPrompt } from "./prompt.js";
+import { promptLanguage } from "./prompt-language.js";
+import { tuningForModel, type RankingTuning } from "./tuning.js";
 import {
   DEFAULT_K,
   MAX_K,
@@ -33,37 +37,7 @@ import {
  */
 export type Ranking = "songs" | "passages" | "lexical" | "hybrid";
 
-export interface RankingTuning {
-  /** Passages asked of the index per prompt. */
-  passageCandidates: number;
-  /**
-   * Weight of a song's second-best passage in its score: a song that comes back to the theme
-   * in several passages is more about it than one that brushes it once.
-   */
-  secondPassageWeight: number;
-  /** Songs of each signal that enter the fusion. */
-  fusionDepth: number;
-  /**
-   * linear: each signal's scores scaled to 0..1 over its top songs, then added with their
-   * weights; rrf: reciprocal rank fusion, which ignores how far apart the scores are.
-   */
-  fusion: "linear" | "rrf";
-  rrfK: number;
-  /** Weight of the full-text signal (the passage signal weighs 1). */
-  lexicalWeight: number;
-  /** Weight of the whole-song similarity of the fused candidates; 0 leaves it out. */
-  songWeight: number;
-}
-
-export const defaultTuning: RankingTuning = {
-  passageCandidates: 200,
-  secondPassageWeight: 0.5,
-  fusionDepth: 30,
-  fusion: "linear",
-  rrfK: 60,
-  lexicalWeight: 1,
-  songWeight: 0.3,
-};
+export { defaultTuning, type RankingTuning } from "./tuning.js";
 
 export interface AskTimings {
   embedMs: number;
@@ -81,6 +55,10 @@ export interface SearchServiceOptions {
   catalogVersion(): Promise<number>;
   ranking?: Ranking;
   tuning?: Partial<RankingTuning>;
+  /** Related words for the full-text signal (tuning.relatedWeight); optional. */
+  thesaurus?: Thesaurus | undefined;
+  /** Translates prompts into the model's language (tuning.modelLanguage); optional. */
+  translator?: Translator | undefined;
   /** One vector per song, for the "songs" ranking only (filled by `loadSongIndex`). */
   songIndex?: VectorIndex;
   onTimings?(timings: AskTimings): void;
@@ -103,11 +81,27 @@ interface Signal {
 
 const elapsed = (since: number) => performance.now() - since;
 
+/** The related words of the terms, without the terms themselves. */
+async function relatedWords(thesaurus: Thesaurus, terms: string[]): Promise<string[]> {
+  const own = new Set(terms);
+  const related = await Promise.all(terms.map((term) => thesaurus.related(term)));
+  return [...new Set(related.flat())].filter((word) => !own.has(word));
+}
+
+/** A translation read as a prompt ("Songs to cry" → "cry"); as it is when it does not parse. */
+function parseTranslation(text: string): Pick<ParsedPrompt, "text" | "terms"> {
+  try {
+    return parsePrompt(text);
+  } catch {
+    return { text, terms: [] };
+  }
+}
+
 export function createSearchService(options: SearchServiceOptions) {
   const { store, index, embedder, cache } = options;
   const ranking = options.ranking ?? "hybrid";
-  const tuning: RankingTuning = { ...defaultTuning, ...options.tuning };
   const model = embedder.model.name;
+  const tuning: RankingTuning = { ...tuningForModel(model), ...options.tuning };
   /** Song index keys are numbers; this maps them back. */
   const songIndexIds = new Map<number, string>();
 
@@ -220,6 +214,22 @@ export function createSearchService(options: SearchServiceOptions) {
     return { candidates, weight: tuning.songWeight };
   }
 
+  /** How well the sound of the songs another signal found fits the mood the prompt names. */
+  async function moodSignal(targets: MoodTarget[], signals: Signal[]): Promise<Signal> {
+    const ids = [
+      ...new Set(signals.flatMap((s) => s.candidates.slice(0, tuning.fusionDepth).map((c) => c.songId))),
+    ];
+    const songs = await songsById(ids);
+    const candidates = ids
+      .flatMap((songId) => {
+        const song = songs.get(songId);
+        const fit = song ? moodFit(song.features, targets) : undefined;
+        return fit === undefined ? [] : [{ songId, score: fit }];
+      })
+      .sort((a, b) => b.score - a.score);
+    return { candidates, weight: tuning.moodWeight };
+  }
+
   /** The snippet of songs the index did not reach through a passage: their nearest passage. */
   async function nearestPassages(vector: Float32Array, songs: string[], read: PassageWithVector[]) {
     const wanted = new Set(songs);
@@ -270,15 +280,35 @@ export function createSearchService(options: SearchServiceOptions) {
     // filter never empties an answer the catalog can fill.
     const filter = normalizeSongFilter(request.filters);
 
+    // A prompt in another language than the model reads is embedded in translation, when a
+    // translator knows the pair; its words are searched as written, and translated too.
+    const language = tuning.modelLanguage ? promptLanguage(request.prompt) : undefined;
+    const otherLanguage = language !== undefined && language !== tuning.modelLanguage;
+    const translation =
+      otherLanguage && options.translator
+        ? options.translator.translate(request.prompt, language, tuning.modelLanguage!)
+        : Promise.resolve(undefined);
+    const translated = translation.then((text) => (text === undefined ? undefined : parseTranslation(text)));
+
     // Every ranking needs the prompt's vector (full text for its snippets). The full-text query
     // runs here while the vector is computed on another thread.
-    const embedding = embedder.embed([parsed.text], { priority: "interactive" });
+    const embedding = translated.then((t) =>
+      embedder.embed([t?.text ?? parsed.text], { priority: "interactive" }),
+    );
     embedding.catch(() => {});
     const tLexical = performance.now();
+    const terms = tuning.translatedTermsInLexical
+      ? [...new Set([...parsed.terms, ...((await translated)?.terms ?? [])])]
+      : parsed.terms;
     const lexical =
-      ranking === "hybrid" || ranking === "lexical"
-        ? await store.searchLexical(parsed.terms, depth, filter)
+      ranking === "hybrid" || ranking === "lexical" ? await store.searchLexical(terms, depth, filter) : [];
+    // Words related to the prompt's English words ("mother" → "mama"), searched on their own
+    // so that their weight is theirs: a synonym is weaker evidence than the word itself.
+    const relatedTerms =
+      ranking === "hybrid" && tuning.relatedWeight > 0 && options.thesaurus && !otherLanguage
+        ? await relatedWords(options.thesaurus, terms)
         : [];
+    const related = relatedTerms.length > 0 ? await store.searchLexical(relatedTerms, depth, filter) : [];
     // Their whole-lyrics vectors are needed whatever the prompt's vector turns out to be, and
     // the best of them may need a snippet chosen among their passages.
     if (ranking === "hybrid" && tuning.songWeight > 0) {
@@ -302,16 +332,27 @@ export function createSearchService(options: SearchServiceOptions) {
       else {
         const signals: Signal[] = [
           { candidates: passages, weight: 1 },
-          { candidates: lexical, weight: tuning.lexicalWeight },
+          {
+            candidates: lexical,
+            weight: otherLanguage ? tuning.otherLanguageLexicalWeight : tuning.lexicalWeight,
+          },
+          { candidates: related, weight: tuning.relatedWeight },
         ];
-        if (tuning.songWeight > 0) signals.push(await wholeSongSignal(vector, signals));
+        const mood = tuning.moodWeight > 0 ? moodOf(request.prompt) : [];
+        const found = [...signals];
+        if (tuning.songWeight > 0) signals.push(await wholeSongSignal(vector, found));
+        if (mood.length > 0) signals.push(await moodSignal(mood, found));
         ranked = fuse(signals);
       }
     }
     const indexMs = elapsed(tIndex);
 
-    const songs = await songsById(ranked.slice(0, k).map((c) => c.songId));
-    const chosen = ranked.slice(0, k).filter((c) => songs.has(c.songId));
+    // Read past k: the copies of a song that fall out leave room for the next songs.
+    const head = ranked.slice(0, depth + k);
+    const songs = await songsById(head.map((c) => c.songId));
+    const chosen = (
+      tuning.collapseDuplicates ? oneSongOneResult(head, songs) : head.filter((c) => songs.has(c.songId))
+    ).slice(0, k);
     const results = await present(chosen, vector, songs, lexicalPassages);
     options.onTimings?.({ embedMs, indexMs, lexicalMs, totalMs: elapsed(t0) });
     return { prompt: request.prompt, k, results, cached: false, catalogVersion };
@@ -322,6 +363,8 @@ export function createSearchService(options: SearchServiceOptions) {
     const identity = JSON.stringify([
       ranking,
       tuning,
+      options.translator?.pairs ?? [],
+      Boolean(options.thesaurus),
       k,
       normalizeSongFilter(request.filters) ?? null,
       normalized,
