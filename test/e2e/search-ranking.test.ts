@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMemoryCache } from "../../src/adapters/cache/memory.js";
 import type { Translator } from "../../src/core/ports.js";
 import { createSearchService } from "../../src/core/search/search-service.js";
 import { ingestOnce } from "../../src/roles/ingest-once.js";
@@ -92,13 +93,7 @@ describe("ranking", () => {
         store: await t.verso.songStore(),
         index: await t.verso.index(),
         embedder: await t.verso.embedder(),
-        cache: {
-          get: async () => undefined,
-          set: async () => {},
-          delete: async () => {},
-          increment: async () => 1,
-          close: async () => {},
-        },
+        cache: createMemoryCache(),
         cacheTtlSeconds: 0,
         catalogVersion: () => catalog.catalogVersion(),
         translator: withTranslator,

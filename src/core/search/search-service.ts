@@ -199,36 +199,44 @@ export function createSearchService(options: SearchServiceOptions) {
     });
   }
 
-  /** The whole-lyrics similarity of songs another signal found. */
-  async function wholeSongSignal(vector: Float32Array, signals: Signal[]): Promise<Signal> {
+  /** The songs the other signals found (each one's top), scored again by another measure. */
+  async function rescoredSignal(
+    signals: Signal[],
+    weight: number,
+    scorer: (ids: string[]) => Promise<(songId: string) => number | undefined>,
+  ): Promise<Signal> {
     const ids = [
       ...new Set(signals.flatMap((s) => s.candidates.slice(0, tuning.fusionDepth).map((c) => c.songId))),
     ];
-    const vectors = await songVectors(ids);
+    const score = await scorer(ids);
     const candidates = ids
       .flatMap((songId) => {
-        const v = vectors.get(songId);
-        return v ? [{ songId, score: dot(vector, v) }] : [];
+        const value = score(songId);
+        return value === undefined ? [] : [{ songId, score: value }];
       })
       .sort((a, b) => b.score - a.score);
-    return { candidates, weight: tuning.songWeight };
+    return { candidates, weight };
   }
 
+  /** The whole-lyrics similarity of songs another signal found. */
+  const wholeSongSignal = (vector: Float32Array, signals: Signal[]) =>
+    rescoredSignal(signals, tuning.songWeight, async (ids) => {
+      const vectors = await songVectors(ids);
+      return (songId) => {
+        const v = vectors.get(songId);
+        return v ? dot(vector, v) : undefined;
+      };
+    });
+
   /** How well the sound of the songs another signal found fits the mood the prompt names. */
-  async function moodSignal(targets: MoodTarget[], signals: Signal[]): Promise<Signal> {
-    const ids = [
-      ...new Set(signals.flatMap((s) => s.candidates.slice(0, tuning.fusionDepth).map((c) => c.songId))),
-    ];
-    const songs = await songsById(ids);
-    const candidates = ids
-      .flatMap((songId) => {
+  const moodSignal = (targets: MoodTarget[], signals: Signal[]) =>
+    rescoredSignal(signals, tuning.moodWeight, async (ids) => {
+      const songs = await songsById(ids);
+      return (songId) => {
         const song = songs.get(songId);
-        const fit = song ? moodFit(song.features, targets) : undefined;
-        return fit === undefined ? [] : [{ songId, score: fit }];
-      })
-      .sort((a, b) => b.score - a.score);
-    return { candidates, weight: tuning.moodWeight };
-  }
+        return song ? moodFit(song.features, targets) : undefined;
+      };
+    });
 
   /** The snippet of songs the index did not reach through a passage: their nearest passage. */
   async function nearestPassages(vector: Float32Array, songs: string[], read: PassageWithVector[]) {
