@@ -151,6 +151,7 @@ export function tuningGrid(): Variant[] {
                     secondPassageWeight,
                     fusionDepth,
                     otherLanguageLexicalWeight,
+                    translatePrompts: translate,
                     translatedTermsInLexical: translate,
                     moodWeight,
                     relatedWeight,

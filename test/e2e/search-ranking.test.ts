@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryCache } from "../../src/adapters/cache/memory.js";
 import type { Translator } from "../../src/core/ports.js";
-import { createSearchService } from "../../src/core/search/search-service.js";
+import { createSearchService, type RankingTuning } from "../../src/core/search/search-service.js";
 import { ingestOnce } from "../../src/roles/ingest-once.js";
 import { openTestVerso, tempDir, writeCsv } from "../support/verso.js";
 
@@ -88,8 +88,9 @@ describe("ranking", () => {
       async close() {},
     };
     const catalog = await t.verso.catalogStore();
-    const searchWith = async (withTranslator?: Translator) =>
+    const searchWith = async (withTranslator?: Translator, tuning?: Partial<RankingTuning>) =>
       createSearchService({
+        ...(tuning ? { tuning } : {}),
         store: await t.verso.songStore(),
         index: await t.verso.index(),
         embedder: await t.verso.embedder(),
@@ -116,5 +117,11 @@ describe("ranking", () => {
     asked.length = 0;
     await search.ask({ prompt: "songs about a long desert road", k: 3 });
     expect(asked).toEqual([]);
+    // A tuning that embeds prompts as written never asks the translator.
+    const asWritten = await (
+      await searchWith(translator, { translatePrompts: false })
+    ).ask({ prompt: "canciones para bailar en la cocina con mi amor", k: 1 });
+    expect(asked).toEqual([]);
+    expect(asWritten.results.map((r) => r.song.id)).not.toContain("c1");
   });
 });

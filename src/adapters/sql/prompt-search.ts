@@ -123,6 +123,16 @@ export function createPromptSearch({ db, dialect }: SqlContext) {
     }
   }
 
+  /** The words as terms: folded, the last one a prefix once it has three letters. */
+  const termsOf = (words: readonly string[]): Term[] =>
+    words
+      .map((raw, i) => ({
+        raw,
+        folded: foldWord(raw),
+        prefix: i === words.length - 1 && [...raw].length >= 3,
+      }))
+      .filter((t) => t.folded !== "");
+
   return {
     /** The best `limit` matches after `after` (score descending, then newest first). */
     async rank(
@@ -130,13 +140,7 @@ export function createPromptSearch({ db, dialect }: SqlContext) {
       after: { score: number; id: number } | null,
       limit: number,
     ): Promise<RankedPrompt[]> {
-      const terms: Term[] = words
-        .map((raw, i) => ({
-          raw,
-          folded: foldWord(raw),
-          prefix: i === words.length - 1 && [...raw].length >= 3,
-        }))
-        .filter((t) => t.folded !== "");
+      const terms = termsOf(words);
       if (terms.length === 0) return [];
       const { from, where } = await matches(terms);
       const afterClause = after
@@ -149,6 +153,18 @@ export function createPromptSearch({ db, dialect }: SqlContext) {
         ORDER BY score DESC, id DESC
         LIMIT ${limit}`.execute(db);
       return rows.map((r) => ({ id: Number(r.id), score: Number(r.score) }));
+    },
+
+    /**
+     * How many prompts hold the words: the full-text index's part of a search alone, without
+     * scoring or reading the page (the benchmarks' floor for what a search can cost).
+     */
+    async count(words: readonly string[]): Promise<number> {
+      const terms = termsOf(words);
+      if (terms.length === 0) return 0;
+      const { from, where } = await matches(terms);
+      const { rows } = await sql<{ n: number }>`SELECT count(*) AS n FROM ${from} WHERE ${where}`.execute(db);
+      return Number(rows[0]?.n ?? 0);
     },
   };
 }

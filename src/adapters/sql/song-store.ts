@@ -278,6 +278,8 @@ export function createSqlSongStore(context: SqlContext): SongStore {
       }
     },
 
+    fullTextIndex: dialect === "postgres" ? "tsvector" : dialect === "mariadb" ? "innodb-fulltext" : "fts5",
+
     async searchLexical(terms, limit, filter): Promise<LexicalHit[]> {
       // The words as every dialect's index splits and folds them (accents off, lower case).
       const words = [...new Set(terms.flatMap(searchWords))];

@@ -250,4 +250,10 @@ export interface SongStore {
    * plain words, OR-ed; only songs that match the filter, when one is given.
    */
   searchLexical(terms: readonly string[], limit: number, filter?: SongFilter): Promise<LexicalHit[]>;
+  /**
+   * Which full-text index scores searchLexical ("fts5", "innodb-fulltext", "tsvector"): the
+   * indexes split, drop and weigh words differently, so the ranking's weights are measured on
+   * each (see tuning.ts).
+   */
+  readonly fullTextIndex: string;
 }

@@ -101,7 +101,7 @@ export function createSearchService(options: SearchServiceOptions) {
   const { store, index, embedder, cache } = options;
   const ranking = options.ranking ?? "hybrid";
   const model = embedder.model.name;
-  const tuning: RankingTuning = { ...tuningForModel(model), ...options.tuning };
+  const tuning: RankingTuning = { ...tuningForModel(model, store.fullTextIndex), ...options.tuning };
   /** Song index keys are numbers; this maps them back. */
   const songIndexIds = new Map<number, string>();
 
@@ -293,7 +293,7 @@ export function createSearchService(options: SearchServiceOptions) {
     const language = tuning.modelLanguage ? promptLanguage(request.prompt) : undefined;
     const otherLanguage = language !== undefined && language !== tuning.modelLanguage;
     const translation =
-      otherLanguage && options.translator
+      otherLanguage && tuning.translatePrompts && options.translator
         ? options.translator.translate(request.prompt, language, tuning.modelLanguage!)
         : Promise.resolve(undefined);
     const translated = translation.then((text) => (text === undefined ? undefined : parseTranslation(text)));

@@ -34,6 +34,11 @@ export interface RankingTuning {
   relatedWeight: number;
   /** Weight of the audio features' fit to a mood the prompt names (see mood.ts); 0 leaves it out. */
   moodWeight: number;
+  /**
+   * Whether a prompt in another language than the model's is embedded in translation, when a
+   * translator is configured.
+   */
+  translatePrompts: boolean;
   /** Whether a translated prompt's words join its own in the full-text query. */
   translatedTermsInLexical: boolean;
   /** One result per song (see one-song-one-result.ts); off only to measure what it changes. */
@@ -50,10 +55,17 @@ export const defaultTuning: RankingTuning = {
   songWeight: 0.3,
   otherLanguageLexicalWeight: 1,
   collapseDuplicates: true,
+  translatePrompts: true,
   translatedTermsInLexical: false,
   moodWeight: 0,
   relatedWeight: 0,
 };
+
+/** One model's weights, and what changes of them on a given full-text index. */
+export interface ModelTuning extends Partial<RankingTuning> {
+  /** Keyed by SongStore.fullTextIndex; each measured with `npm run eval` on that database. */
+  byFullTextIndex?: Record<string, Partial<RankingTuning>>;
+}
 
 /**
  * Measured per model with `npm run eval`; a model without an entry gets the defaults. For the
@@ -61,7 +73,7 @@ export const defaultTuning: RankingTuning = {
  * A Spanish prompt leans on its words (weight 8 against the passages' 1), in Spanish and in
  * translation, since the model's vector of Spanish text is close to noise.
  */
-export const modelTunings: Record<string, Partial<RankingTuning>> = {
+export const modelTunings: Record<string, ModelTuning> = {
   "use-lite-v1": {
     modelLanguage: "en",
     lexicalWeight: 1,
@@ -71,10 +83,26 @@ export const modelTunings: Record<string, Partial<RankingTuning>> = {
     otherLanguageLexicalWeight: 8,
     translatedTermsInLexical: true,
     moodWeight: 0,
+    byFullTextIndex: {
+      // InnoDB indexes no word shorter than three letters ("mi", "te", "tu" match nothing), so
+      // its full text finds less for a Spanish prompt: on MariaDB the setting cross-validation
+      // chose most often weighs the second passage more, fuses fewer songs and embeds a
+      // Spanish prompt as written.
+      "innodb-fulltext": {
+        secondPassageWeight: 0.5,
+        fusionDepth: 40,
+        translatePrompts: false,
+        translatedTermsInLexical: false,
+      },
+    },
   },
 };
 
-export const tuningForModel = (model: string): RankingTuning => ({
-  ...defaultTuning,
-  ...modelTunings[model],
-});
+export function tuningForModel(model: string, fullTextIndex?: string): RankingTuning {
+  const { byFullTextIndex, ...own } = modelTunings[model] ?? {};
+  return {
+    ...defaultTuning,
+    ...own,
+    ...(fullTextIndex === undefined ? {} : byFullTextIndex?.[fullTextIndex]),
+  };
+}

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestDatabase, type TestDatabase } from "../../../test/support/databases.js";
+import type { FeedStore } from "../../core/social/store.js";
+import { createSqlFeedStore, type FeedStrategy } from "./social-feed-store.js";
+
+let database: TestDatabase;
+const users = 30;
+const viewers = [1, 2, 3, 30];
+
+/** A deterministic pseudo-random sequence, so a failure can be replayed. */
+function sequence(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  const { db } = database;
+  const now = "2026-12-01T00:00:00.000Z";
+  const random = sequence(11);
+  await db
+    .insertInto("users")
+    .values(
+      Array.from({ length: users }, (_, i) => ({
+        username: `user${i + 1}`,
+        password_hash: "-",
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .execute();
+  // Viewer 1 follows many, 2 a few, 3 only the quiet ones; 30 nobody.
+  const follows = [
+    ...Array.from({ length: 20 }, (_, i) => [1, i + 2]),
+    [2, 4],
+    [2, 25],
+    [3, 28],
+    [3, 29],
+  ].map(([follower_id, followee_id]) => ({
+    follower_id: follower_id!,
+    followee_id: followee_id!,
+    created_at: now,
+  }));
+  await db.insertInto("follows").values(follows).execute();
+  // Busy actors post often and quiet ones rarely, so the newest stretch of everyone's history
+  // holds a whole page for some viewers and not for others.
+  const prompts = Array.from({ length: 400 }, () => {
+    const busy = random() < 0.8;
+    return {
+      author_id: busy ? 4 + Math.floor(random() * 6) : 10 + Math.floor(random() * (users - 9)),
+      text: "a prompt",
+      created_at: now,
+      updated_at: now,
+    };
+  });
+  await db.insertInto("prompts").values(prompts).execute();
+  const rows = await db.selectFrom("prompts").select(["id", "author_id"]).orderBy("id").execute();
+  const activities = rows.flatMap((prompt) => {
+    const repost =
+      random() < 0.3 ? [{ actor_id: 1 + Math.floor(random() * users), kind: "repost" as const }] : [];
+    return [{ actor_id: prompt.author_id, kind: "post" as const }, ...repost]
+      .filter((a, i) => i === 0 || a.actor_id !== prompt.author_id)
+      .map((a) => ({ ...a, prompt_id: prompt.id, created_at: now }));
+  });
+  await db.insertInto("activities").values(activities).execute();
+});
+
+afterAll(async () => {
+  await database?.close();
+});
+
+/** What the feed must be: every activity of the viewer and their followees, newest first. */
+async function expectedFeed(viewerId: number): Promise<number[]> {
+  const { db } = database;
+  const followees = (
+    await db.selectFrom("follows").select("followee_id").where("follower_id", "=", viewerId).execute()
+  ).map((f) => f.followee_id);
+  const actors = [viewerId, ...followees];
+  const rows = await db
+    .selectFrom("activities")
+    .select("id")
+    .where("actor_id", "in", actors)
+    .orderBy("id", "desc")
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+async function walk(feed: FeedStore, viewerId: number, limit: number): Promise<number[]> {
+  const ids: number[] = [];
+  let before: number | null = null;
+  for (;;) {
+    const page = await feed.page({ viewerId, beforeActivityId: before, limit });
+    ids.push(...page.map((entry) => entry.activityId));
+    if (page.length < limit) return ids;
+    before = page.at(-1)!.activityId;
+  }
+}
+
+describe("the SQL feed store", () => {
+  const strategies: Record<string, FeedStrategy> = {
+    "merging each followee's history": { wideFollowing: Number.MAX_SAFE_INTEGER, windowPerItem: 50 },
+    "a window of everyone's newest, often too short": { wideFollowing: 1, windowPerItem: 2 },
+    "a window of everyone's newest, long enough": { wideFollowing: 1, windowPerItem: 500 },
+    "a threshold that only viewer 1 passes": { wideFollowing: 10, windowPerItem: 50 },
+  };
+  for (const [name, strategy] of Object.entries(strategies)) {
+    it(`pages through exactly the viewer's activities, newest first, by ${name}`, async () => {
+      const feed = createSqlFeedStore(database, strategy);
+      for (const viewerId of viewers) {
+        const expected = await expectedFeed(viewerId);
+        for (const limit of [1, 7, 20])
+          expect(await walk(feed, viewerId, limit), `viewer ${viewerId}, ${limit} a page`).toEqual(expected);
+      }
+    });
+  }
+
+  it("starts a page below any cursor, even one that names no activity", async () => {
+    const feed = createSqlFeedStore(database, { wideFollowing: 1, windowPerItem: 3 });
+    const expected = await expectedFeed(1);
+    const cursor = (expected[10] ?? 0) + 1;
+    const page = await feed.page({ viewerId: 1, beforeActivityId: cursor, limit: 5 });
+    expect(page.map((e) => e.activityId)).toEqual(expected.filter((id) => id < cursor).slice(0, 5));
+  });
+});
