@@ -138,7 +138,10 @@ async function ask(verso: Verso) {
   const address = app.server.address();
   const url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}/api/ask`;
   const client = startAskClient(url);
-  const candidates = tuningForModel((await verso.embedder()).model.name).passageCandidates;
+  const candidates = tuningForModel(
+    (await verso.embedder()).model.name,
+    (await verso.songStore()).fullTextIndex,
+  ).passageCandidates;
   try {
     await client.ask(Array.from({ length: 20 }, (_, i) => `warming up the path, round ${i}`));
     for (const { name, filter } of benchFilters) {

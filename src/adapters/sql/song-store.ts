@@ -3,6 +3,7 @@ import { sql, type Selectable } from "kysely";
 import type { SongFilter } from "../../core/catalog/song-filter.js";
 import type { Song, SongWithLyrics } from "../../core/catalog/song.js";
 import type { LexicalHit, PassageRecord, SongStore } from "../../core/catalog/store.js";
+import type { SqlDialect } from "./database.js";
 import { isAnyOf, type SqlContext } from "./dialect-sql.js";
 import { songColumns, type SongsTable } from "./schema/catalog.js";
 import { searchWords } from "./search-text.js";
@@ -43,6 +44,13 @@ const bm25Weights = sql`bm25(songs_fts, 1.0, 0.5, 1.0)`;
 
 /** ts_rank weights {D, C, B, A}: lyrics (C) and titles (A) 1, artists (B) 0.5, as bm25Weights. */
 const tsRankWeights = sql`'{0.1, 1.0, 0.5, 1.0}'::float4[]`;
+
+/** Each dialect's full-text index, as SongStore.fullTextIndex names it. */
+const fullTextIndexes: Record<SqlDialect, string> = {
+  sqlite: "fts5",
+  mariadb: "innodb-fulltext",
+  postgres: "tsvector",
+};
 
 export function createSqlSongStore(context: SqlContext): SongStore {
   const { db, dialect } = context;
@@ -278,7 +286,7 @@ export function createSqlSongStore(context: SqlContext): SongStore {
       }
     },
 
-    fullTextIndex: dialect === "postgres" ? "tsvector" : dialect === "mariadb" ? "innodb-fulltext" : "fts5",
+    fullTextIndex: fullTextIndexes[dialect],
 
     async searchLexical(terms, limit, filter): Promise<LexicalHit[]> {
       // The words as every dialect's index splits and folds them (accents off, lower case).
