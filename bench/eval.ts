@@ -175,12 +175,8 @@ export interface PromptScore {
   unjudged: number;
 }
 
-export async function evaluate(
-  verso: Verso,
-  judgments: Judgments,
-  variant: Variant,
-  embedder?: Embedder,
-): Promise<{ ndcg: number; precision: number; perPrompt: PromptScore[] }> {
+/** The search service of a variant, over the catalog of a composed Verso, without a cache. */
+export async function evaluationSearch(verso: Verso, variant: Variant, embedder?: Embedder) {
   const songIndex = variant.ranking === "songs" ? createExactIndex() : undefined;
   const catalog = await verso.catalogStore();
   const search = createSearchService({
@@ -197,6 +193,16 @@ export async function evaluate(
     ...(songIndex ? { songIndex } : {}),
   });
   if (songIndex) await search.loadSongIndex();
+  return search;
+}
+
+export async function evaluate(
+  verso: Verso,
+  judgments: Judgments,
+  variant: Variant,
+  embedder?: Embedder,
+): Promise<{ ndcg: number; precision: number; perPrompt: PromptScore[] }> {
+  const search = await evaluationSearch(verso, variant, embedder);
   const perPrompt: PromptScore[] = [];
   for (const { qid, prompt } of judgments.queries) {
     const answer = await search.ask({ prompt, k: 10 });
