@@ -26,8 +26,11 @@ export function answerCacheKey(
   return `ask:${catalogVersion}:${createHash("sha256").update(identity).digest("base64url")}`;
 }
 
+/** What the answer cache asks of the cache port. */
+export type AnswerStore = Pick<Cache, "get" | "set">;
+
 export interface AnswerCacheDeps {
-  cache: Cache;
+  cache: AnswerStore;
   ttlSeconds: number;
   /** What answers depend on beyond the request (see answerCacheKey). */
   settings: readonly unknown[];

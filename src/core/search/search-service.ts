@@ -10,8 +10,8 @@
 import { normalizeSongFilter } from "../catalog/song-filter.js";
 import type { SongStore } from "../catalog/store.js";
 import { VersoError } from "../errors.js";
-import type { Cache, Embedder, Thesaurus, Translator, VectorIndex } from "../ports.js";
-import { AnswerCache } from "./answer-cache.js";
+import type { Embedder, Thesaurus, Translator, VectorIndex } from "../ports.js";
+import { AnswerCache, type AnswerStore } from "./answer-cache.js";
 import { CatalogMemory } from "./catalog-memory.js";
 import { fuse, type Candidate } from "./fusion.js";
 import { oneSongOneResult } from "./one-song-one-result.js";
@@ -47,7 +47,7 @@ export interface SearchServiceDeps {
   /** The passages' vector index (the process's live index). */
   index: PassageIndex;
   embedder: Embedder;
-  cache: Cache;
+  cache: AnswerStore;
   cacheTtlSeconds: number;
   catalogVersion(): Promise<number>;
   /** Default: hybrid. */
