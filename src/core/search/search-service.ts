@@ -5,6 +5,12 @@
  * is its snippet. Answers are cached under a key that includes the catalog version, so a
  * catalog change never serves stale results.
  *
+ * This class only orchestrates; each step is a unit of its own: prompt-reading.ts (the text
+ * embedded, the words searched), signals.ts (what the songs are ranked by), fusion.ts (how the
+ * signals become one order), one-song-one-result.ts, snippets.ts (the passage shown),
+ * answer-cache.ts, catalog-memory.ts (songs and vectors kept per catalog version) and
+ * song-index.ts (the "songs" ranking).
+ *
  * How each choice was made, with figures: docs/benchmarks.md (npm run eval).
  */
 import { normalizeSongFilter } from "../catalog/song-filter.js";
