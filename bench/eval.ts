@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { createExactIndex } from "../src/adapters/vectors/exact.js";
 import { composeVerso, type Verso } from "../src/compose/index.js";
 import { loadConfig } from "../src/config.js";
-import { createSearchService, type Ranking, type RankingTuning } from "../src/core/search/search-service.js";
+import { SearchService, type Ranking, type RankingTuning } from "../src/core/search/search-service.js";
 import { moodOf } from "../src/core/search/mood.js";
 import { promptLanguage } from "../src/core/search/prompt-language.js";
 import type { Cache, Embedder } from "../src/core/ports.js";
@@ -179,7 +179,7 @@ export interface PromptScore {
 export async function evaluationSearch(verso: Verso, variant: Variant, embedder?: Embedder) {
   const songIndex = variant.ranking === "songs" ? createExactIndex() : undefined;
   const catalog = await verso.catalogStore();
-  const search = createSearchService({
+  const search = new SearchService({
     store: await verso.songStore(),
     index: await verso.index(),
     embedder: embedder ?? (await verso.embedder()),

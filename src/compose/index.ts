@@ -19,7 +19,7 @@ import { createIngestWorker, type IngestObserver } from "../core/catalog/ingest.
 import type { CatalogStore, IngestJob, SongStore } from "../core/catalog/store.js";
 import type { Bucket, Cache, JobQueue } from "../core/ports.js";
 import { LiveIndex } from "../core/search/live-index.js";
-import { createSearchService, type Ranking, type RankingTuning } from "../core/search/search-service.js";
+import { SearchService, type Ranking, type RankingTuning } from "../core/search/search-service.js";
 import { createMetrics, type Metrics } from "../observability/metrics.js";
 import { createPasswordHasher, registry, type AdapterContext, type ComposedEmbedder } from "./registry.js";
 import { createAccountAdministration, createSocialServices, type SocialServices } from "./social.js";
@@ -233,7 +233,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
 
   const search = lazy(async () => {
     const store = await catalogStore();
-    return createSearchService({
+    return new SearchService({
       translator: await translator(),
       thesaurus: await thesaurus(),
       store: await songStore(),

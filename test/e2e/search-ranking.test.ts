@@ -8,7 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryCache } from "../../src/adapters/cache/memory.js";
 import type { Translator } from "../../src/core/ports.js";
-import { createSearchService, type RankingTuning } from "../../src/core/search/search-service.js";
+import { SearchService, type RankingTuning } from "../../src/core/search/search-service.js";
 import { ingestOnce } from "../../src/roles/ingest-once.js";
 import { openTestVerso, tempDir, writeCsv } from "../support/verso.js";
 
@@ -89,7 +89,7 @@ describe("ranking", () => {
     };
     const catalog = await t.verso.catalogStore();
     const searchWith = async (withTranslator?: Translator, tuning?: Partial<RankingTuning>) =>
-      createSearchService({
+      new SearchService({
         ...(tuning ? { tuning } : {}),
         store: await t.verso.songStore(),
         index: await t.verso.index(),

@@ -7,6 +7,12 @@ export const MIN_K = 1;
 export const MAX_K = 50;
 export const DEFAULT_K = 10;
 
+/**
+ * songs: one vector per song (the mean of its passages); passages: a song scored by its best
+ * passages; lexical: full text only; hybrid: passages, full text and whole-song similarity fused.
+ */
+export type Ranking = "songs" | "passages" | "lexical" | "hybrid";
+
 /** Optional restrictions on song metadata (src/core/catalog/song-filter.ts). */
 export type SongFilters = SongFilter;
 
