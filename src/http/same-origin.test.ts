@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { buildTestApp, PASSWORD, type TestApp } from "../../test/social/harness.js";
+import { buildTestApp, PASSWORD, type TestApp } from "../../test/support/test-app.js";
 import { SESSION_COOKIE } from "./session.js";
 
 let t: TestApp | undefined;

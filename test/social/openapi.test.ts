@@ -1,6 +1,6 @@
 /** Every social route is in the OpenAPI document, tagged, with its request and response schemas. */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { buildTestApp, type TestApp } from "./harness.js";
+import { buildTestApp, type TestApp } from "../support/test-app.js";
 
 let t: TestApp;
 beforeAll(async () => {
