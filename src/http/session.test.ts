@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { manualClock } from "../../test/support/manual-clock.js";
 import { PASSWORD, buildTestApp, type TestApp } from "../../test/support/test-app.js";
-import { requireAdmin } from "./session.js";
+import { requireAdmin } from "./access.js";
 
 let t: TestApp;
 afterEach(async () => {

@@ -14,6 +14,7 @@ import type { PasswordHasher } from "../../src/core/accounts/password-hasher.js"
 import type { Clock } from "../../src/core/accounts/user.js";
 import { RequestLimits, type RequestRules } from "../../src/core/limits/request-limits.js";
 import type { Cache } from "../../src/core/ports.js";
+import { apiPlugins } from "../../src/http/api-plugins.js";
 import { buildHttpApp, type HttpApp } from "../../src/http/app.js";
 import { createMetrics, type Metrics } from "../../src/observability/metrics.js";
 import { createSocialServices, type SocialServices } from "../../src/compose/social.js";
@@ -118,12 +119,13 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     trustProxy: options.trustProxy ?? false,
     routes: [
       routeRecorder,
-      ...socialRoutes({
-        ...module,
+      ...apiPlugins({
+        sessions: module.sessions,
         limits: options.requestRules
           ? new RequestLimits(cache, options.clock ?? (() => new Date()), options.requestRules)
           : null,
       }),
+      ...socialRoutes(module),
       ...(options.otherRoutes ?? []),
     ],
   });
