@@ -12,7 +12,7 @@ import { catalogRoutes } from "../http/catalog/routes.js";
 import { searchRoutes } from "../http/search/routes.js";
 import { socialRoutes } from "../http/social-routes.js";
 import { songsRoutes } from "../http/songs/routes.js";
-import { webAppRoutes } from "../http/web/plugin.js";
+import { webAppRoutes } from "../http/web/routes.js";
 
 export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
   const [search, songs, catalog, social, limits] = [

@@ -4,8 +4,11 @@ import { requireAdmin, sessionSecurity } from "../access.js";
 import { errors, PageQuery } from "../schemas.js";
 import { CatalogStatusSchema, ScanReportSchema } from "./schema.js";
 
+/** What the routes ask of the catalog: its status and a scan. */
+export type CatalogRoutesDeps = Pick<CatalogService, "status" | "scan">;
+
 export const catalogRoutes =
-  (catalog: CatalogService): FastifyPluginAsyncTypebox =>
+  (catalog: CatalogRoutesDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       "/api/catalog/status",
