@@ -57,10 +57,19 @@ function fakeCatalog() {
   return { catalog, asked, scans: () => scans };
 }
 
+/** The routes over a fake catalog, with root (an administrator) and bob signed up. */
+async function serving() {
+  const fake = fakeCatalog();
+  t = await buildTestApp({ otherRoutes: [catalogRoutes(fake.catalog)] });
+  const root = await t.register("root");
+  const bob = await t.register("bob");
+  await t.grantAdmin("root");
+  return { ...fake, root, bob };
+}
+
 describe("GET /api/catalog/status", () => {
   it("answers the catalog's page whole, null queue and source included, to anyone", async () => {
-    const fake = fakeCatalog();
-    t = await buildTestApp({ otherRoutes: [catalogRoutes(fake.catalog)] });
+    const fake = await serving();
     const reply = await t.call("GET", "/api/catalog/status");
     expect(reply.status).toBe(200);
     expect(reply.body.queue).toBeNull();
@@ -70,11 +79,7 @@ describe("GET /api/catalog/status", () => {
   });
 
   it("passes the cursor and limit on, and tells the catalog whether an administrator asks", async () => {
-    const fake = fakeCatalog();
-    t = await buildTestApp({ otherRoutes: [catalogRoutes(fake.catalog)] });
-    const root = await t.register("root");
-    const bob = await t.register("bob");
-    await t.grantAdmin("root");
+    const { root, bob, ...fake } = await serving();
     await t.call("GET", "/api/catalog/status?cursor=after-7&limit=5", { token: bob.token });
     await t.call("GET", "/api/catalog/status?limit=50", { token: root.token });
     expect(fake.asked).toEqual([
@@ -84,8 +89,7 @@ describe("GET /api/catalog/status", () => {
   });
 
   it("refuses a limit out of bounds before asking the catalog", async () => {
-    const fake = fakeCatalog();
-    t = await buildTestApp({ otherRoutes: [catalogRoutes(fake.catalog)] });
+    const fake = await serving();
     for (const limit of ["0", "51", "Infinity", "ten"]) {
       const reply = await t.call("GET", `/api/catalog/status?limit=${limit}`);
       expect([reply.status, reply.body.error.code], limit).toEqual([400, "VALIDATION_FAILED"]);
@@ -96,11 +100,7 @@ describe("GET /api/catalog/status", () => {
 
 describe("POST /api/catalog/scan", () => {
   it("scans for an administrator only: 401 anonymous, 403 for others", async () => {
-    const fake = fakeCatalog();
-    t = await buildTestApp({ otherRoutes: [catalogRoutes(fake.catalog)] });
-    const root = await t.register("root");
-    const bob = await t.register("bob");
-    await t.grantAdmin("root");
+    const { root, bob, ...fake } = await serving();
 
     const anonymous = await t.call("POST", "/api/catalog/scan");
     expect([anonymous.status, anonymous.body.error.code]).toEqual([401, "AUTH_REQUIRED"]);
