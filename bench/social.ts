@@ -21,12 +21,13 @@ import { createMemoryCache } from "../src/adapters/cache/memory.js";
 import { createArgon2Hasher } from "../src/adapters/password/argon2-hasher.js";
 import { sql } from "kysely";
 import { openDatabase, type SqlDialect } from "../src/adapters/sql/database.js";
-import { createPromptSearch } from "../src/adapters/sql/prompt-search.js";
-import { createSqlFeedStore } from "../src/adapters/sql/social-feed-store.js";
+import { createPromptSearch } from "../src/adapters/sql/social/prompt-search.js";
+import { createSqlFeedStore } from "../src/adapters/sql/social/feed-store.js";
 import { promptSearchTerms } from "../src/core/social/search-terms.js";
 import { searchText } from "../src/adapters/sql/search-text.js";
 import type { Database } from "../src/adapters/sql/schema/index.js";
 import type { SongSearch } from "../src/core/search/types.js";
+import { apiPlugins } from "../src/http/api-plugins.js";
 import { buildHttpApp, type HttpApp } from "../src/http/app.js";
 import { createMetrics } from "../src/observability/metrics.js";
 import { createSocialServices } from "../src/compose/social.js";
@@ -287,7 +288,7 @@ export async function runSocialBench(options: {
     metrics,
     hasher: createArgon2Hasher(),
   });
-  const app = await buildHttpApp({ metrics, routes: socialRoutes(social) });
+  const app = await buildHttpApp({ metrics, routes: [...apiPlugins(social), ...socialRoutes(social)] });
   try {
     const seeded = await seed(database.db, dialect, log);
     const rand = seededRandom(7);

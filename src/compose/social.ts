@@ -3,9 +3,9 @@
  * hasher, and the use cases. The composition root builds them once, for the api role only.
  */
 import { loadCommonPasswords } from "../adapters/password/common-passwords.js";
-import { createSqlSessionStore, createSqlUserStore } from "../adapters/sql/accounts-store.js";
+import { createSqlSessionStore, createSqlUserStore } from "../adapters/sql/social/accounts-store.js";
 import type { SqlContext } from "../adapters/sql/dialect-sql.js";
-import { createSqlSocialStores } from "../adapters/sql/social-store.js";
+import { createSqlSocialStores } from "../adapters/sql/social/stores.js";
 import type { Config } from "../config.js";
 import { AccountService, type AccountRateRules } from "../core/accounts/account-service.js";
 import { AccountAdministration } from "../core/accounts/administration.js";

@@ -1,24 +1,27 @@
 /**
- * The shapes of the API's JSON answers, derived from the TypeBox schemas the routes validate
- * and document with, so a client (the web app imports this file type-only) cannot drift from
- * the server. Schemas that use `Type.Ref` are resolved against the shared schemas by `$id`.
+ * The shapes of the API's JSON, each derived from the TypeBox schema its route validates and
+ * documents with, so a client (the web app imports this file type-only) cannot drift from the
+ * server; api-types.test.ts holds them to what the services answer. Schemas that use `Type.Ref`
+ * are resolved against the shared schemas by `$id`.
  */
-import type { Static } from "typebox";
-import type { SignedInSchema } from "./auth/schema.js";
+// The schemas import constants of the domain, whose code is Node's: a client type-checks it too.
+/// <reference types="node" />
+import type { Static, TUnsafe } from "typebox";
+import type { CredentialsBody, SignedInSchema } from "./auth/schema.js";
+import type { CatalogStatusSchema, ObjectStatusSchema, ScanReportSchema } from "./catalog/schema.js";
 import type { FeedItemSchema } from "./feed/schema.js";
 import type { AccountDeletionBody, PasswordChangeBody, ProfileUpdateBody } from "./me/schema.js";
 import type { PromptBody, PromptSchema, PromptWithSongsSchema } from "./prompts/schema.js";
-import type { ErrorResponse as ErrorResponseSchema } from "./schemas.js";
-import type { AskBody, AskResponse as AskResponseSchema } from "./search/routes.js";
+import type { ErrorResponseSchema, Paged } from "./schemas.js";
+import type { AskBody, AskResponseSchema } from "./search/schema.js";
 import type {
-  AudioFeatures as AudioFeaturesSchema,
-  Song as SongSchema,
-  SongHit as SongHitSchema,
+  AudioFeaturesSchema,
+  SimilarSongsSchema,
+  SongHitSchema,
+  SongSchema,
+  SongWithLyricsSchema,
 } from "./songs/schema.js";
-import type { CredentialsBody } from "./auth/schema.js";
-import type { ProfileSchema, UserRefSchema, UserSchema } from "./users/schema.js";
-import type { SongWithLyrics as SongWithLyricsEntity } from "../core/catalog/song.js";
-import type { ErrorCode as DomainErrorCode } from "../core/errors.js";
+import type { ProfileSchema, SuggestionsSchema, UserRefSchema, UserSchema } from "./users/schema.js";
 
 /** The schemas registered by `$id` (src/http/app.ts), which `Type.Ref` names. */
 type Shared = {
@@ -28,15 +31,17 @@ type Shared = {
   ErrorResponse: typeof ErrorResponseSchema;
 };
 
-export type ErrorCode = DomainErrorCode;
 export type ErrorResponse = Static<typeof ErrorResponseSchema>;
+export type ErrorCode = ErrorResponse["error"]["code"];
+
+/** Every paginated list: `nextCursor` is null on the last page. */
+export type Page<Item> = Static<ReturnType<typeof Paged<TUnsafe<Item>>>>;
 
 export type AudioFeatures = Static<typeof AudioFeaturesSchema>;
 export type Song = Static<typeof SongSchema, Shared>;
 export type SongHit = Static<typeof SongHitSchema, Shared>;
-/** `GET /api/songs/:id`: the song with its lyrics (the route answers the domain's entity). */
-export type SongWithLyrics = SongWithLyricsEntity;
-export type SimilarSongs = { results: SongHit[] };
+export type SongWithLyrics = Static<typeof SongWithLyricsSchema, Shared>;
+export type SimilarSongs = Static<typeof SimilarSongsSchema, Shared>;
 
 export type AskRequest = Static<typeof AskBody>;
 export type AskResponse = Static<typeof AskResponseSchema, Shared>;
@@ -46,6 +51,7 @@ export type SignedIn = Static<typeof SignedInSchema>;
 export type User = Static<typeof UserSchema>;
 export type UserRef = Static<typeof UserRefSchema>;
 export type Profile = Static<typeof ProfileSchema>;
+export type Suggestions = Static<typeof SuggestionsSchema>;
 export type ProfileUpdate = Static<typeof ProfileUpdateBody>;
 export type PasswordChange = Static<typeof PasswordChangeBody>;
 export type AccountDeletion = Static<typeof AccountDeletionBody>;
@@ -55,45 +61,6 @@ export type PromptWithSongs = Static<typeof PromptWithSongsSchema, Shared>;
 export type PromptInput = Static<typeof PromptBody>;
 export type FeedItem = Static<typeof FeedItemSchema>;
 
-/** Every paginated list: `nextCursor` is null on the last page. */
-export interface Page<Item> {
-  items: Item[];
-  nextCursor: string | null;
-}
-
-/**
- * `GET /api/catalog/status`. Its schema is private to src/http/catalog/routes.ts, so this one
- * shape is written out here, field for field; export the schema there and derive it like the
- * others.
- */
-export interface CatalogObjectStatus {
-  source: string;
-  key: string;
-  status: "queued" | "processing" | "done" | "failed";
-  size: number;
-  /** Share of the object read, 0 to 1. */
-  progress: number;
-  songs: number;
-  passages: number;
-  skipped: number;
-  errors: number;
-  songsPerSecond: number | null;
-  error: string | null;
-  rowErrors: { line: number; reason: string }[];
-  queuedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-}
-
-export interface CatalogStatus {
-  catalogVersion: number;
-  songs: number;
-  songsWithPassages: number;
-  passages: number;
-  objects: Record<CatalogObjectStatus["status"], number>;
-  queue: { ready: number; inFlight: number; dead: number };
-  items: CatalogObjectStatus[];
-}
-
-export type ScanReport = { listed: number; queued: number };
+export type CatalogObjectStatus = Static<typeof ObjectStatusSchema>;
+export type CatalogStatus = Static<typeof CatalogStatusSchema>;
+export type ScanReport = Static<typeof ScanReportSchema>;

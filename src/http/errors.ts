@@ -3,9 +3,11 @@
  * errors carry a stable code; Fastify's own errors (bad JSON, validation, size) are mapped to
  * codes of the same catalogue; anything else is a 500 whose details stay in the log.
  */
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyServerOptions } from "fastify";
+import type { Static } from "typebox";
 import { failureKind } from "../core/catalog/failures.js";
-import { VersoError, type ErrorCode, type ErrorKind } from "../core/errors.js";
+import { VersoError, type ErrorKind } from "../core/errors.js";
+import type { ErrorResponseSchema } from "./schemas.js";
 
 export const statusOfKind: Record<ErrorKind, number> = {
   invalid: 400,
@@ -20,9 +22,7 @@ export const statusOfKind: Record<ErrorKind, number> = {
   internal: 500,
 };
 
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
-}
+type ErrorBody = Static<typeof ErrorResponseSchema>;
 
 function fromFastify(error: FastifyError): VersoError | null {
   if (error.validation) {
@@ -90,3 +90,15 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply.status(404).send(body);
   });
 }
+
+/**
+ * The router refuses a path that is not valid percent-encoding, or a parameter longer than it
+ * allows, before any hook runs: answered in the catalogue's body like every other error.
+ */
+export const frameworkErrors: FastifyServerOptions["frameworkErrors"] = (error, _request, reply) => {
+  const body: ErrorBody = {
+    error: { code: "VALIDATION_FAILED", message: `the request path is not valid: ${error.message}` },
+  };
+  // Typed for no route in particular: the generic reply of any status.
+  void (reply as unknown as FastifyReply).status(error.statusCode === 414 ? 414 : 400).send(body);
+};

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { buildTestApp, PASSWORD, type TestApp } from "../../test/social/harness.js";
-import { SESSION_COOKIE } from "./session.js";
+import { buildTestApp, PASSWORD, type TestApp } from "../../test/support/test-app.js";
+import { SESSION_COOKIE } from "./session-cookie.js";
 
 let t: TestApp | undefined;
 afterEach(async () => {

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { PASSWORD, buildTestApp, manualClock, type TestApp } from "../../test/social/harness.js";
-import { requireAdmin } from "./session.js";
+import { manualClock } from "../../test/support/manual-clock.js";
+import { PASSWORD, buildTestApp, type TestApp } from "../../test/support/test-app.js";
+import { requireAdmin } from "./access.js";
 
 let t: TestApp;
 afterEach(async () => {

@@ -1,14 +1,14 @@
 /**
- * The session plugin: finds who signed in from the `verso_session` cookie or an
- * `Authorization: Bearer` header and puts it on `request.viewer` for every route, mine and
- * other resources' alike (fastify-plugin lifts the encapsulation). Routes call requireUser /
- * requireAdmin; a missing, unknown, ended or expired token is simply no viewer.
+ * The session plugin: finds who signed in from the session cookie or an `Authorization: Bearer`
+ * header and puts it on `request.viewer` for every route, mine and other resources' alike
+ * (fastify-plugin lifts the encapsulation). A missing, unknown, ended or expired token is simply
+ * no viewer; routes that need one say so with access.ts.
  */
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { SessionService } from "../core/accounts/sessions.js";
-import type { User, Viewer } from "../core/accounts/user.js";
-import { VersoError } from "../core/errors.js";
+import type { Viewer } from "../core/accounts/user.js";
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from "./session-cookie.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -16,11 +16,6 @@ declare module "fastify" {
     viewer: Viewer | null;
   }
 }
-
-export const SESSION_COOKIE = "verso_session";
-
-/** For the OpenAPI document: routes that need a session accept either form. */
-export const sessionSecurity: Array<Record<string, string[]>> = [{ bearer: [] }, { cookie: [] }];
 
 interface PresentedToken {
   token: string;
@@ -35,30 +30,6 @@ function presentedToken(request: FastifyRequest): PresentedToken | null {
   }
   const cookie = request.cookies[SESSION_COOKIE];
   return cookie ? { token: cookie, from: "cookie" } : null;
-}
-
-/**
- * HttpOnly keeps the token away from scripts; SameSite=Lax keeps other sites from sending it
- * with their forms; Secure whenever the client reached us over HTTPS (directly, or through a
- * trusted proxy's X-Forwarded-Proto).
- */
-export function setSessionCookie(reply: FastifyReply, token: string, maxAgeSeconds: number): void {
-  reply.setCookie(SESSION_COOKIE, token, {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: reply.request.protocol === "https",
-    path: "/",
-    maxAge: maxAgeSeconds,
-  });
-}
-
-export function clearSessionCookie(reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, {
-    httpOnly: true,
-    sameSite: "lax",
-    secure: reply.request.protocol === "https",
-    path: "/",
-  });
 }
 
 export const sessionPlugin = (sessions: SessionService): FastifyPluginAsync =>
@@ -82,27 +53,3 @@ export const sessionPlugin = (sessions: SessionService): FastifyPluginAsync =>
     },
     { name: "verso-session", dependencies: ["@fastify/cookie"] },
   );
-
-/** The signed-in viewer (user and session), or AUTH_REQUIRED (401). */
-export function requireViewer(request: FastifyRequest): Viewer {
-  if (!request.viewer) throw new VersoError("AUTH_REQUIRED", "sign in first");
-  return request.viewer;
-}
-
-/** The signed-in user, or AUTH_REQUIRED (401). */
-export const requireUser = (request: FastifyRequest): User => requireViewer(request).user;
-
-/** The signed-in administrator (VERSO_ADMINS), or AUTH_REQUIRED (401) / ADMIN_ONLY (403). */
-export function requireAdmin(request: FastifyRequest): User {
-  const viewer = requireViewer(request);
-  if (!viewer.isAdmin) throw new VersoError("ADMIN_ONLY", "only an administrator may do this");
-  return viewer.user;
-}
-
-/**
- * Route hook for routes that need a session: refuses before the body is even parsed, so an
- * anonymous request gets 401 whatever it sends.
- */
-export const signedInOnly = async (request: FastifyRequest): Promise<void> => {
-  requireViewer(request);
-};

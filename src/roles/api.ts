@@ -7,11 +7,12 @@
  */
 import type { FastifyPluginAsync } from "fastify";
 import type { Verso } from "../compose/index.js";
+import { apiPlugins } from "../http/api-plugins.js";
 import { catalogRoutes } from "../http/catalog/routes.js";
 import { searchRoutes } from "../http/search/routes.js";
 import { socialRoutes } from "../http/social-routes.js";
 import { songsRoutes } from "../http/songs/routes.js";
-import { webAppRoutes } from "../http/web/plugin.js";
+import { webAppRoutes } from "../http/web/routes.js";
 
 export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
   const [search, songs, catalog, social, limits] = [
@@ -22,8 +23,9 @@ export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
     await verso.requestLimits(),
   ];
   return [
-    // The session plugin and the limits come first so that every later route sees them.
-    ...socialRoutes({ ...social, limits }),
+    // First, so that every later route sees the viewer and counts against the limits.
+    ...apiPlugins({ sessions: social.sessions, limits }),
+    ...socialRoutes(social),
     searchRoutes(search),
     songsRoutes({ store: songs, similar: (id, k) => search.similar(id, k) }),
     catalogRoutes(catalog),

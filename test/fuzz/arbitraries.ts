@@ -7,7 +7,7 @@
  * in only when it is sent, since sessions come and go between runs.
  */
 import fc from "fast-check";
-import { PASSWORD } from "../social/harness.js";
+import { PASSWORD } from "../support/test-app.js";
 import type { Parameter, RouteSpec, Schema } from "./routes.js";
 import { fillPath } from "./routes.js";
 

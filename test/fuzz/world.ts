@@ -14,7 +14,8 @@ import { catalogRoutes } from "../../src/http/catalog/routes.js";
 import { searchRoutes } from "../../src/http/search/routes.js";
 import { songsRoutes } from "../../src/http/songs/routes.js";
 import { openTestDatabase } from "../support/databases.js";
-import { buildTestApp, fakeSongSearch, lightHasher, PASSWORD, type TestApp } from "../social/harness.js";
+import { fakeSongSearch } from "../support/fake-song-search.js";
+import { buildTestApp, lightHasher, PASSWORD, type TestApp } from "../support/test-app.js";
 import { TOKEN, type FuzzRequest } from "./arbitraries.js";
 
 export interface Reply {

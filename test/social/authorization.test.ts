@@ -5,7 +5,8 @@
  * exactly as it was.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildTestApp, PASSWORD, snapshot, type TestApp } from "./harness.js";
+import { snapshot } from "../support/social-snapshot.js";
+import { buildTestApp, PASSWORD, type TestApp } from "../support/test-app.js";
 
 interface Context {
   promptId: number;

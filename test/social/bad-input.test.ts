@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cursorCodec } from "../../src/core/social/cursor.js";
-import { buildTestApp, PASSWORD, type TestApp } from "./harness.js";
+import { buildTestApp, PASSWORD, type TestApp } from "../support/test-app.js";
 
 type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 

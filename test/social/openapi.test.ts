@@ -1,6 +1,7 @@
 /** Every social route is in the OpenAPI document, tagged, with its request and response schemas. */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { buildTestApp, type TestApp } from "./harness.js";
+import { errorCatalogue } from "../../src/core/errors.js";
+import { buildTestApp, type TestApp } from "../support/test-app.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -64,4 +65,11 @@ it("marks the routes that need a session", async () => {
   expect(paths["/api/feed"].get.security).toEqual([{ bearer: [] }, { cookie: [] }]);
   expect(paths["/api/prompts/{id}/like"].put.security).toEqual([{ bearer: [] }, { cookie: [] }]);
   expect(paths["/api/prompts"].get.security).toBeUndefined();
+});
+
+it("names every code of the error catalogue in the error shape", async () => {
+  const schemas = (await t.call("GET", "/api/docs/json")).body.components.schemas;
+  const code = schemas.ErrorResponse.properties.error.properties.code;
+  expect(code.type).toBe("string");
+  expect([...code.enum].sort()).toEqual(Object.keys(errorCatalogue).sort());
 });

@@ -11,7 +11,9 @@ import {
   type RequestRules,
 } from "../../src/core/limits/request-limits.js";
 import { searchRoutes } from "../../src/http/search/routes.js";
-import { buildTestApp, fakeSongSearch, manualClock, type TestApp } from "./harness.js";
+import { fakeSongSearch } from "../support/fake-song-search.js";
+import { manualClock } from "../support/manual-clock.js";
+import { buildTestApp, type TestApp } from "../support/test-app.js";
 
 const rule = (perAccount: number, perAddress: number) => ({
   perAccount: { limit: perAccount, windowSeconds: 60 },

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openTestDatabase } from "../../../test/support/databases.js";
 import type { SqlDatabase } from "./database.js";
-import { createSqlGraphStore } from "./social-graph-store.js";
-import { createSqlPromptStore } from "./social-prompt-store.js";
+import { createSqlGraphStore } from "./social/graph-store.js";
+import { createSqlPromptStore } from "./social/prompt-store.js";
 
 describe("writes by an account deleted while its request was on its way", () => {
   let database: SqlDatabase;

@@ -3,15 +3,9 @@ import { Type } from "typebox";
 import type { AccountService } from "../../core/accounts/account-service.js";
 import { presentUser } from "../../core/accounts/presenters.js";
 import type { SessionService } from "../../core/accounts/sessions.js";
-import { errors } from "../schemas.js";
-import {
-  clearSessionCookie,
-  requireViewer,
-  sessionSecurity,
-  setSessionCookie,
-  signedInOnly,
-} from "../session.js";
-import { NoBody } from "../users/schema.js";
+import { requireViewer, signedIn } from "../access.js";
+import { errors, NoBody } from "../schemas.js";
+import { clearSessionCookie, setSessionCookie } from "../session-cookie.js";
 import { CredentialsBody, SignedInSchema } from "./schema.js";
 
 export interface AuthRoutesDeps {
@@ -58,16 +52,14 @@ export const authRoutes =
 
     app.post(
       "/api/auth/logout",
-      {
+      signedIn({
         schema: {
           tags: ["auth"],
           summary: "End this session on the server",
-          security: sessionSecurity,
           body: NoBody,
           response: { 204: Type.Null(), ...errors(400, 401) },
         },
-        onRequest: signedInOnly,
-      },
+      }),
       async (request, reply) => {
         await accounts.logout(requireViewer(request));
         clearSessionCookie(reply);

@@ -1,11 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { CatalogService } from "../../core/catalog/catalog-service.js";
-import { errors } from "../schemas.js";
-import { requireAdmin, sessionSecurity } from "../session.js";
-import { CatalogStatus, CatalogStatusQuery, ScanReport } from "./schema.js";
+import { requireAdmin, sessionSecurity } from "../access.js";
+import { errors, PageQuery } from "../schemas.js";
+import { CatalogStatusSchema, ScanReportSchema } from "./schema.js";
+
+/** What the routes ask of the catalog: its status and a scan. */
+export type CatalogRoutesDeps = Pick<CatalogService, "status" | "scan">;
 
 export const catalogRoutes =
-  (catalog: CatalogService): FastifyPluginAsyncTypebox =>
+  (catalog: CatalogRoutesDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       "/api/catalog/status",
@@ -13,8 +16,8 @@ export const catalogRoutes =
         schema: {
           tags: ["catalog"],
           summary: "What the catalog holds and how ingest is going, a page of objects at a time",
-          querystring: CatalogStatusQuery,
-          response: { 200: CatalogStatus, ...errors(400) },
+          querystring: PageQuery,
+          response: { 200: CatalogStatusSchema, ...errors(400) },
         },
       },
       async (request) =>
@@ -32,7 +35,7 @@ export const catalogRoutes =
           tags: ["catalog"],
           summary: "List the bucket now, queue new or changed objects and failed ones again (administrators)",
           security: sessionSecurity,
-          response: { 202: ScanReport, ...errors(401, 403) },
+          response: { 202: ScanReportSchema, ...errors(401, 403) },
         },
         preHandler: async (request) => {
           requireAdmin(request);

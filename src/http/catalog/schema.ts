@@ -1,12 +1,9 @@
 import { Type } from "typebox";
-import { PageQuery } from "../users/schema.js";
-
-const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
+import { Nullable, Paged } from "../schemas.js";
 
 export const ObjectStatusSchema = Type.Object({
   id: Type.Integer(),
-  source: nullable(Type.String({ description: "where the object is listed from (administrators only)" })),
+  source: Nullable(Type.String({ description: "where the object is listed from (administrators only)" })),
   key: Type.String({ description: "the object's key, relative to its bucket" }),
   status: Type.Union([
     Type.Literal("queued"),
@@ -23,18 +20,18 @@ export const ObjectStatusSchema = Type.Object({
   removed: Type.Integer({
     description: "songs that left the catalog because this object no longer holds them",
   }),
-  songsPerSecond: nullable(Type.Number()),
-  error: nullable(Type.String({ description: "why the object failed (or is being retried)" })),
+  songsPerSecond: Nullable(Type.Number()),
+  error: Nullable(Type.String({ description: "why the object failed (or is being retried)" })),
   rowErrors: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() }), {
     description: "the first rows that could not be read",
   }),
   queuedAt: Type.String(),
-  startedAt: nullable(Type.String()),
-  finishedAt: nullable(Type.String()),
-  durationMs: nullable(Type.Integer()),
+  startedAt: Nullable(Type.String()),
+  finishedAt: Nullable(Type.String()),
+  durationMs: Nullable(Type.Integer()),
 });
 
-export const CatalogStatus = Type.Object({
+export const CatalogStatusSchema = Type.Object({
   catalogVersion: Type.Integer(),
   songs: Type.Integer(),
   songsWithPassages: Type.Integer(),
@@ -45,22 +42,16 @@ export const CatalogStatus = Type.Object({
     done: Type.Integer(),
     failed: Type.Integer(),
   }),
-  queue: nullable(
+  queue: Nullable(
     Type.Object(
       { ready: Type.Integer(), inFlight: Type.Integer(), dead: Type.Integer() },
       { description: "jobs of the ingest queue; null while the queue cannot be reached" },
     ),
   ),
-  items: Type.Array(ObjectStatusSchema),
-  nextCursor: nullable(Type.String()),
+  ...Paged(ObjectStatusSchema).properties,
 });
 
-export const CatalogStatusQuery = Type.Object({
-  cursor: PageQuery.properties.cursor,
-  limit: PageQuery.properties.limit,
-});
-
-export const ScanReport = Type.Object({
+export const ScanReportSchema = Type.Object({
   listed: Type.Integer(),
   queued: Type.Integer(),
   requeued: Type.Integer({ description: "objects whose job was lost, queued again" }),

@@ -17,7 +17,7 @@ import { VersoError } from "../../core/errors.js";
 import type { EmbedPriority, Embedder } from "../../core/ports.js";
 import { errors } from "../schemas.js";
 import {
-  EmbedderStatus,
+  EmbedderStatusSchema,
   PriorityHeaders,
   defaultEmbedderLimits,
   embedderService,
@@ -160,7 +160,7 @@ export const embedderRoutes =
         schema: {
           tags: ["embedder"],
           summary: "The model, whether it can answer now (and why not), and the load",
-          response: { 200: EmbedderStatus },
+          response: { 200: EmbedderStatusSchema },
         },
       },
       async () => {

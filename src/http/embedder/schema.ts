@@ -1,5 +1,6 @@
 /** Request and response schemas of the embedder role (POST /encode, POST /v1/embeddings, GET /status). */
 import { Type } from "typebox";
+import { Nullable } from "../schemas.js";
 
 /** What a stranger may send; the role's plugin takes other values, the schemas are built from them. */
 export interface EmbedderLimits {
@@ -114,17 +115,17 @@ export function openAiSchemas(limits: EmbedderLimits) {
 
 const laneCounts = Type.Object({ interactive: Type.Integer(), bulk: Type.Integer() });
 
-export const EmbedderStatus = Type.Object({
+export const EmbedderStatusSchema = Type.Object({
   service: Type.Literal(embedderService),
   model: Type.Object({ name: Type.String(), dimension: Type.Integer() }),
   ready: Type.Boolean(),
-  reason: Type.Union([Type.String(), Type.Null()], { description: "why it is not ready; null when it is" }),
+  reason: Nullable(Type.String(), { description: "why it is not ready; null when it is" }),
   threads: Type.Integer({ description: "batches the model works on at once" }),
-  state: Type.Union([Type.String(), Type.Null()], {
+  state: Nullable(Type.String(), {
     description: "the worker pool's state (starting, serving, out-of-service, closed), when it has one",
   }),
-  workers: Type.Union([Type.Array(Type.Object({ lane: Type.String(), state: Type.String() })), Type.Null()]),
-  queued: Type.Union([laneCounts, Type.Null()], { description: "texts waiting for a worker, by priority" }),
+  workers: Nullable(Type.Array(Type.Object({ lane: Type.String(), state: Type.String() }))),
+  queued: Nullable(laneCounts, { description: "texts waiting for a worker, by priority" }),
   pending: Type.Object(
     { interactive: Type.Integer(), bulk: Type.Integer() },
     { description: "texts of requests accepted here and not yet answered, by priority" },

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FeedService } from "../../core/social/feed.js";
-import { errors } from "../schemas.js";
-import { requireViewer, sessionSecurity, signedInOnly } from "../session.js";
-import { PageQuery, Paged } from "../users/schema.js";
+import { requireViewer, signedIn } from "../access.js";
+import { errors, PageQuery, Paged } from "../schemas.js";
 import { FeedItemSchema } from "./schema.js";
 
 export const feedRoutes =
@@ -10,16 +9,14 @@ export const feedRoutes =
   async (app) => {
     app.get(
       "/api/feed",
-      {
+      signedIn({
         schema: {
           tags: ["feed"],
           summary: "Prompts and reposts of the people I follow and my own, newest first",
-          security: sessionSecurity,
           querystring: PageQuery,
           response: { 200: Paged(FeedItemSchema), ...errors(400, 401) },
         },
-        onRequest: signedInOnly,
-      },
+      }),
       async (request) => feed.page(requireViewer(request), request.query),
     );
   };

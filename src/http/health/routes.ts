@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "typebox";
 import type { Registry } from "prom-client";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { VersoError } from "../../core/errors.js";
+import { HealthSchema } from "./schema.js";
 
 export interface HealthDeps {
   registry: Registry;
@@ -23,17 +23,18 @@ function bearerMatcher(token: string): (header: string | undefined) => boolean {
   };
 }
 
-const Health = Type.Object({
-  status: Type.String(),
-  checks: Type.Optional(Type.Record(Type.String(), Type.Boolean())),
-});
-
 export const healthRoutes =
   (deps: HealthDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.get(
       "/healthz",
-      { schema: { tags: ["health"], summary: "Liveness: the process answers", response: { 200: Health } } },
+      {
+        schema: {
+          tags: ["health"],
+          summary: "Liveness: the process answers",
+          response: { 200: HealthSchema },
+        },
+      },
       async () => ({ status: "ok" }),
     );
 
@@ -43,7 +44,7 @@ export const healthRoutes =
         schema: {
           tags: ["health"],
           summary: "Readiness: every dependency answers",
-          response: { 200: Health, 503: Health },
+          response: { 200: HealthSchema, 503: HealthSchema },
         },
       },
       async (_request, reply) => {

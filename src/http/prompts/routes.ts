@@ -1,27 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import type { PromptService } from "../../core/social/prompts.js";
-import { errors } from "../schemas.js";
-import { requireViewer, sessionSecurity, signedInOnly } from "../session.js";
-import { NoBody, Paged } from "../users/schema.js";
+import { requireViewer, signedIn } from "../access.js";
+import { errors, NoBody, Paged } from "../schemas.js";
 import { PromptBody, PromptListQuery, PromptParams, PromptSchema, PromptWithSongsSchema } from "./schema.js";
 
+/** Publishing, finding, reading, editing and deleting prompts. */
 export const promptRoutes =
   (prompts: PromptService): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.post(
       "/api/prompts",
-      {
+      signedIn({
         schema: {
           tags: ["prompts"],
           summary: "Publish a prompt",
-          security: sessionSecurity,
           body: PromptBody,
           response: { 201: PromptSchema, ...errors(400, 401, 413, 415, 429) },
         },
         config: { rateLimit: "publish" },
-        onRequest: signedInOnly,
-      },
+      }),
       async (request, reply) =>
         reply.status(201).send(await prompts.publish(requireViewer(request), request.body.text)),
     );
@@ -57,70 +55,67 @@ export const promptRoutes =
 
     app.patch(
       "/api/prompts/:id",
-      {
+      signedIn({
         schema: {
           tags: ["prompts"],
           summary: "Edit my prompt",
-          security: sessionSecurity,
           params: PromptParams,
           body: PromptBody,
           response: { 200: PromptSchema, ...errors(400, 401, 403, 404, 413, 415) },
         },
-        onRequest: signedInOnly,
-      },
+      }),
       async (request) => prompts.edit(requireViewer(request), request.params.id, request.body.text),
     );
 
     app.delete(
       "/api/prompts/:id",
-      {
+      signedIn({
         schema: {
           tags: ["prompts"],
           summary: "Delete my prompt",
-          security: sessionSecurity,
           params: PromptParams,
           body: NoBody,
           response: { 204: Type.Null(), ...errors(400, 401, 403, 404) },
         },
-        onRequest: signedInOnly,
-      },
+      }),
       async (request, reply) => {
         await prompts.remove(requireViewer(request), request.params.id);
         return reply.status(204).send(null);
       },
     );
+  };
 
+/** Likes, which also repost the prompt to the liker's followers. */
+export const likeRoutes =
+  (prompts: PromptService): FastifyPluginAsyncTypebox =>
+  async (app) => {
     app.put(
       "/api/prompts/:id/like",
-      {
+      signedIn({
         schema: {
           tags: ["prompts"],
           summary: "Like a prompt, which also reposts it to my followers (idempotent)",
-          security: sessionSecurity,
           params: PromptParams,
           body: NoBody,
           response: { 200: PromptSchema, ...errors(400, 401, 404, 429) },
         },
         config: { rateLimit: "like" },
-        onRequest: signedInOnly,
-      },
+      }),
       async (request) => prompts.like(requireViewer(request), request.params.id),
     );
 
     app.delete(
       "/api/prompts/:id/like",
-      {
+      signedIn({
         schema: {
           tags: ["prompts"],
           summary: "Take my like and its repost back (idempotent)",
-          security: sessionSecurity,
           params: PromptParams,
           body: NoBody,
           response: { 200: PromptSchema, ...errors(400, 401, 404, 429) },
         },
         config: { rateLimit: "like" },
-        onRequest: signedInOnly,
-      },
+      }),
       async (request) => prompts.unlike(requireViewer(request), request.params.id),
     );
   };

@@ -1,7 +1,7 @@
 import { Type } from "typebox";
 import { MAX_PROMPT_LENGTH } from "../../core/search/types.js";
-import { TextInteger } from "../schemas.js";
-import { PageQuery, UserRefSchema } from "../users/schema.js";
+import { ErrorSchema, Nullable, PageQuery, TextInteger } from "../schemas.js";
+import { UserRefSchema } from "../users/schema.js";
 
 export const PromptSchema = Type.Object(
   {
@@ -19,7 +19,7 @@ export const PromptSchema = Type.Object(
 export const PromptWithSongsSchema = Type.Object({
   ...PromptSchema.properties,
   results: Type.Array(Type.Ref("SongHit"), { description: "the songs this prompt finds, best first" }),
-  resultsError: Type.Union([Type.Object({ code: Type.String(), message: Type.String() }), Type.Null()], {
+  resultsError: Nullable(ErrorSchema, {
     description: "why results are empty when search could not answer (catalog loading, say); else null",
   }),
 });
@@ -43,6 +43,5 @@ export const PromptListQuery = Type.Object({
   q: Type.Optional(
     Type.String({ maxLength: 200, description: "words to search for; without it, the newest prompts" }),
   ),
-  cursor: PageQuery.properties.cursor,
-  limit: PageQuery.properties.limit,
+  ...PageQuery.properties,
 });

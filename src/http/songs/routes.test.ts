@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from "vitest";
 import type { SongStore } from "../../core/catalog/store.js";
-import { buildTestApp, type TestApp } from "../../../test/social/harness.js";
+import { buildTestApp, type TestApp } from "../../../test/support/test-app.js";
 import { songsRoutes } from "./routes.js";
 
 let t: TestApp;

@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "typebox";
 import type { SongStore } from "../../core/catalog/store.js";
 import { VersoError } from "../../core/errors.js";
 import type { SongHit } from "../../core/search/types.js";
-import { errors, TextInteger } from "../schemas.js";
-
-const SongParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+import { errors } from "../schemas.js";
+import { SimilarSongsQuery, SimilarSongsSchema, SongParams, SongWithLyricsSchema } from "./schema.js";
 
 export interface SongsDeps {
   store: SongStore;
@@ -22,13 +20,7 @@ export const songsRoutes =
           tags: ["songs"],
           summary: "One song with its lyrics",
           params: SongParams,
-          response: {
-            200: Type.Intersect([
-              Type.Ref("Song"),
-              Type.Object({ lyrics: Type.Union([Type.String(), Type.Null()]) }),
-            ]),
-            ...errors(400, 404),
-          },
+          response: { 200: SongWithLyricsSchema, ...errors(400, 404) },
         },
       },
       async (request) => {
@@ -45,13 +37,8 @@ export const songsRoutes =
           tags: ["songs"],
           summary: "Songs whose lyrics read like this one's",
           params: SongParams,
-          querystring: Type.Object({
-            k: Type.Optional(TextInteger({ minimum: 1, maximum: 50, default: 10 })),
-          }),
-          response: {
-            200: Type.Object({ results: Type.Array(Type.Ref("SongHit")) }),
-            ...errors(400, 404, 429),
-          },
+          querystring: SimilarSongsQuery,
+          response: { 200: SimilarSongsSchema, ...errors(400, 404, 429) },
         },
         config: { rateLimit: "similar" },
       },

@@ -1,40 +1,39 @@
 import { Type } from "typebox";
+import { Nullable, TextInteger } from "../schemas.js";
 
-const nullable = <T extends ReturnType<typeof Type.Number>>(schema: T) => Type.Union([schema, Type.Null()]);
-
-export const AudioFeatures = Type.Object(
+export const AudioFeaturesSchema = Type.Object(
   {
-    danceability: nullable(Type.Number()),
-    energy: nullable(Type.Number()),
-    key: nullable(Type.Number()),
-    loudness: nullable(Type.Number()),
-    mode: nullable(Type.Number()),
-    speechiness: nullable(Type.Number()),
-    acousticness: nullable(Type.Number()),
-    instrumentalness: nullable(Type.Number()),
-    liveness: nullable(Type.Number()),
-    valence: nullable(Type.Number()),
-    tempo: nullable(Type.Number()),
-    durationMs: nullable(Type.Number()),
+    danceability: Nullable(Type.Number()),
+    energy: Nullable(Type.Number()),
+    key: Nullable(Type.Number()),
+    loudness: Nullable(Type.Number()),
+    mode: Nullable(Type.Number()),
+    speechiness: Nullable(Type.Number()),
+    acousticness: Nullable(Type.Number()),
+    instrumentalness: Nullable(Type.Number()),
+    liveness: Nullable(Type.Number()),
+    valence: Nullable(Type.Number()),
+    tempo: Nullable(Type.Number()),
+    durationMs: Nullable(Type.Number()),
   },
   { $id: "AudioFeatures" },
 );
 
-export const Song = Type.Object(
+export const SongSchema = Type.Object(
   {
     id: Type.String(),
     title: Type.String(),
     artists: Type.Array(Type.String()),
-    album: Type.Union([Type.String(), Type.Null()]),
-    genre: Type.Union([Type.String(), Type.Null()]),
-    language: Type.Union([Type.String(), Type.Null()]),
-    releaseDate: Type.Union([Type.String(), Type.Null()]),
+    album: Nullable(Type.String()),
+    genre: Nullable(Type.String()),
+    language: Nullable(Type.String()),
+    releaseDate: Nullable(Type.String()),
     features: Type.Ref("AudioFeatures"),
   },
   { $id: "Song" },
 );
 
-export const SongHit = Type.Object(
+export const SongHitSchema = Type.Object(
   {
     song: Type.Ref("Song"),
     score: Type.Number({ description: "ranking score, higher is better; comparable within one answer" }),
@@ -45,3 +44,16 @@ export const SongHit = Type.Object(
   },
   { $id: "SongHit" },
 );
+
+export const SongWithLyricsSchema = Type.Intersect([
+  Type.Ref("Song"),
+  Type.Object({ lyrics: Nullable(Type.String()) }),
+]);
+
+export const SimilarSongsSchema = Type.Object({ results: Type.Array(Type.Ref("SongHit")) });
+
+export const SongParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+export const SimilarSongsQuery = Type.Object({
+  k: Type.Optional(TextInteger({ minimum: 1, maximum: 50, default: 10 })),
+});

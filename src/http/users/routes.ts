@@ -1,16 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "typebox";
 import type { PeopleService } from "../../core/social/people.js";
 import type { PromptService } from "../../core/social/prompts.js";
 import { PromptSchema } from "../prompts/schema.js";
-import { errors } from "../schemas.js";
-import { requireViewer, sessionSecurity, signedInOnly } from "../session.js";
+import { requireViewer, signedIn } from "../access.js";
+import { errors, NoBody, PageQuery, Paged } from "../schemas.js";
 import {
-  NoBody,
-  PageQuery,
-  Paged,
   ProfileSchema,
   SuggestionsQuery,
+  SuggestionsSchema,
   UsernameParams,
   UserSchema,
   UserSearchQuery,
@@ -21,6 +18,7 @@ export interface UserRoutesDeps {
   prompts: PromptService;
 }
 
+/** Finding people, their profiles and their prompts. */
 export const userRoutes =
   ({ people, prompts }: UserRoutesDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -44,7 +42,7 @@ export const userRoutes =
           tags: ["users"],
           summary: "People to discover, never me nor those I follow",
           querystring: SuggestionsQuery,
-          response: { 200: Type.Object({ items: Type.Array(UserSchema) }), ...errors(400) },
+          response: { 200: SuggestionsSchema, ...errors(400) },
         },
       },
       async (request) => ({ items: await people.suggestions(request.viewer, request.query.n) }),
@@ -76,38 +74,39 @@ export const userRoutes =
       },
       async (request) => prompts.listByAuthor(request.params.name, request.query, request.viewer),
     );
+  };
 
+/** Following people, and who follows whom. */
+export const followRoutes =
+  (people: PeopleService): FastifyPluginAsyncTypebox =>
+  async (app) => {
     app.put(
       "/api/users/:name/follow",
-      {
+      signedIn({
         schema: {
           tags: ["users"],
           summary: "Follow them (idempotent); answers their profile",
-          security: sessionSecurity,
           params: UsernameParams,
           body: NoBody,
           response: { 200: ProfileSchema, ...errors(400, 401, 404, 429) },
         },
         config: { rateLimit: "follow" },
-        onRequest: signedInOnly,
-      },
+      }),
       async (request) => people.follow(requireViewer(request), request.params.name),
     );
 
     app.delete(
       "/api/users/:name/follow",
-      {
+      signedIn({
         schema: {
           tags: ["users"],
           summary: "Stop following them (idempotent); answers their profile",
-          security: sessionSecurity,
           params: UsernameParams,
           body: NoBody,
           response: { 200: ProfileSchema, ...errors(400, 401, 404, 429) },
         },
         config: { rateLimit: "follow" },
-        onRequest: signedInOnly,
-      },
+      }),
       async (request) => people.unfollow(requireViewer(request), request.params.name),
     );
 

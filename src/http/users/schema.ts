@@ -1,8 +1,7 @@
-import { Type, type TSchema } from "typebox";
+import { Type } from "typebox";
 import { USERNAME_MAX_LENGTH } from "../../core/accounts/username.js";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../core/social/cursor.js";
 import { MAX_SUGGESTIONS } from "../../core/social/people.js";
-import { TextInteger } from "../schemas.js";
+import { PageQuery, TextInteger } from "../schemas.js";
 
 export const UserSchema = Type.Object(
   {
@@ -28,18 +27,8 @@ export const ProfileSchema = Type.Object(
 
 export const UserRefSchema = Type.Object({ id: Type.Integer(), username: Type.String() });
 
-/** Query of every paginated list. */
-export const PageQuery = Type.Object({
-  cursor: Type.Optional(Type.String({ maxLength: 512, description: "nextCursor of the previous page" })),
-  limit: TextInteger({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE }),
-});
-
-/** A page of a list: `nextCursor` is null on the last one. */
-export const Paged = <Item extends TSchema>(item: Item) =>
-  Type.Object({
-    items: Type.Array(item),
-    nextCursor: Type.Union([Type.String(), Type.Null()]),
-  });
+/** People to discover: one list, no pages (each call draws again). */
+export const SuggestionsSchema = Type.Object({ items: Type.Array(UserSchema) });
 
 /** A name in a path; lookups are case-insensitive, and a name that cannot exist is simply not found. */
 export const UsernameParams = Type.Object({
@@ -48,18 +37,9 @@ export const UsernameParams = Type.Object({
 
 export const UserSearchQuery = Type.Object({
   q: Type.String({ minLength: 1, maxLength: 100, description: "part of a username or display name" }),
-  cursor: PageQuery.properties.cursor,
-  limit: PageQuery.properties.limit,
+  ...PageQuery.properties,
 });
 
 export const SuggestionsQuery = Type.Object({
   n: TextInteger({ minimum: 1, maximum: MAX_SUGGESTIONS, default: 20 }),
-});
-
-/**
- * For routes that act on the path alone: a body naming someone (`{"userId": 2}`, the original
- * system's way of acting as anyone) is refused rather than silently ignored.
- */
-export const NoBody = Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()], {
-  description: "no body (or an empty object): the signed-in user acts for themselves",
 });

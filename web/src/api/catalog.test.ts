@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ingestRun, type CatalogObject } from "./catalog.js";
 
+let lastId = 0;
 const object = (key: string, values: Partial<CatalogObject>): CatalogObject => ({
+  id: ++lastId,
   source: "file:///bucket",
   key,
   status: "done",
@@ -11,6 +13,7 @@ const object = (key: string, values: Partial<CatalogObject>): CatalogObject => (
   passages: 0,
   skipped: 0,
   errors: 0,
+  removed: 0,
   songsPerSecond: null,
   error: null,
   rowErrors: [],

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { query, request } from "./client.js";
 import { keys } from "./keys.js";
 import { usePagedList } from "./pages.js";
-import type { Profile, User } from "./types.js";
+import type { Profile, Suggestions, User } from "./types.js";
 
 const userPath = (name: string) => `/api/users/${encodeURIComponent(name)}`;
 
@@ -25,7 +25,7 @@ export const useFollowers = (name: string) =>
 export function useSuggestions(n = 12) {
   return useQuery({
     queryKey: keys.suggestions,
-    queryFn: ({ signal }) => request<{ items: User[] }>("GET", `/api/users/random?n=${n}`, { signal }),
+    queryFn: ({ signal }) => request<Suggestions>("GET", `/api/users/random?n=${n}`, { signal }),
     staleTime: 5 * 60_000,
   });
 }

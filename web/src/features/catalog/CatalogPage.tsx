@@ -61,7 +61,7 @@ export function CatalogPage() {
             ) : (
               <ul className="list">
                 {catalog.data.items.map((item) => (
-                  <li key={`${item.source}|${item.key}`}>
+                  <li key={item.id}>
                     <CatalogObjectCard item={item} />
                   </li>
                 ))}

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMetrics } from "../../observability/metrics.js";
 import { buildHttpApp, type HttpApp } from "../app.js";
 import { healthRoutes } from "../health/routes.js";
-import { webAppContentSecurityPolicy, webAppRoutes } from "./plugin.js";
+import { webAppContentSecurityPolicy, webAppRoutes } from "./routes.js";
 
 const indexHtml =
   '<!doctype html><html><head><script type="module" src="/assets/app-3f9a1c.js"></script></head></html>';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openTestDatabase, type TestDatabase } from "../../../test/support/databases.js";
-import type { FeedStore } from "../../core/social/store.js";
-import { createSqlFeedStore, type FeedStrategy } from "./social-feed-store.js";
+import { openTestDatabase, type TestDatabase } from "../../../../test/support/databases.js";
+import type { FeedStore } from "../../../core/social/store.js";
+import { createSqlFeedStore, type FeedStrategy } from "./feed-store.js";
 
 let database: TestDatabase;
 const users = 30;

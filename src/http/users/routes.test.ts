@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { buildTestApp, type TestApp } from "../../../test/social/harness.js";
+import { buildTestApp, type TestApp } from "../../../test/support/test-app.js";
 
 let t: TestApp;
 afterEach(async () => {

@@ -1,11 +1,11 @@
 /** The accounts domain's stores over Kysely: users and sessions. */
 import type { Selectable } from "kysely";
-import type { SessionStore, StoredSession, UserStore } from "../../core/accounts/store.js";
-import type { User } from "../../core/accounts/user.js";
-import { VersoError } from "../../core/errors.js";
-import type { SqlContext } from "./dialect-sql.js";
-import type { UsersTable } from "./schema/social.js";
-import { isUniqueViolation } from "./constraint-errors.js";
+import type { SessionStore, StoredSession, UserStore } from "../../../core/accounts/store.js";
+import type { User } from "../../../core/accounts/user.js";
+import { VersoError } from "../../../core/errors.js";
+import type { SqlContext } from "../dialect-sql.js";
+import type { UsersTable } from "../schema/social.js";
+import { isUniqueViolation } from "../constraint-errors.js";
 
 export const userColumns = [
   "users.id",

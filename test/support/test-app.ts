@@ -1,7 +1,8 @@
 /**
  * A real HTTP app with the social module over a fresh database of the dialect under test
- * (test/support/databases.ts), for tests that go through app.inject(). Hashing uses argon2id with light parameters (the real
- * parameters are tested in argon2-hasher.test.ts); song search is a small deterministic fake.
+ * (databases.ts), for tests that go through app.inject(). Hashing uses argon2id with light
+ * parameters (the real parameters are tested in argon2-hasher.test.ts); song search is a small
+ * deterministic fake (fake-song-search.ts).
  */
 import fp from "fastify-plugin";
 import type { Kysely } from "kysely";
@@ -12,15 +13,14 @@ import { defaultAccountRateRules, type AccountRateRules } from "../../src/core/a
 import type { PasswordHasher } from "../../src/core/accounts/password-hasher.js";
 import type { Clock } from "../../src/core/accounts/user.js";
 import { RequestLimits, type RequestRules } from "../../src/core/limits/request-limits.js";
-import { VersoError } from "../../src/core/errors.js";
 import type { Cache } from "../../src/core/ports.js";
-import type { AskRequest, AskResult, SongSearch } from "../../src/core/search/types.js";
-import { emptyFeatures } from "../../src/core/catalog/song.js";
+import { apiPlugins } from "../../src/http/api-plugins.js";
 import { buildHttpApp, type HttpApp } from "../../src/http/app.js";
 import { createMetrics, type Metrics } from "../../src/observability/metrics.js";
 import { createSocialServices, type SocialServices } from "../../src/compose/social.js";
 import { socialRoutes } from "../../src/http/social-routes.js";
-import { openTestDatabase } from "../support/databases.js";
+import { openTestDatabase } from "./databases.js";
+import { fakeSongSearch, type FakeSongSearch } from "./fake-song-search.js";
 
 export const lightHasher = (): PasswordHasher =>
   createArgon2Hasher({ memoryCost: 1024, timeCost: 2, parallelism: 1 });
@@ -37,62 +37,6 @@ export const generousRateRules: AccountRateRules = {
   },
   confirmPassword: defaultAccountRateRules.confirmPassword,
 };
-
-export interface FakeSongSearch extends SongSearch {
-  asked: AskRequest[];
-  /** When set, ask() throws it. */
-  failWith: Error | null;
-}
-
-/** Answers one song named after the prompt, so tests can tell which prompt was asked. */
-export function fakeSongSearch(): FakeSongSearch {
-  const fake: FakeSongSearch = {
-    asked: [],
-    failWith: null,
-    async ask(request): Promise<AskResult> {
-      fake.asked.push(request);
-      if (fake.failWith) throw fake.failWith;
-      return {
-        prompt: request.prompt,
-        k: request.k ?? 10,
-        cached: false,
-        catalogVersion: 1,
-        results: [
-          {
-            song: {
-              id: `song-for-${request.prompt.length}`,
-              title: `A song about ${request.prompt}`,
-              artists: ["The Fakes"],
-              album: null,
-              genre: "pop",
-              language: "en",
-              releaseDate: null,
-              features: { ...emptyFeatures(), energy: 0.5 },
-            },
-            score: 0.9,
-            passage: { text: `a line about ${request.prompt}`, ordinal: 0 },
-          },
-        ],
-      };
-    },
-  };
-  return fake;
-}
-
-export const catalogNotReady = (): VersoError =>
-  new VersoError("CATALOG_NOT_READY", "the catalog is loading");
-
-/** A clock tests move by hand. */
-export function manualClock(start = new Date("2026-12-01T12:00:00.000Z")) {
-  let now = start.getTime();
-  const clock: Clock = () => new Date(now);
-  return {
-    clock,
-    advance(ms: number) {
-      now += ms;
-    },
-  };
-}
 
 export interface TestAppOptions {
   hasher?: PasswordHasher;
@@ -175,12 +119,13 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     trustProxy: options.trustProxy ?? false,
     routes: [
       routeRecorder,
-      ...socialRoutes({
-        ...module,
+      ...apiPlugins({
+        sessions: module.sessions,
         limits: options.requestRules
           ? new RequestLimits(cache, options.clock ?? (() => new Date()), options.requestRules)
           : null,
       }),
+      ...socialRoutes(module),
       ...(options.otherRoutes ?? []),
     ],
   });
@@ -239,23 +184,4 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
         throw new Error(`${failures.length} response(s) were 500 Internal Server Error`);
     },
   };
-}
-
-/** Every row of every social table, to show that a refused request changed nothing. */
-export async function snapshot(db: Kysely<Database>): Promise<Record<string, unknown[]>> {
-  const keys = {
-    users: ["id"],
-    sessions: ["id"],
-    prompts: ["id"],
-    likes: ["user_id", "prompt_id"],
-    follows: ["id"],
-    activities: ["id"],
-  } as const;
-  const result: Record<string, unknown[]> = {};
-  for (const [table, columns] of Object.entries(keys) as [keyof typeof keys, readonly string[]][]) {
-    let query = db.selectFrom(table).selectAll();
-    for (const column of columns) query = query.orderBy(db.dynamic.ref(column));
-    result[table] = await query.execute();
-  }
-  return result;
 }

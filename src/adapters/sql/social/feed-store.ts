@@ -1,9 +1,9 @@
 /** The home feed over Kysely: the newest activities of me and everyone I follow. */
 import { sql, type RawBuilder } from "kysely";
-import type { FeedEntry, FeedStore } from "../../core/social/store.js";
-import type { SqlContext } from "./dialect-sql.js";
-import type { ActivityKind } from "./schema/social.js";
-import { toPrompt, type PromptRow } from "./social-prompt-rows.js";
+import type { FeedEntry, FeedStore } from "../../../core/social/store.js";
+import type { SqlContext } from "../dialect-sql.js";
+import type { ActivityKind } from "../schema/social.js";
+import { toPrompt, type PromptRow } from "./prompt-rows.js";
 
 interface FeedRow extends PromptRow {
   activity_id: number;

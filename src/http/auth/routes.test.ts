@@ -2,14 +2,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { defaultAccountRateRules } from "../../core/accounts/account-service.js";
 import type { PasswordHasher } from "../../core/accounts/password-hasher.js";
 import { hashSessionToken } from "../../core/accounts/session-token.js";
+import { manualClock } from "../../../test/support/manual-clock.js";
 import {
   buildTestApp,
   lightHasher,
-  manualClock,
   PASSWORD,
   type TestApp,
   type TestAppOptions,
-} from "../../../test/social/harness.js";
+} from "../../../test/support/test-app.js";
 
 let t: TestApp;
 const start = async (options: TestAppOptions = {}) => {

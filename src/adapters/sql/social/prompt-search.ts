@@ -7,8 +7,8 @@
  * go), so the (score, id) cursor of a page stays exact; and all three dialects rank alike.
  */
 import { sql, type RawBuilder } from "kysely";
-import type { SqlContext } from "./dialect-sql.js";
-import { foldWord } from "./search-text.js";
+import type { SqlContext } from "../dialect-sql.js";
+import { foldWord } from "../search-text.js";
 
 export interface RankedPrompt {
   id: number;

@@ -1,11 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  buildTestApp,
-  PASSWORD,
-  snapshot,
-  type TestApp,
-  type TestAppOptions,
-} from "../../../test/social/harness.js";
+import { snapshot } from "../../../test/support/social-snapshot.js";
+import { buildTestApp, PASSWORD, type TestApp, type TestAppOptions } from "../../../test/support/test-app.js";
 
 let t: TestApp;
 const start = async (options: TestAppOptions = {}) => {

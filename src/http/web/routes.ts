@@ -8,8 +8,10 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import fastifyStatic from "@fastify/static";
-import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifyReply } from "fastify";
 import { packageRoot } from "../../paths.js";
+import { AppPathParams } from "./schema.js";
 
 /** Where `npm run build` puts the web app. */
 export const builtWebAppFolder = path.join(packageRoot, "dist", "web");
@@ -62,7 +64,7 @@ async function exists(file: string): Promise<boolean> {
 }
 
 export const webAppRoutes =
-  (options: WebAppOptions = {}): FastifyPluginAsync =>
+  (options: WebAppOptions = {}): FastifyPluginAsyncTypebox =>
   async (app) => {
     const root = options.root ?? builtWebAppFolder;
     const policy = options.contentSecurityPolicy ?? webAppContentSecurityPolicy;
@@ -90,10 +92,10 @@ export const webAppRoutes =
         .sendFile("index.html", { cacheControl: false });
     };
 
-    app.get("/*", { schema: { hide: true } }, async (request, reply) => {
+    app.get("/*", { schema: { hide: true, params: AppPathParams } }, async (request, reply) => {
       const pathname = request.url.split("?")[0] ?? "/";
       if (isServerPath(pathname)) return reply.callNotFound();
-      const relative = (request.params as { "*": string })["*"];
+      const relative = request.params["*"];
       if (relative === "" || relative === "index.html") return sendPage(reply);
       if (files.has(relative)) {
         return reply

@@ -4,14 +4,14 @@
  * three, from the prompt alone (see prompt-search.ts), so a page cursor never shifts.
  */
 import type { Kysely } from "kysely";
-import { VersoError } from "../../core/errors.js";
-import type { PromptStore } from "../../core/social/store.js";
-import { isForeignKeyViolation } from "./constraint-errors.js";
-import { ignoringDuplicates, transaction, type SqlContext } from "./dialect-sql.js";
+import { VersoError } from "../../../core/errors.js";
+import type { PromptStore } from "../../../core/social/store.js";
+import { isForeignKeyViolation } from "../constraint-errors.js";
+import { ignoringDuplicates, transaction, type SqlContext } from "../dialect-sql.js";
 import { createPromptSearch } from "./prompt-search.js";
-import type { Database } from "./schema/index.js";
-import { searchText } from "./search-text.js";
-import { selectPrompts, toPrompt } from "./social-prompt-rows.js";
+import type { Database } from "../schema/index.js";
+import { searchText } from "../search-text.js";
+import { selectPrompts, toPrompt } from "./prompt-rows.js";
 
 export function createSqlPromptStore(context: SqlContext): PromptStore {
   const { db, dialect } = context;

@@ -1,11 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  buildTestApp,
-  catalogNotReady,
-  manualClock,
-  type TestApp,
-  type TestAppOptions,
-} from "../../../test/social/harness.js";
+import { catalogNotReady } from "../../../test/support/fake-song-search.js";
+import { manualClock } from "../../../test/support/manual-clock.js";
+import { buildTestApp, type TestApp, type TestAppOptions } from "../../../test/support/test-app.js";
 
 let t: TestApp;
 const start = async (options: TestAppOptions = {}) => {

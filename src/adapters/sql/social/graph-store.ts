@@ -1,10 +1,10 @@
 /** The follow graph and finding people, over Kysely. */
 import { sql } from "kysely";
-import type { User } from "../../core/accounts/user.js";
-import type { GraphStore, PeopleStore, UserMatch } from "../../core/social/store.js";
+import type { User } from "../../../core/accounts/user.js";
+import type { GraphStore, PeopleStore, UserMatch } from "../../../core/social/store.js";
 import { toUser, userColumns } from "./accounts-store.js";
-import { isForeignKeyViolation } from "./constraint-errors.js";
-import { ignoringDuplicates, randomOrder, type SqlContext } from "./dialect-sql.js";
+import { isForeignKeyViolation } from "../constraint-errors.js";
+import { ignoringDuplicates, randomOrder, type SqlContext } from "../dialect-sql.js";
 
 export function createSqlGraphStore({ db, dialect }: SqlContext): GraphStore {
   const listEdges = async (

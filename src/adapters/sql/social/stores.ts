@@ -1,9 +1,9 @@
 /** Every store of the social domain over one Kysely instance. */
-import type { FeedStore, GraphStore, PeopleStore, PromptStore } from "../../core/social/store.js";
-import type { SqlContext } from "./dialect-sql.js";
-import { createSqlFeedStore } from "./social-feed-store.js";
-import { createSqlGraphStore, createSqlPeopleStore } from "./social-graph-store.js";
-import { createSqlPromptStore } from "./social-prompt-store.js";
+import type { FeedStore, GraphStore, PeopleStore, PromptStore } from "../../../core/social/store.js";
+import type { SqlContext } from "../dialect-sql.js";
+import { createSqlFeedStore } from "./feed-store.js";
+import { createSqlGraphStore, createSqlPeopleStore } from "./graph-store.js";
+import { createSqlPromptStore } from "./prompt-store.js";
 
 export interface SocialStores {
   prompts: PromptStore;

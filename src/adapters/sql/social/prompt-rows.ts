@@ -1,7 +1,7 @@
 /** How a prompt is read, shared by every query that returns prompts: author and likedByMe included. */
 import { sql, type ExpressionBuilder, type Kysely } from "kysely";
-import type { Prompt } from "../../core/social/prompt.js";
-import type { Database } from "./schema/index.js";
+import type { Prompt } from "../../../core/social/prompt.js";
+import type { Database } from "../schema/index.js";
 
 export interface PromptRow {
   id: number;

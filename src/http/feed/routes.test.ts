@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { buildTestApp, manualClock, type TestApp } from "../../../test/social/harness.js";
+import { manualClock } from "../../../test/support/manual-clock.js";
+import { buildTestApp, type TestApp } from "../../../test/support/test-app.js";
 
 let t: TestApp;
 afterEach(async () => {

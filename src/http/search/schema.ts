@@ -1,0 +1,54 @@
+import { Type } from "typebox";
+import { DEFAULT_K, MAX_K, MAX_PROMPT_LENGTH, MIN_K } from "../../core/search/types.js";
+
+const range = (min: number, max: number, what: string) =>
+  Type.Optional(
+    Type.Object(
+      {
+        min: Type.Optional(Type.Number({ minimum: min, maximum: max })),
+        max: Type.Optional(Type.Number({ minimum: min, maximum: max })),
+      },
+      { additionalProperties: false, description: `${what}, inclusive bounds` },
+    ),
+  );
+
+/** Restrictions on song metadata, applied while candidates are gathered (see song-filter.ts). */
+export const SongFilterSchema = Type.Object(
+  {
+    language: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 16, description: "ISO 639-1 code, e.g. en, es" }),
+    ),
+    genre: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    year: range(0, 9999, "release year"),
+    danceability: range(0, 1, "danceability, 0 to 1"),
+    energy: range(0, 1, "energy, 0 to 1"),
+    valence: range(0, 1, "valence (how happy it sounds), 0 to 1"),
+    tempo: range(0, 400, "tempo in beats per minute"),
+    acousticness: range(0, 1, "acousticness, 0 to 1"),
+    instrumentalness: range(0, 1, "instrumentalness, 0 to 1"),
+    speechiness: range(0, 1, "speechiness, 0 to 1"),
+    liveness: range(0, 1, "liveness, 0 to 1"),
+  },
+  { additionalProperties: false, description: "only songs that match every condition given" },
+);
+
+export const AskBody = Type.Object(
+  {
+    prompt: Type.String({
+      description: `what the songs should be about, up to ${MAX_PROMPT_LENGTH} characters; "top N …" sets how many`,
+    }),
+    k: Type.Optional(
+      Type.Integer({ minimum: MIN_K, maximum: MAX_K, description: `how many songs (default ${DEFAULT_K})` }),
+    ),
+    filters: Type.Optional(SongFilterSchema),
+  },
+  { additionalProperties: false },
+);
+
+export const AskResponseSchema = Type.Object({
+  prompt: Type.String(),
+  k: Type.Integer(),
+  cached: Type.Boolean(),
+  catalogVersion: Type.Integer(),
+  results: Type.Array(Type.Ref("SongHit")),
+});

@@ -1,0 +1,48 @@
+/** Song search for tests that need answers without a catalog or a model. */
+import { emptyFeatures } from "../../src/core/catalog/song.js";
+import { VersoError } from "../../src/core/errors.js";
+import type { AskRequest, AskResult, SongSearch } from "../../src/core/search/types.js";
+
+export interface FakeSongSearch extends SongSearch {
+  asked: AskRequest[];
+  /** When set, ask() throws it. */
+  failWith: Error | null;
+}
+
+/** Answers one song named after the prompt, so tests can tell which prompt was asked. */
+export function fakeSongSearch(): FakeSongSearch {
+  const fake: FakeSongSearch = {
+    asked: [],
+    failWith: null,
+    async ask(request): Promise<AskResult> {
+      fake.asked.push(request);
+      if (fake.failWith) throw fake.failWith;
+      return {
+        prompt: request.prompt,
+        k: request.k ?? 10,
+        cached: false,
+        catalogVersion: 1,
+        results: [
+          {
+            song: {
+              id: `song-for-${request.prompt.length}`,
+              title: `A song about ${request.prompt}`,
+              artists: ["The Fakes"],
+              album: null,
+              genre: "pop",
+              language: "en",
+              releaseDate: null,
+              features: { ...emptyFeatures(), energy: 0.5 },
+            },
+            score: 0.9,
+            passage: { text: `a line about ${request.prompt}`, ordinal: 0 },
+          },
+        ],
+      };
+    },
+  };
+  return fake;
+}
+
+export const catalogNotReady = (): VersoError =>
+  new VersoError("CATALOG_NOT_READY", "the catalog is loading");
