@@ -48,6 +48,10 @@ export async function getStatus(settings: Settings, signal: AbortSignal): Promis
 /** A 413 for several texts: the server takes fewer at once than were sent. */
 export class TooLarge extends Error {}
 
+/**
+ * One POST /v1/embeddings: the vectors, or the error its answer means. `dimension`, once known,
+ * bounds the size of the answer accepted.
+ */
 export async function postEmbeddings(
   settings: Settings,
   texts: readonly string[],

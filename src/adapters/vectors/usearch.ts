@@ -253,9 +253,9 @@ class UsearchIndex implements UsearchVectorIndex {
     const target = Math.min(wanted, passages);
     if (target === 0) return [];
     const total = native.size();
-    const firstFetch = Math.ceil(((target * total) / passages) * this.#settings.filter.overfetch);
-    const capped = (wanted: number) =>
-      wanted >= total * this.#settings.filter.wholeIndexShare ? total : wanted;
+    const { overfetch, widening, wholeIndexShare } = this.#settings.filter;
+    const firstFetch = Math.ceil(((target * total) / passages) * overfetch);
+    const capped = (wanted: number) => (wanted >= total * wholeIndexShare ? total : wanted);
     let fetch = capped(Math.max(target, firstFetch));
     for (;;) {
       const hits = this.#nearest(native, vector, fetch, accepted, target);
@@ -263,8 +263,8 @@ class UsearchIndex implements UsearchVectorIndex {
       // The share of matches among the neighbours just fetched says how far this query's region
       // is from the global selectivity (a language the prompt is not in has almost none nearby).
       const local = hits.length / fetch;
-      const estimate = local > 0 ? Math.ceil((target / local) * this.#settings.filter.overfetch) : 0;
-      fetch = capped(Math.min(total, Math.max(Math.ceil(fetch * this.#settings.filter.widening), estimate)));
+      const estimate = local > 0 ? Math.ceil((target / local) * overfetch) : 0;
+      fetch = capped(Math.min(total, Math.max(Math.ceil(fetch * widening), estimate)));
     }
   }
 
