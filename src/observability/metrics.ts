@@ -19,7 +19,19 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   const sources: MetricSources = {};
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: "verso_" });
   const registers = [registry];
+  return {
+    registry,
+    sources,
+    ...requestMetrics(registers),
+    ...ingestMetrics(registers),
+    ...scrapedGauges(registers, sources),
+  };
+}
 
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** What people ask of the server: requests, prompts, the cache, rate limits and sign-ins. */
+function requestMetrics(registers: Registry[]) {
   const cacheFallbacks = new Counter({
     name: "verso_cache_fallbacks_total",
     help: "Cache operations answered without the cache server (down or slow), by operation",
@@ -28,10 +40,7 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
   });
   // Present at 0 from the start, so that rates and alerts have a series before the first outage.
   for (const operation of ["get", "set", "delete", "increment"]) cacheFallbacks.labels(operation).inc(0);
-
   return {
-    registry,
-    sources,
     cacheFallbacks,
     httpRequests: new Histogram({
       name: "verso_http_request_duration_seconds",
@@ -53,6 +62,24 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       labelNames: ["result"] as const,
       registers,
     }),
+    rateLimited: new Counter({
+      name: "verso_rate_limited_total",
+      help: "Requests refused with 429 by a rate limit, by route",
+      labelNames: ["route"] as const,
+      registers,
+    }),
+    authAttempts: new Counter({
+      name: "verso_auth_attempts_total",
+      help: "Sign-ins and registrations by outcome (success, refused, rate_limited, busy)",
+      labelNames: ["action", "outcome"] as const,
+      registers,
+    }),
+  };
+}
+
+/** The catalog pipeline: objects, rows, passages, deliveries and embedding batches. */
+function ingestMetrics(registers: Registry[]) {
+  return {
     ingestObjects: new Counter({
       name: "verso_ingest_objects_total",
       help: "Catalog objects processed, by outcome (done or failed)",
@@ -76,6 +103,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       buckets: [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1800],
       registers,
     }),
+    ingestDeliveries: new Counter({
+      name: "verso_ingest_deliveries_total",
+      help: "Ingest job deliveries by how they ended (done, failed, retrying, sliced, superseded)",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
     embedBatches: new Histogram({
       name: "verso_embed_batch_duration_seconds",
       help: "Time to embed one batch of texts, by priority",
@@ -83,6 +116,12 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       buckets: latencyBuckets,
       registers,
     }),
+  };
+}
+
+/** Gauges read from their sources at scrape time, and the process's own description. */
+function scrapedGauges(registers: Registry[], sources: MetricSources) {
+  return {
     queueDepth: new Gauge({
       name: "verso_queue_jobs",
       help: "Jobs in the ingest queue, by state (ready, in_flight, dead)",
@@ -106,17 +145,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
         if (count !== undefined) this.set(count);
       },
     }),
-    info: new Gauge({
-      name: "verso_info",
-      help: "1 for each role this process runs, with Verso's version",
-      labelNames: ["role", "version"] as const,
+    catalogObjects: new Gauge({
+      name: "verso_catalog_objects",
+      help: "Catalog objects by status (queued, processing, done, failed)",
+      labelNames: ["status"] as const,
       registers,
-    }),
-    ingestDeliveries: new Counter({
-      name: "verso_ingest_deliveries_total",
-      help: "Ingest job deliveries by how they ended (done, failed, retrying, sliced, superseded)",
-      labelNames: ["outcome"] as const,
-      registers,
+      async collect() {
+        const counts = await sources.objectCounts?.().catch(() => undefined);
+        if (!counts) return;
+        for (const [status, count] of Object.entries(counts)) this.labels(status).set(count);
+      },
     }),
     embedderQueued: new Gauge({
       name: "verso_embedder_queued_texts",
@@ -129,30 +167,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
         for (const [lane, count] of Object.entries(queued)) this.labels(lane).set(count);
       },
     }),
-    catalogObjects: new Gauge({
-      name: "verso_catalog_objects",
-      help: "Catalog objects by status (queued, processing, done, failed)",
-      labelNames: ["status"] as const,
-      registers,
-      async collect() {
-        const counts = await sources.objectCounts?.().catch(() => undefined);
-        if (!counts) return;
-        for (const [status, count] of Object.entries(counts)) this.labels(status).set(count);
-      },
-    }),
-    rateLimited: new Counter({
-      name: "verso_rate_limited_total",
-      help: "Requests refused with 429 by a rate limit, by route",
-      labelNames: ["route"] as const,
-      registers,
-    }),
-    authAttempts: new Counter({
-      name: "verso_auth_attempts_total",
-      help: "Sign-ins and registrations by outcome (success, refused, rate_limited, busy)",
-      labelNames: ["action", "outcome"] as const,
+    info: new Gauge({
+      name: "verso_info",
+      help: "1 for each role this process runs, with Verso's version",
+      labelNames: ["role", "version"] as const,
       registers,
     }),
   };
 }
-
-export type Metrics = ReturnType<typeof createMetrics>;

@@ -23,62 +23,15 @@
  */
 import { VersoError, isVersoError } from "../../core/errors.js";
 import type { EmbedPriority, Embedder, EmbeddingModel } from "../../core/ports.js";
-import type { Metrics } from "../../observability/metrics.js";
-import { checkEmbedCall, splitEvenly } from "./embed-call.js";
-import {
-  TransientFailure,
-  backoffMs,
-  exchange,
-  retryAfterMs,
-  sleep,
-  type HttpAnswer,
-} from "./remote-http.js";
-import {
-  MalformedAnswer,
-  embeddingsRequest,
-  errorMessage,
-  priorityHeader,
-  readEmbeddings,
-  readVersoStatus,
-  versoErrorCode,
-  type VersoStatus,
-} from "./remote-wire.js";
+import { checkEmbedCall } from "./embed-call.js";
+import { LaneScheduler, type LaneCall } from "./lane-scheduler.js";
+import { discover, type Discovered } from "./remote-discovery.js";
+import { TransientFailure, backoffMs, sleep } from "./remote-http.js";
+import { TooLarge, getStatus, postEmbeddings, stoppedError } from "./remote-requests.js";
+import { settingsOf, type RemoteEmbedderOptions, type Settings } from "./remote-settings.js";
+import type { VersoStatus } from "./remote-wire.js";
 
-export interface RemoteEmbedderOptions {
-  /** The server's base URL; a trailing /v1 or /v1/embeddings (OpenAI clients' habit) is accepted. */
-  url: string;
-  /** The model to ask for (Ollama and vLLM need it; Verso's role refuses any other than its own). */
-  model?: string;
-  /** Sent as a bearer token (vLLM --api-key, a proxy). */
-  apiKey?: string;
-  /** One request's limit, answer included (default 30 s). */
-  timeoutMs?: number;
-  /** Most texts in one request (default 64; lowered to what Verso's role accepts). */
-  maxBatch?: number;
-  /** Bulk requests in flight at once; also the embedder's parallelism (default 2). */
-  concurrency?: number;
-  /** Interactive requests in flight at once, beside the bulk ones (default 2). */
-  interactiveConcurrency?: number;
-  /** Retries of a request after a failure that may pass (default 3). */
-  retries?: number;
-  /** Delays between retries: doubling from initialMs up to maxMs, with jitter (default 250 ms to 5 s). */
-  retryDelay?: { initialMs: number; maxMs: number };
-  /** How long start-up keeps trying to reach the server (default 5 minutes). */
-  startTimeoutMs?: number;
-  /** Delays between start-up attempts (default 500 ms to 15 s). */
-  startDelay?: { initialMs: number; maxMs: number };
-  /** Aborts start-up (the process is shutting down). */
-  signal?: AbortSignal;
-  metrics?: Pick<Metrics, "embedBatches">;
-  onEvent?: (event: RemoteEmbedderEvent) => void;
-}
-
-export type RemoteEmbedderEvent =
-  /** Start-up could not reach the server yet; it tries again in retryInMs. */
-  | { type: "waiting"; url: string; attempt: number; reason: string; retryInMs: number }
-  | { type: "connected"; url: string; model: EmbeddingModel; server: "verso" | "openai-compatible" }
-  /** A request failed in a way that may pass; it is sent again in retryInMs. */
-  | { type: "retrying"; url: string; attempt: number; reason: string; retryInMs: number; texts: number };
+export type { RemoteEmbedderEvent, RemoteEmbedderOptions } from "./remote-settings.js";
 
 export interface RemoteEmbedder extends Embedder {
   readonly url: string;
@@ -86,33 +39,8 @@ export interface RemoteEmbedder extends Embedder {
   stats(): { queued: Record<EmbedPriority, number>; inFlight: Record<EmbedPriority, number> };
 }
 
-/** Never wait longer than this on a server's Retry-After: the caller has its own patience. */
-const retryAfterCapMs = 30_000;
 /** ready() on a server without a status route trusts an answer this recent instead of asking. */
 const freshAnswerMs = 10_000;
-const statusAnswerBytes = 64 * 1024;
-
-interface Settings {
-  base: URL;
-  /** The URL without credentials or query: what logs and errors show. */
-  shown: string;
-  headers: Record<string, string>;
-  model: string | undefined;
-  timeoutMs: number;
-  maxBatch: number;
-  concurrency: number;
-  interactiveConcurrency: number;
-  retries: number;
-  retryDelay: { initialMs: number; maxMs: number };
-}
-
-interface Discovered {
-  model: EmbeddingModel;
-  server: "verso" | "openai-compatible";
-  /** Whether the server names the model in its answers, so each answer can be checked. */
-  namesModel: boolean;
-  maxTexts: number | undefined;
-}
 
 export async function createRemoteEmbedder(options: RemoteEmbedderOptions): Promise<RemoteEmbedder> {
   const settings = settingsOf(options);
@@ -134,228 +62,13 @@ export async function createRemoteEmbedder(options: RemoteEmbedderOptions): Prom
   }
 }
 
-function settingsOf(options: RemoteEmbedderOptions): Settings {
-  let base: URL;
-  try {
-    base = new URL(options.url);
-  } catch {
-    throw new RangeError(`the embedder URL ${JSON.stringify(options.url)} is not a URL`);
-  }
-  if (base.protocol !== "http:" && base.protocol !== "https:") {
-    throw new RangeError(`the embedder URL must be http:// or https://, not ${base.protocol}//`);
-  }
-  if (base.username || base.password) {
-    // fetch refuses such URLs, and a password in a URL ends up in logs.
-    throw new RangeError("the embedder URL must not hold credentials: give a token as the API key");
-  }
-  base.search = "";
-  base.hash = "";
-  base.pathname = base.pathname.replace(/\/+$/, "").replace(/\/v1(\/embeddings)?$/, "") + "/";
-  const positive = (name: string, value: number | undefined, fallback: number) => {
-    const chosen = value ?? fallback;
-    if (!Number.isInteger(chosen) || chosen < 1)
-      throw new RangeError(`embedder ${name} must be a positive integer, not ${chosen}`);
-    return chosen;
-  };
-  const retries = options.retries ?? 3;
-  if (!Number.isInteger(retries) || retries < 0)
-    throw new RangeError(`embedder retries must be 0 or more, not ${retries}`);
-  const headers: Record<string, string> = { accept: "application/json", "content-type": "application/json" };
-  if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
-  return {
-    base,
-    shown: base.href,
-    headers,
-    model: options.model?.trim() || undefined,
-    timeoutMs: positive("timeout", options.timeoutMs, 30_000),
-    maxBatch: positive("maxBatch", options.maxBatch, 64),
-    concurrency: positive("concurrency", options.concurrency, 2),
-    interactiveConcurrency: positive("interactiveConcurrency", options.interactiveConcurrency, 2),
-    retries,
-    retryDelay: options.retryDelay ?? { initialMs: 250, maxMs: 5000 },
-  };
-}
-
-// ── start-up ────────────────────────────────────────────────────────────────────────────────
-
-async function discover(
-  settings: Settings,
-  options: RemoteEmbedderOptions,
-  signal: AbortSignal,
-): Promise<Discovered> {
-  const startTimeoutMs = options.startTimeoutMs ?? 5 * 60_000;
-  const delays = options.startDelay ?? { initialMs: 500, maxMs: 15_000 };
-  const deadline = Date.now() + startTimeoutMs;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await discoverOnce(settings, signal);
-    } catch (error) {
-      if (!(error instanceof TransientFailure)) throw error;
-      const wait = Math.min(error.retryAfterMs ?? backoffMs(attempt - 1, delays), deadline - Date.now());
-      if (wait <= 0) {
-        throw new VersoError(
-          "DEPENDENCY_UNAVAILABLE",
-          `no embedder answered at ${settings.shown} within ${startTimeoutMs / 1000} s: it ${error.message}`,
-          { cause: error },
-        );
-      }
-      options.onEvent?.({
-        type: "waiting",
-        url: settings.shown,
-        attempt,
-        reason: error.message,
-        retryInMs: wait,
-      });
-      await sleep(wait, signal);
-    }
-  }
-}
-
-/** Verso's role says everything in GET /status; any other server is asked to embed one text. */
-async function discoverOnce(settings: Settings, signal: AbortSignal): Promise<Discovered> {
-  const status = await getStatus(settings, signal);
-  if (status) {
-    if (settings.model !== undefined && settings.model !== status.model.name) {
-      throw new VersoError(
-        "EMBEDDING_MODEL_NOT_SERVED",
-        `the embedder at ${settings.shown} serves ${status.model.name}, not the model asked for, ${settings.model}`,
-      );
-    }
-    return { model: status.model, server: "verso", namesModel: true, maxTexts: status.maxTexts };
-  }
-  const answer = await postEmbeddings(settings, ["hello"], "interactive", signal);
-  const name = answer.model ?? settings.model;
-  if (!name) {
-    throw new VersoError(
-      "REMOTE_EMBEDDER_ERROR",
-      `the embedder at ${settings.shown} does not say which model answered: name it with the model setting`,
-    );
-  }
-  return {
-    model: { name, dimension: answer.vectors[0]!.length },
-    server: "openai-compatible",
-    namesModel: answer.model !== undefined,
-    maxTexts: undefined,
-  };
-}
-
-/** Verso's status, or undefined when the server is not Verso's embedder role. */
-async function getStatus(settings: Settings, signal: AbortSignal): Promise<VersoStatus | undefined> {
-  const answer = await exchange({
-    url: new URL("status", settings.base),
-    method: "GET",
-    headers: {
-      accept: "application/json",
-      ...(settings.headers.authorization ? { authorization: settings.headers.authorization } : {}),
-    },
-    timeoutMs: settings.timeoutMs,
-    signal,
-    maxResponseBytes: statusAnswerBytes,
-  });
-  if (isTransientStatus(answer.status)) throw transientOf(answer);
-  if (answer.status !== 200) return undefined;
-  try {
-    return readVersoStatus(answer.json);
-  } catch (error) {
-    if (error instanceof MalformedAnswer) throw unusable(settings, error);
-    throw error;
-  }
-}
-
-// ── one request ─────────────────────────────────────────────────────────────────────────────
-
-/** A 413 for several texts: the server takes fewer at once than were sent. */
-class TooLarge extends Error {}
-
-async function postEmbeddings(
-  settings: Settings,
-  texts: readonly string[],
-  priority: EmbedPriority,
-  signal: AbortSignal,
-  dimension?: number,
-) {
-  const answer = await exchange({
-    url: new URL("v1/embeddings", settings.base),
-    method: "POST",
-    headers: { ...settings.headers, [priorityHeader]: priority },
-    json: embeddingsRequest(texts, settings.model),
-    timeoutMs: settings.timeoutMs,
-    signal,
-    // Numbers as JSON text take at most ~25 characters; the rest is generous room for framing.
-    maxResponseBytes: texts.length * (dimension ?? 8192) * 32 + 64 * 1024,
-  });
-  if (answer.status >= 200 && answer.status < 300) {
-    try {
-      return readEmbeddings(answer.json, texts.length);
-    } catch (error) {
-      if (error instanceof MalformedAnswer) throw unusable(settings, error);
-      throw error;
-    }
-  }
-  if (isTransientStatus(answer.status)) throw transientOf(answer);
-  const message = errorMessage(answer.json) ?? (answer.excerpt || "no reason given");
-  if (answer.status >= 300 && answer.status < 400) {
-    throw new VersoError(
-      "REMOTE_EMBEDDER_ERROR",
-      `the embedder at ${settings.shown} redirects to ${answer.headers.get("location") ?? "elsewhere"}: set the URL to where it leads`,
-    );
-  }
-  if (answer.status === 413) {
-    if (texts.length > 1) throw new TooLarge(message);
-    throw new VersoError(
-      "REMOTE_EMBEDDER_ERROR",
-      `the embedder at ${settings.shown} finds a single text too large: ${message}`,
-    );
-  }
-  // What Verso's role says of the request itself keeps its code; anything else is the server's problem.
-  const code = versoErrorCode(answer.json);
-  if (code === "VALIDATION_FAILED" || code === "EMBEDDING_MODEL_NOT_SERVED") {
-    throw new VersoError(code, `the embedder at ${settings.shown}: ${message}`);
-  }
-  throw new VersoError(
-    "REMOTE_EMBEDDER_ERROR",
-    `the embedder at ${settings.shown} refused the request (${answer.status}): ${message}`,
-  );
-}
-
-const isTransientStatus = (status: number) => status === 408 || status === 429 || status >= 500;
-
-function transientOf(answer: HttpAnswer): TransientFailure {
-  const message = errorMessage(answer.json) ?? answer.excerpt;
-  const wait = retryAfterMs(answer.headers);
-  return new TransientFailure(
-    `answered ${answer.status}${message ? `: ${message}` : ""}`,
-    wait === undefined ? undefined : Math.min(wait, retryAfterCapMs),
-  );
-}
-
-function unusable(settings: Settings, error: Error) {
-  const message = `the embedder at ${settings.shown} answered something unusable: ${error.message}`;
-  return new VersoError("REMOTE_EMBEDDER_ERROR", message, { cause: error });
-}
-
-const stoppedError = (settings: Settings) =>
-  new VersoError("DEPENDENCY_UNAVAILABLE", `the embedder client for ${settings.shown} is closed`);
-
-// ── the embedder ────────────────────────────────────────────────────────────────────────────
-
-interface Call {
-  texts: string[];
-  priority: EmbedPriority;
-  /** Sent alone, never coalesced: set when retrying after a coalesced request was refused. */
-  solo: boolean;
-  resolve: (vectors: Float32Array[]) => void;
-  reject: (error: Error) => void;
-}
-
 class HttpEmbedder implements RemoteEmbedder {
   readonly model: EmbeddingModel;
   readonly parallelism: number;
   readonly url: string;
 
-  private readonly maxBatch: number;
+  private readonly scheduler: LaneScheduler;
   private readonly slots: Record<EmbedPriority, number>;
-  private readonly queues: Record<EmbedPriority, Call[]> = { interactive: [], bulk: [] };
   private readonly inFlight: Record<EmbedPriority, number> = { interactive: 0, bulk: 0 };
   /** When the last request was answered; undefined after one that failed. */
   private lastAnswerAt: number | undefined = Date.now();
@@ -370,7 +83,7 @@ class HttpEmbedder implements RemoteEmbedder {
     this.model = { ...discovered.model };
     this.url = settings.shown;
     this.parallelism = settings.concurrency;
-    this.maxBatch = Math.min(settings.maxBatch, discovered.maxTexts ?? Infinity);
+    this.scheduler = new LaneScheduler(Math.min(settings.maxBatch, discovered.maxTexts ?? Infinity));
     this.slots = { bulk: settings.concurrency, interactive: settings.interactiveConcurrency };
   }
 
@@ -378,14 +91,9 @@ class HttpEmbedder implements RemoteEmbedder {
     const priority = checkEmbedCall(texts, options.priority);
     if (this.closed) throw this.closedError();
     if (texts.length === 0) return [];
-    const pending = splitEvenly(texts, this.maxBatch).map(
-      (chunk) =>
-        new Promise<Float32Array[]>((resolve, reject) => {
-          this.queues[priority].push({ texts: chunk, priority, solo: false, resolve, reject });
-        }),
-    );
+    const vectors = this.scheduler.submit(texts, priority, {});
     this.pump();
-    return (await Promise.all(pending)).flat();
+    return vectors;
   }
 
   async ready(): Promise<void> {
@@ -407,12 +115,7 @@ class HttpEmbedder implements RemoteEmbedder {
   }
 
   stats() {
-    const queued = (priority: EmbedPriority) =>
-      this.queues[priority].reduce((sum, c) => sum + c.texts.length, 0);
-    return {
-      queued: { interactive: queued("interactive"), bulk: queued("bulk") },
-      inFlight: { ...this.inFlight },
-    };
+    return { queued: this.scheduler.queued(), inFlight: { ...this.inFlight } };
   }
 
   async close(): Promise<void> {
@@ -420,35 +123,20 @@ class HttpEmbedder implements RemoteEmbedder {
     this.closed = true;
     const error = this.closedError();
     this.closing.abort(error);
-    for (const priority of ["interactive", "bulk"] as const) {
-      for (const call of this.queues[priority].splice(0)) call.reject(error);
-    }
+    for (const call of this.scheduler.drain()) call.reject(error);
   }
 
   // ── scheduling ──────────────────────────────────────────────────────────────────────────
 
+  /** Interactive calls first, each lane up to its own number of requests in flight. */
   private pump() {
-    for (const priority of ["interactive", "bulk"] as const) {
-      while (
-        !this.closed &&
-        this.queues[priority].length > 0 &&
-        this.inFlight[priority] < this.slots[priority]
-      ) {
-        this.dispatch(priority);
-      }
-    }
+    this.scheduler.dispatch(
+      (lane) => (!this.closed && this.inFlight[lane] < this.slots[lane] ? lane : undefined),
+      (_, calls, priority) => this.send(calls, priority),
+    );
   }
 
-  private dispatch(priority: EmbedPriority) {
-    const queue = this.queues[priority];
-    const first = queue.shift()!;
-    const calls = [first];
-    let count = first.texts.length;
-    while (!first.solo && queue[0] && !queue[0].solo && count + queue[0].texts.length <= this.maxBatch) {
-      const next = queue.shift()!;
-      calls.push(next);
-      count += next.texts.length;
-    }
+  private send(calls: LaneCall[], priority: EmbedPriority) {
     this.inFlight[priority] += 1;
     const started = performance.now();
     this.request(
@@ -465,7 +153,7 @@ class HttpEmbedder implements RemoteEmbedder {
         (error: Error) => {
           if (calls.length > 1 && isRefusal(error)) {
             // Only one caller may hold the text the server refused: retry each on its own.
-            queue.unshift(...calls.map((c) => ({ ...c, solo: true })));
+            this.scheduler.retryAlone(calls);
           } else {
             for (const call of calls) call.reject(error);
           }

@@ -1,15 +1,26 @@
 import { sql, type Kysely } from "kysely";
 import type { SqlDialect } from "../database.js";
-import { columnTypes } from "./column-types.js";
+import { columnTypes, type ColumnTypes } from "./column-types.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration sees the schema of its own time
 type Db = Kysely<any>;
 
+/**
+ * The catalog: embedding models, the bucket's objects and their bad rows, songs and their
+ * passages, the catalog version, the job table of the database queue, and song full-text search.
+ */
 export async function up(db: Db, dialect: SqlDialect): Promise<void> {
   const t = columnTypes(dialect);
-  // MariaDB indexes at most 3,072 bytes per key, four per character: the unique (source, key)
-  // must fit, so there the two are 255 and 512 characters.
-  const [sourceLength, keyLength] = dialect === "mariadb" ? [255, 512] : [1000, 1000];
+  await createEmbeddingModels(db, t);
+  await createCatalogObjects(db, t, dialect);
+  await createSongs(db, t);
+  await createPassages(db, t);
+  await createCatalogState(db, t);
+  await createJobs(db, t);
+  await createSongFullTextIndex(db, dialect);
+}
+
+async function createEmbeddingModels(db: Db, t: ColumnTypes): Promise<void> {
   await t
     .table(db.schema.createTable("embedding_models"))
     .addColumn("id", "integer", t.autoId)
@@ -17,7 +28,13 @@ export async function up(db: Db, dialect: SqlDialect): Promise<void> {
     .addColumn("dimension", "integer", (c) => c.notNull())
     .addColumn("created_at", "varchar(32)", (c) => c.notNull())
     .execute();
+}
 
+/** The objects of the bucket, and the rows of each that could not be read. */
+async function createCatalogObjects(db: Db, t: ColumnTypes, dialect: SqlDialect): Promise<void> {
+  // MariaDB indexes at most 3,072 bytes per key, four per character: the unique (source, key)
+  // must fit, so there the two are 255 and 512 characters.
+  const [sourceLength, keyLength] = dialect === "mariadb" ? [255, 512] : [1000, 1000];
   await t
     .table(db.schema.createTable("catalog_objects"))
     .addColumn("id", "integer", t.autoId)
@@ -54,7 +71,9 @@ export async function up(db: Db, dialect: SqlDialect): Promise<void> {
     .on("catalog_row_errors")
     .columns(["object_id", "line"])
     .execute();
+}
 
+async function createSongs(db: Db, t: ColumnTypes): Promise<void> {
   await t
     .table(db.schema.createTable("songs"))
     .addColumn("pk", "integer", t.autoId)
@@ -86,7 +105,9 @@ export async function up(db: Db, dialect: SqlDialect): Promise<void> {
     .addColumn("created_at", "varchar(32)", (c) => c.notNull())
     .addColumn("updated_at", "varchar(32)", (c) => c.notNull())
     .execute();
+}
 
+async function createPassages(db: Db, t: ColumnTypes): Promise<void> {
   await t
     .table(db.schema.createTable("passages"))
     .addColumn("id", "integer", t.autoId)
@@ -98,7 +119,10 @@ export async function up(db: Db, dialect: SqlDialect): Promise<void> {
     .addUniqueConstraint("passages_song_ordinal", ["song_id", "ordinal"])
     .execute();
   await db.schema.createIndex("passages_model").on("passages").columns(["model_id", "id"]).execute();
+}
 
+/** One row holding the catalog version. */
+async function createCatalogState(db: Db, t: ColumnTypes): Promise<void> {
   await t
     .table(db.schema.createTable("catalog_state"))
     .addColumn("id", "integer", (c) => c.primaryKey())
@@ -109,7 +133,10 @@ export async function up(db: Db, dialect: SqlDialect): Promise<void> {
     .insertInto("catalog_state")
     .values({ id: 1, version: 0, updated_at: new Date().toISOString() })
     .execute();
+}
 
+/** The job table of the database queue. */
+async function createJobs(db: Db, t: ColumnTypes): Promise<void> {
   await t
     .table(db.schema.createTable("jobs"))
     .addColumn("id", "integer", t.autoId)
@@ -125,8 +152,6 @@ export async function up(db: Db, dialect: SqlDialect): Promise<void> {
     .addColumn("updated_at", "varchar(32)", (c) => c.notNull())
     .execute();
   await db.schema.createIndex("jobs_ready").on("jobs").columns(["queue", "status", "available_at"]).execute();
-
-  await createSongFullTextIndex(db, dialect);
 }
 
 /**
