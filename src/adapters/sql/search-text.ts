@@ -5,8 +5,9 @@
  * replace() and length() in every dialect alike.
  */
 
-/** "Canción" → "cancion": what the three dialects' full-text indexes also fold. */
-export const foldWord = (word: string): string => word.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+import { foldWord } from "../../core/search/fold.js";
+
+export { foldWord };
 
 export function searchWords(text: string): string[] {
   return (foldWord(text).match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w !== "");

@@ -23,6 +23,7 @@ const readsEnglish: ReadingTuning = {
   modelLanguage: "en",
   translatePrompts: true,
   translatedTermsInLexical: false,
+  stopWords: false,
 };
 const read = (prompt: string, tuning: ReadingTuning, withTranslator?: Translator) =>
   readPrompt(prompt, parsePrompt(prompt), tuning, withTranslator);
@@ -64,5 +65,27 @@ describe("readPrompt", () => {
     expect(reading.otherLanguage).toBe(false);
     expect(await reading.textToEmbed).toBe(parsePrompt(spanish).text);
     expect(asked).toEqual([]);
+  });
+
+  it("leaves the function words of the prompt's language out of the full text, and of its translation", async () => {
+    const { translate } = translator("songs about dancing in the kitchen with my love");
+    const reading = read(
+      spanish,
+      { ...readsEnglish, stopWords: true, translatedTermsInLexical: true },
+      translate,
+    );
+    expect(reading.contentTerms).toEqual(["bailar", "cocina", "amor"]);
+    expect(await reading.terms()).toEqual(["bailar", "cocina", "amor", "dancing", "kitchen", "love"]);
+    expect(read(english, { ...readsEnglish, stopWords: true }).contentTerms).toEqual([
+      "long",
+      "desert",
+      "road",
+    ]);
+  });
+
+  it("finds no content in a prompt of function words or of no words", () => {
+    for (const prompt of ["sobre", "para", "de", "canciones sobre", "songs about the", "🌊🌊🌊"]) {
+      expect(read(prompt, { ...readsEnglish, stopWords: true }).contentTerms).toEqual([]);
+    }
   });
 });

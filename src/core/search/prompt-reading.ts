@@ -6,11 +6,12 @@
 import type { Translator } from "../ports.js";
 import { parsePrompt, type ParsedPrompt } from "./prompt.js";
 import { promptLanguage } from "./prompt-language.js";
+import { contentWords } from "./stop-words.js";
 import type { RankingTuning } from "./tuning.js";
 
 export type ReadingTuning = Pick<
   RankingTuning,
-  "modelLanguage" | "translatePrompts" | "translatedTermsInLexical"
+  "modelLanguage" | "translatePrompts" | "translatedTermsInLexical" | "stopWords"
 >;
 
 export interface PromptReading {
@@ -20,6 +21,11 @@ export interface PromptReading {
   textToEmbed: Promise<string>;
   /** The words to search the full text for. */
   terms(): Promise<string[]>;
+  /**
+   * The prompt's own words that carry meaning (its function words left out): none when it is
+   * made of function words alone, or of no words at all.
+   */
+  contentTerms: string[];
 }
 
 /** A translation read as a prompt ("Songs to cry" → "cry"); as it is when it does not parse. */
@@ -38,8 +44,11 @@ export function readPrompt(
   tuning: ReadingTuning,
   translator: Translator | undefined,
 ): PromptReading {
-  const language = tuning.modelLanguage ? promptLanguage(prompt) : undefined;
+  const detected = promptLanguage(prompt);
+  const language = tuning.modelLanguage ? detected : undefined;
   const otherLanguage = language !== undefined && language !== tuning.modelLanguage;
+  const contentTerms = contentWords(parsed.terms, detected);
+  const own = tuning.stopWords ? contentTerms : parsed.terms;
   const translation =
     otherLanguage && tuning.translatePrompts && translator
       ? translator.translate(prompt, language, tuning.modelLanguage!)
@@ -48,9 +57,12 @@ export function readPrompt(
   return {
     otherLanguage,
     textToEmbed: translated.then((t) => t?.text ?? parsed.text),
+    contentTerms,
     async terms() {
-      if (!tuning.translatedTermsInLexical) return parsed.terms;
-      return [...new Set([...parsed.terms, ...((await translated)?.terms ?? [])])];
+      if (!tuning.translatedTermsInLexical) return own;
+      const translatedTerms = (await translated)?.terms ?? [];
+      const theirs = tuning.stopWords ? contentWords(translatedTerms, tuning.modelLanguage) : translatedTerms;
+      return [...new Set([...own, ...theirs])];
     },
   };
 }

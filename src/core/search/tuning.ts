@@ -41,6 +41,11 @@ export interface RankingTuning {
   translatePrompts: boolean;
   /** Whether a translated prompt's words join its own in the full-text query. */
   translatedTermsInLexical: boolean;
+  /**
+   * Whether the function words of the prompt's language (stop-words.ts) are left out of the
+   * full-text query.
+   */
+  stopWords: boolean;
   /** One result per song (see one-song-one-result.ts); off only to measure what it changes. */
   collapseDuplicates: boolean;
 }
@@ -55,6 +60,7 @@ export const defaultTuning: RankingTuning = {
   songWeight: 0.3,
   otherLanguageLexicalWeight: 1,
   collapseDuplicates: true,
+  stopWords: true,
   translatePrompts: true,
   translatedTermsInLexical: false,
   moodWeight: 0,
