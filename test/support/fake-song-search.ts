@@ -20,6 +20,7 @@ export function fakeSongSearch(): FakeSongSearch {
       return {
         prompt: request.prompt,
         k: request.k ?? 10,
+        fit: null,
         cached: false,
         catalogVersion: 1,
         results: [

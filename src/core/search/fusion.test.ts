@@ -31,14 +31,14 @@ describe("groupBySong", () => {
       0.5,
     );
     expect(grouped).toEqual([
-      { songId: "a", score: 0.9 + 0.5 * 0.7, passageId: 2 },
-      { songId: "b", score: 0.8, passageId: 4 },
+      { songId: "a", score: 0.9 + 0.5 * 0.7, passageId: 2, nearest: { best: 0.9, second: 0.7 } },
+      { songId: "b", score: 0.8, passageId: 4, nearest: { best: 0.8, second: 0 } },
     ]);
   });
 
   it("moves the best passage to second when a better one comes later", () => {
     const [a] = groupBySong([hit(1, "a", 0.6), hit(2, "a", 0.8)], 1);
-    expect(a).toEqual({ songId: "a", score: 0.8 + 0.6, passageId: 2 });
+    expect(a).toEqual({ songId: "a", score: 0.8 + 0.6, passageId: 2, nearest: { best: 0.8, second: 0.6 } });
   });
 
   it("counts the best passage alone when the second weighs 0", () => {

@@ -12,6 +12,8 @@ export interface Candidate {
   score: number;
   /** Best passage found by the index, when the semantic signal found the song. */
   passageId?: number;
+  /** The similarities of its two nearest passages, when the semantic signal found the song. */
+  nearest?: { best: number; second: number };
 }
 
 /**
@@ -50,6 +52,7 @@ export function groupBySong(hits: readonly VectorHit[], secondPassageWeight: num
       songId,
       score: s.best + secondPassageWeight * s.second,
       passageId: s.passageId,
+      nearest: { best: s.best, second: s.second },
     }))
     .sort(byScore);
 }

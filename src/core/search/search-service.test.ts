@@ -208,7 +208,7 @@ describe("SearchService.ask", () => {
     const answer = await search.ask({ prompt: "songs about rain", filters: { language: " ES " } });
     expect(ids(answer)).toEqual(["lluvia"]);
     expect(indexSearches.map((o) => o?.filter)).toEqual([{ language: "es" }]);
-    expect(lexicalSearches).toEqual([{ terms: ["about", "rain"], filter: { language: "es" } }]);
+    expect(lexicalSearches).toEqual([{ terms: ["rain"], filter: { language: "es" } }]);
   });
 
   it("answers k songs at the most: the request's k, else the prompt's top N, else ten", async () => {

@@ -19,11 +19,14 @@ import { VersoError } from "../errors.js";
 import type { Embedder, Thesaurus, Translator, VectorIndex } from "../ports.js";
 import { AnswerCache, type AnswerStore } from "./answer-cache.js";
 import { CatalogMemory } from "./catalog-memory.js";
-import { fuse, type Candidate } from "./fusion.js";
+import { fitCandidates, type FitCandidate } from "./fit-features.js";
+import { fitOf, fitScore, type FitModel } from "./fit-model.js";
+import { fuse, type Candidate, type Signal } from "./fusion.js";
 import { oneSongOneResult } from "./one-song-one-result.js";
 import { parsePrompt, type ParsedPrompt } from "./prompt.js";
 import { readPrompt } from "./prompt-reading.js";
 import { SearchSignals, type PassageIndex, type SignalQuery, type WordSignals } from "./signals.js";
+import { contentWords } from "./stop-words.js";
 import { Snippets, type PassageWithVector } from "./snippets.js";
 import { SongIndex } from "./song-index.js";
 import { tuningForModel, type RankingTuning } from "./tuning.js";
@@ -71,6 +74,20 @@ export interface SearchServiceDeps {
 }
 
 const elapsed = (since: number) => performance.now() - since;
+
+/** What an answer is ranked from: the prompt's vector, and what its words found meanwhile. */
+interface Gathered {
+  query: SignalQuery;
+  words: WordSignals;
+  /** Passages of the songs the full text found first, with their vectors. */
+  passages: PassageWithVector[];
+  vector: Float32Array;
+  /** The words of the prompt (and of its translation) that carry meaning, searched in passages. */
+  matchTerms: string[];
+  /** How many of the prompt's own words carry meaning. */
+  contentCount: number;
+  timings: { t0: number; embedMs: number; lexicalMs: number };
+}
 
 export class SearchService implements SongSearch {
   readonly ranking: Ranking;
@@ -142,14 +159,43 @@ export class SearchService implements SongSearch {
     );
   }
 
+  /**
+   * Every song the hybrid signals bring for a prompt, with its fit features, unranked: what a
+   * fit model is learned from (`npm run eval`).
+   */
+  async fitCandidates(request: AskRequest): Promise<FitCandidate[]> {
+    const parsed = parsePrompt(request.prompt);
+    this.memory.forCatalogVersion(await this.deps.catalogVersion());
+    const gathered = await this.gather(request, parsed, request.k ?? parsed.k ?? DEFAULT_K);
+    return this.fitCandidatesOf(
+      gathered,
+      await this.signals.all(gathered.vector, gathered.words, gathered.query),
+    );
+  }
+
   private async answer(
     request: AskRequest,
     parsed: ParsedPrompt,
     k: number,
     catalogVersion: number,
   ): Promise<AskResult> {
-    const t0 = performance.now();
     this.memory.forCatalogVersion(catalogVersion);
+    const gathered = await this.gather(request, parsed, k);
+    const tIndex = performance.now();
+    const ranked = await this.rank(gathered);
+    const indexMs = elapsed(tIndex);
+
+    const { query, vector, passages, timings } = gathered;
+    const results = await this.choose(ranked, k, query.depth, vector, passages);
+    this.deps.onTimings?.({ ...timings, indexMs, totalMs: elapsed(timings.t0) });
+    const model = this.fitModel();
+    const fit = model ? fitOf(model, results[0]?.score ?? 0) : null;
+    return { prompt: request.prompt, k, results, fit, cached: false, catalogVersion };
+  }
+
+  /** The prompt read and embedded, and what its words found meanwhile. */
+  private async gather(request: AskRequest, parsed: ParsedPrompt, k: number): Promise<Gathered> {
+    const t0 = performance.now();
     const reading = readPrompt(request.prompt, parsed, this.tuning, this.deps.translator);
     const query: SignalQuery = {
       prompt: request.prompt,
@@ -164,23 +210,29 @@ export class SearchService implements SongSearch {
     );
     embedding.catch(() => {});
     const tLexical = performance.now();
-    const words = await this.signals.ofWords(await reading.terms(), query);
-    // The best of the songs the full text found may need a snippet chosen among their passages.
-    const lexicalPassages = await this.snippets.passagesOf(words.lexical.slice(0, k).map((c) => c.songId));
+    const terms = await reading.terms();
+    const words = await this.signals.ofWords(terms, query);
+    // The passages of the songs the full text found: the best of them may need a snippet
+    // chosen among them, and a fit model confirms their words by meaning.
+    const readDepth = this.fitModel() ? Math.max(k, this.tuning.confirmDepth) : k;
+    const passages = await this.snippets.passagesOf(words.lexical.slice(0, readDepth).map((c) => c.songId));
     const lexicalMs = elapsed(tLexical);
     const vector = (await embedding)[0]!;
     const embedMs = elapsed(t0);
-
-    const tIndex = performance.now();
-    const ranked = await this.rank(vector, words, query);
-    const indexMs = elapsed(tIndex);
-
-    const results = await this.choose(ranked, k, query.depth, vector, lexicalPassages);
-    this.deps.onTimings?.({ embedMs, indexMs, lexicalMs, totalMs: elapsed(t0) });
-    return { prompt: request.prompt, k, results, cached: false, catalogVersion };
+    const matchTerms = this.tuning.stopWords ? terms : contentWords(terms);
+    return {
+      query,
+      words,
+      passages,
+      vector,
+      matchTerms,
+      contentCount: reading.contentTerms.length,
+      timings: { t0, embedMs, lexicalMs },
+    };
   }
 
-  private async rank(vector: Float32Array, words: WordSignals, query: SignalQuery): Promise<Candidate[]> {
+  private async rank(gathered: Gathered): Promise<Candidate[]> {
+    const { vector, words, query } = gathered;
     switch (this.ranking) {
       case "songs":
         if (!this.songIndex) throw new VersoError("INTERNAL", "the songs ranking needs a song index");
@@ -189,9 +241,31 @@ export class SearchService implements SongSearch {
         return words.lexical;
       case "passages":
         return this.signals.passages(vector, this.tuning.passageCandidates, query.filter);
-      case "hybrid":
-        return fuse(await this.signals.all(vector, words, query), this.tuning);
+      case "hybrid": {
+        const signals = await this.signals.all(vector, words, query);
+        const model = this.fitModel();
+        if (!model) return fuse(signals, this.tuning);
+        return this.fitCandidatesOf(gathered, signals)
+          .map((c) => ({ songId: c.songId, passageId: c.passageId, score: fitScore(model, c.features) }))
+          .sort((a, b) => b.score - a.score);
+      }
     }
+  }
+
+  private fitCandidatesOf(gathered: Gathered, signals: Signal[]): FitCandidate[] {
+    return fitCandidates({
+      vector: gathered.vector,
+      signals,
+      passages: gathered.passages,
+      terms: gathered.matchTerms,
+      contentCount: gathered.contentCount,
+      depth: this.tuning.fusionDepth,
+    });
+  }
+
+  /** The fit model the tuning ranks by, when it ranks by one. */
+  private fitModel(): FitModel | undefined {
+    return this.ranking === "hybrid" && this.tuning.fusion === "fit" ? this.tuning.fitModel : undefined;
   }
 
   /** The first k songs of the ranking that the catalog holds, each once, with their snippets. */

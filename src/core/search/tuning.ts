@@ -3,6 +3,7 @@
  * model earns more weight for its vectors, and an English-only one less for a Spanish prompt.
  * Each model's entry is chosen by the cross-validated figure of `npm run eval` with that model.
  */
+import type { FitModel } from "./fit-model.js";
 export interface RankingTuning {
   /** Passages asked of the index per prompt. */
   passageCandidates: number;
@@ -17,7 +18,11 @@ export interface RankingTuning {
    * linear: each signal's scores scaled to 0..1 over its top songs, then added with their
    * weights; rrf: reciprocal rank fusion, which ignores how far apart the scores are.
    */
-  fusion: "linear" | "rrf";
+  fusion: "linear" | "rrf" | "fit";
+  /** The fit model the "fit" fusion ranks by (fit-model.ts); measured per model. */
+  fitModel?: FitModel | undefined;
+  /** Songs of the full text whose passages are read, so a fit model can confirm their words by meaning. */
+  confirmDepth: number;
   rrfK: number;
   /** Weight of the full-text signal (the passage signal weighs 1). */
   lexicalWeight: number;
@@ -56,6 +61,7 @@ export const defaultTuning: RankingTuning = {
   fusionDepth: 30,
   fusion: "linear",
   rrfK: 60,
+  confirmDepth: 20,
   lexicalWeight: 1,
   songWeight: 0.3,
   otherLanguageLexicalWeight: 1,

@@ -1,5 +1,6 @@
 import type { Song } from "../catalog/song.js";
 import type { SongFilter } from "../catalog/song-filter.js";
+import type { Fit } from "./fit-model.js";
 
 /** The longest prompt Verso answers or publishes. */
 export const MAX_PROMPT_LENGTH = 500;
@@ -34,6 +35,11 @@ export interface AskResult {
   prompt: string;
   k: number;
   results: SongHit[];
+  /**
+   * How well the answer fits the prompt, from its best song's score: null when the ranking has
+   * no fit model measured for its embedding model (scores are then only comparable within one answer).
+   */
+  fit: Fit | null;
   /** Whether the answer came from the cache. */
   cached: boolean;
   catalogVersion: number;

@@ -45,9 +45,18 @@ export const AskBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** How well an answer fits its prompt (see src/core/search/fit-model.ts). */
+export const FitSchema = Type.Union([Type.Literal("strong"), Type.Literal("weak"), Type.Literal("none")], {
+  description:
+    "strong: the first song most likely fits; weak: it may partly fit; none: nothing in the catalog fits well",
+});
+
 export const AskResponseSchema = Type.Object({
   prompt: Type.String(),
   k: Type.Integer(),
+  fit: Type.Union([FitSchema, Type.Null()], {
+    description: "how well the answer fits; null when the embedding model has no measured fit model",
+  }),
   cached: Type.Boolean(),
   catalogVersion: Type.Integer(),
   results: Type.Array(Type.Ref("SongHit")),
