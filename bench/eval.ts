@@ -182,7 +182,7 @@ export async function evaluate(
   embedder?: Embedder,
 ): Promise<{ ndcg: number; precision: number; perPrompt: PromptScore[] }> {
   const songIndex = variant.ranking === "songs" ? createExactIndex() : undefined;
-  const catalog = await verso.catalogStore();
+  const { changeLog } = await verso.catalogStores();
   const search = createSearchService({
     store: await verso.songStore(),
     index: await verso.index(),
@@ -191,7 +191,7 @@ export async function evaluate(
     thesaurus: await verso.thesaurus(),
     cache: noCache,
     cacheTtlSeconds: 0,
-    catalogVersion: () => catalog.catalogVersion(),
+    catalogVersion: () => changeLog.catalogVersion(),
     ranking: variant.ranking,
     tuning: variant.tuning ?? {},
     ...(songIndex ? { songIndex } : {}),
@@ -294,7 +294,7 @@ async function main() {
         `ingested ${run.objects.length} objects, ${songs} songs in ${(run.ms / 1000).toFixed(0)} s`,
       );
     }
-    const totals = await (await verso.catalogStore()).totals();
+    const totals = await (await verso.catalogStores()).status.totals();
     const embedder = rememberingEmbedder(await verso.embedder());
     const translator = await verso.translator();
     console.log(

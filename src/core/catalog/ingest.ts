@@ -15,13 +15,13 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Bucket, Embedder, QueueMessage } from "../ports.js";
-import type { LiveIndex } from "../search/live-index.js";
 import { meanVector } from "../vectors.js";
 import { defaultCsvLimits, readCatalogCsv, readCsvHeader, type CsvLimits } from "./csv.js";
 import { describeError, failureKind } from "./failures.js";
+import type { IndexWriter } from "./index-writer.js";
 import { guessLanguage } from "./language.js";
 import { defaultChunking, judgeLyrics, toPassages, type ChunkOptions } from "./lyrics.js";
-import type { CatalogObject, CatalogStore, IngestBatch, IngestJob, IngestedSong, Lease } from "./store.js";
+import type { CatalogObject, IngestBatch, IngestJob, IngestedSong, IngestRunStore, Lease } from "./store.js";
 
 export interface IngestProgress {
   objectId: number;
@@ -46,10 +46,10 @@ export interface IngestObserver {
 }
 
 export interface IngestOptions {
-  store: CatalogStore;
+  store: IngestRunStore;
   embedder: Embedder;
   /** Where commits go: the vector index of this process, or straight to the database. */
-  index: Pick<LiveIndex, "apply">;
+  index: IndexWriter;
   /** The bucket a job's source names. */
   bucketFor(source: string): Bucket;
   /** Puts a job back on the queue (a run that stopped at the end of its slice continues). */
