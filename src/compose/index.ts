@@ -16,7 +16,9 @@ import { RequestLimits, scaledRequestRules, type RequestRules } from "../core/li
 import { CatalogService } from "../core/catalog/catalog-service.js";
 import { Crawler } from "../core/catalog/crawler.js";
 import { databaseOnly, type IndexWriter } from "../core/catalog/index-writer.js";
-import { createIngestWorker, type IngestObserver } from "../core/catalog/ingest.js";
+import type { IngestObserver } from "../core/catalog/ingest/observer.js";
+import { IngestRunner } from "../core/catalog/ingest/runner.js";
+import { IngestWorker } from "../core/catalog/ingest/worker.js";
 import type { CatalogStores, IngestJob, SongStore } from "../core/catalog/store.js";
 import type { Bucket, Cache, JobQueue } from "../core/ports.js";
 import { LiveIndex } from "../core/search/live-index.js";
@@ -201,19 +203,32 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
   });
 
   const ingest = lazy(async () => {
-    const jobs = await queue();
-    return createIngestWorker({
-      store: (await catalogStores()).runs,
-      embedder: await embedder(),
-      index: await indexWriter(),
+    const [jobs, { runs }, ingestEmbedder, writer] = [
+      await queue(),
+      await catalogStores(),
+      await embedder(),
+      await indexWriter(),
+    ];
+    const watcher = observer();
+    const runner = new IngestRunner({
+      store: runs,
+      embedder: ingestEmbedder,
+      indexWriter: writer,
       bucketFor,
+      csvLimits: { maxRecordChars: config.csvMaxRecordChars, maxLyricsChars: config.lyricsMaxChars },
+      observer: watcher,
+    });
+    return new IngestWorker({
+      store: runs,
+      runner,
+      indexWriter: writer,
+      model: ingestEmbedder.model.name,
       enqueue: (job) => jobs.enqueue(job),
       maxAttempts: 3,
       retryTransientForMs: config.ingestRetrySeconds * 1000,
       leaseMs: config.queueLeaseSeconds * 1000,
       sliceMs: config.ingestSliceSeconds * 1000,
-      csvLimits: { maxRecordChars: config.csvMaxRecordChars, maxLyricsChars: config.lyricsMaxChars },
-      observer: observer(),
+      observer: watcher,
     });
   });
 
