@@ -1,9 +1,11 @@
 /**
- * Stand-ins for the fast tests of the catalog's use cases: catalog objects, a bucket held in
- * memory, and an embedder that needs no model. No database, no files, no model.
+ * Stand-ins for the fast tests of the catalog's use cases: catalog objects and songs, a bucket
+ * held in memory, and an embedder that needs no model. No database, no files, no model.
  */
 import { Readable } from "node:stream";
 import { VersoError } from "../../src/core/errors.js";
+import type { SongRow } from "../../src/core/catalog/layout.js";
+import { emptyFeatures } from "../../src/core/catalog/song.js";
 import type { CatalogObject } from "../../src/core/catalog/store.js";
 import type { Bucket, BucketObject, Embedder } from "../../src/core/ports.js";
 
@@ -36,6 +38,21 @@ export const catalogObject = (overrides: Partial<CatalogObject> = {}): CatalogOb
   enqueuedAt: T0.toISOString(),
   leaseExpiresAt: null,
   transientSince: null,
+  ...overrides,
+});
+
+/** A song as a catalog CSV gives it. */
+export const songRow = (id: string, overrides: Partial<SongRow> = {}): SongRow => ({
+  id,
+  title: `Title ${id}`,
+  artists: ["Artist"],
+  album: null,
+  genre: "pop",
+  language: "en",
+  releaseDate: "2020-01-01",
+  popularity: 10,
+  features: { ...emptyFeatures(), energy: 0.5 },
+  lyrics: `lyrics of ${id}`,
   ...overrides,
 });
 

@@ -5,7 +5,6 @@
 import { afterEach, beforeEach } from "vitest";
 import { jobOf } from "../../src/core/catalog/crawler.js";
 import type { SongRow } from "../../src/core/catalog/layout.js";
-import { emptyFeatures } from "../../src/core/catalog/song.js";
 import type {
   CatalogObject,
   CatalogStores,
@@ -15,6 +14,9 @@ import type {
   SongStore,
 } from "../../src/core/catalog/store.js";
 import type { BucketObject, EmbeddingModel } from "../../src/core/ports.js";
+
+/** Songs as a catalog CSV gives them. */
+export { songRow } from "../catalog/fakes.js";
 
 /** Every catalog store over one database, with the song store that reads what they write. */
 export interface CatalogContractStores extends CatalogStores {
@@ -39,20 +41,6 @@ export const listed = (key: string, etag = "e1", size = 100): BucketObject => ({
   etag,
   size,
   modifiedAt: new Date(),
-});
-
-export const songRow = (id: string, overrides: Partial<SongRow> = {}): SongRow => ({
-  id,
-  title: `Title ${id}`,
-  artists: ["Artist"],
-  album: null,
-  genre: "pop",
-  language: "en",
-  releaseDate: "2020-01-01",
-  popularity: 10,
-  features: { ...emptyFeatures(), energy: 0.5 },
-  lyrics: `lyrics of ${id}`,
-  ...overrides,
 });
 
 export const ingested = (song: SongRow, vectors: Float32Array[]): IngestedSong => ({

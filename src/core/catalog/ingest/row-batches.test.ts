@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { songRow } from "../../../../test/catalog/fakes.js";
 import type { CsvRowEvent } from "../csv.js";
 import type { SongRow } from "../layout.js";
 import { defaultChunking } from "../lyrics.js";
-import { emptyFeatures } from "../song.js";
 import { RowBatcher } from "./row-batches.js";
 
 const spanish =
@@ -14,19 +14,7 @@ const song = (row: number, overrides: Partial<SongRow> = {}): CsvRowEvent => ({
   line: row + 1,
   lines: row + 1,
   bytes: row * 100,
-  song: {
-    id: `s${row}`,
-    title: `Song ${row}`,
-    artists: ["Artist"],
-    album: null,
-    genre: null,
-    language: null,
-    releaseDate: null,
-    popularity: null,
-    features: emptyFeatures(),
-    lyrics: "words of a song",
-    ...overrides,
-  },
+  song: songRow(`s${row}`, { genre: null, language: null, lyrics: "words of a song", ...overrides }),
 });
 
 const badRow = (row: number): CsvRowEvent => ({
