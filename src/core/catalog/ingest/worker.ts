@@ -77,13 +77,7 @@ export class IngestWorker {
     const startedAt = Date.now();
     const keeper = new LeaseKeeper(store, lease, leaseMs, this.clock);
     try {
-      const order = {
-        job,
-        object,
-        lease,
-        sliceEndsAt: startedAt + this.deps.sliceMs,
-        ...(stop ? { stop } : {}),
-      };
+      const order: RunOrder = { job, object, lease, sliceEndsAt: startedAt + this.deps.sliceMs, stop };
       const stopped = await this.attempt(order, keeper, startedAt);
       const cause = stopCause(stopped);
       const decision = decideDelivery(cause, {
@@ -93,8 +87,10 @@ export class IngestWorker {
         retryTransientForMs: this.deps.retryTransientForMs,
       });
       await this.settle(decision, order, startedAt);
-      if (decision.outcome === "retrying")
+      // Thrown back to the queue, which delivers the job again after a pause.
+      if (decision.outcome === "retrying") {
         throw stopped.kind === "error" ? stopped.error : new Error(decision.reason);
+      }
     } finally {
       keeper.stop();
     }
