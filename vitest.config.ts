@@ -6,7 +6,7 @@ const databaseTests = [
   "src/adapters/sql/**/*.test.ts",
   "src/http/**/*.test.ts",
   "test/social/**/*.test.ts",
-  "test/contract/catalog-store.sql.test.ts",
+  "test/contract/catalog-*.sql.test.ts",
   "test/contract/queue.sql.test.ts",
   "test/sql/**/*.test.ts",
   "test/e2e/live-index.test.ts",

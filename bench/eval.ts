@@ -178,7 +178,7 @@ export interface PromptScore {
 /** The search service of a variant, over the catalog of a composed Verso, without a cache. */
 export async function evaluationSearch(verso: Verso, variant: Variant, embedder?: Embedder) {
   const songIndex = variant.ranking === "songs" ? createExactIndex() : undefined;
-  const catalog = await verso.catalogStore();
+  const { changeLog } = await verso.catalogStores();
   const search = new SearchService({
     store: await verso.songStore(),
     index: await verso.index(),
@@ -187,7 +187,7 @@ export async function evaluationSearch(verso: Verso, variant: Variant, embedder?
     thesaurus: await verso.thesaurus(),
     cache: noCache,
     cacheTtlSeconds: 0,
-    catalogVersion: () => catalog.catalogVersion(),
+    catalogVersion: () => changeLog.catalogVersion(),
     ranking: variant.ranking,
     tuning: variant.tuning ?? {},
     ...(songIndex ? { songIndex } : {}),
@@ -300,7 +300,7 @@ async function main() {
         `ingested ${run.objects.length} objects, ${songs} songs in ${(run.ms / 1000).toFixed(0)} s`,
       );
     }
-    const totals = await (await verso.catalogStore()).totals();
+    const totals = await (await verso.catalogStores()).status.totals();
     const embedder = rememberingEmbedder(await verso.embedder());
     const translator = await verso.translator();
     console.log(

@@ -71,7 +71,9 @@ async function main() {
       for (const { qid, prompt } of queries) {
         const answer = await search.ask({ prompt, k: depth });
         const rows = found.get(qid) ?? [];
-        answer.results.forEach((r, i) => rows.push({ ranking: variant.name, rank: i + 1, songId: r.song.id }));
+        answer.results.forEach((r, i) =>
+          rows.push({ ranking: variant.name, rank: i + 1, songId: r.song.id }),
+        );
         found.set(qid, rows);
       }
     }

@@ -200,7 +200,7 @@ async function ask(verso: Verso) {
 async function recall(verso: Verso) {
   log("\n── vector index: HNSW (usearch) vs exact ──");
   const vectors: Float32Array[] = [];
-  for await (const batch of (await verso.catalogStore()).streamPassageVectors(
+  for await (const batch of (await verso.catalogStores()).changeLog.streamPassageVectors(
     (await verso.embedder()).model.name,
   )) {
     vectors.push(...batch.map((e) => e.vector));

@@ -12,7 +12,7 @@ import { composeVerso, type Verso } from "./compose/index.js";
 import type { AccountAdministration } from "./core/accounts/administration.js";
 import type { CatalogObject } from "./core/catalog/store.js";
 import { isVersoError } from "./core/errors.js";
-import { reindexCatalog } from "./core/catalog/reindex.js";
+import { CatalogReindex } from "./core/catalog/reindex.js";
 import { ingestOnce } from "./roles/ingest-once.js";
 import { serveProcess } from "./roles/serve.js";
 
@@ -130,8 +130,8 @@ async function ingest(target: string, options: Record<string, unknown>) {
     printSummary(run.objects, run.ms);
     const withErrors = run.objects.filter((x) => x.errors > 0);
     const rowErrors = await (
-      await verso.catalogStore()
-    ).rowErrors(
+      await verso.catalogStores()
+    ).status.rowErrors(
       withErrors.map((o) => o.id),
       10,
     );
@@ -169,8 +169,8 @@ async function reindex(options: Record<string, unknown>) {
   const config = configFrom(options);
   const verso = composeVerso(config);
   try {
-    const [store, embedder, index] = [
-      await verso.catalogStore(),
+    const [{ reembedding }, embedder, index] = [
+      await verso.catalogStores(),
       await verso.embedder(),
       await verso.index(),
     ];
@@ -185,19 +185,15 @@ async function reindex(options: Record<string, unknown>) {
       cliProgress.Presets.shades_classic,
     );
     let started = false;
-    const result = await reindexCatalog({
-      store,
-      embedder,
-      index,
-      onProgress(p) {
-        if (p.passagesTotal === 0) return;
-        if (!started) {
-          console.log(`re-embedding ${p.passagesTotal} passages with ${embedder.model.name}`);
-          bar.start(p.passagesTotal, 0, { songs: 0 });
-          started = true;
-        }
-        bar.update(p.passagesDone, { songs: p.songsDone });
-      },
+    const reindexing = new CatalogReindex({ store: reembedding, embedder, indexWriter: index });
+    const result = await reindexing.run((p) => {
+      if (p.passagesTotal === 0) return;
+      if (!started) {
+        console.log(`re-embedding ${p.passagesTotal} passages with ${embedder.model.name}`);
+        bar.start(p.passagesTotal, 0, { songs: 0 });
+        started = true;
+      }
+      bar.update(p.passagesDone, { songs: p.songsDone });
     });
     if (started) bar.stop();
     console.log(

@@ -6,17 +6,20 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { prepareDatabase, type SqlDatabase } from "../adapters/sql/database.js";
-import { createSqlCatalogStore } from "../adapters/sql/catalog-store.js";
+import { createSqlCatalogStores } from "../adapters/sql/catalog/index.js";
 import { createSqlSongStore } from "../adapters/sql/song-store.js";
 import type { Config } from "../config.js";
 import type { PasswordHasher } from "../core/accounts/password-hasher.js";
 import type { AccountRateRules } from "../core/accounts/account-service.js";
 import type { Clock } from "../core/accounts/user.js";
 import { RequestLimits, scaledRequestRules, type RequestRules } from "../core/limits/request-limits.js";
-import { createCatalogService } from "../core/catalog/catalog-service.js";
-import { createCrawler } from "../core/catalog/crawler.js";
-import { createIngestWorker, type IngestObserver } from "../core/catalog/ingest.js";
-import type { CatalogStore, IngestJob, SongStore } from "../core/catalog/store.js";
+import { CatalogService } from "../core/catalog/catalog-service.js";
+import { Crawler } from "../core/catalog/crawler.js";
+import { databaseOnly, type IndexWriter } from "../core/catalog/index-writer.js";
+import type { IngestObserver } from "../core/catalog/ingest/observer.js";
+import { IngestRunner } from "../core/catalog/ingest/runner.js";
+import { IngestWorker } from "../core/catalog/ingest/worker.js";
+import type { CatalogStores, IngestJob, SongStore } from "../core/catalog/store.js";
 import type { Bucket, Cache, JobQueue } from "../core/ports.js";
 import { LiveIndex } from "../core/search/live-index.js";
 import { SearchService, type Ranking, type RankingTuning } from "../core/search/search-service.js";
@@ -119,35 +122,26 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
   /** The embedding model, without starting the built-in embedder just to learn its name. */
   const model = lazy(async () => registry.knownModel(context) ?? (await embedder()).model);
 
-  const catalogStore = lazy(async (): Promise<CatalogStore> => {
-    const store = createSqlCatalogStore(await database());
-    metrics.sources.songCount = async () => (await store.totals()).songs;
-    metrics.sources.objectCounts = async () => (await store.totals()).objects;
-    return store;
+  const catalogStores = lazy(async (): Promise<CatalogStores> => {
+    const stores = createSqlCatalogStores(await database());
+    metrics.sources.songCount = async () => (await stores.status.totals()).songs;
+    metrics.sources.objectCounts = async () => (await stores.status.totals()).objects;
+    return stores;
   });
 
   const songStore = lazy(async (): Promise<SongStore> => createSqlSongStore(await database()));
 
   const index = lazy(async (): Promise<LiveIndex> => {
-    const [db, store, indexModel] = [await database(), await catalogStore(), await model()];
+    const [db, stores, indexModel] = [await database(), await catalogStores(), await model()];
     const vectors = await registry.vectorIndex(context, db);
-    const live = new LiveIndex(
-      vectors,
-      indexModel,
-      {
-        catalogVersion: () => store.catalogVersion(),
-        streamPassageVectors: (name) => store.streamPassageVectors(name),
-        changesSince: (version, name) => store.changesSince(version, name),
-      },
-      log,
-    );
+    const live = new LiveIndex(vectors, indexModel, stores.changeLog, log);
     onClose(() => live.close());
     return live;
   });
 
   /** Where catalog commits go (see `searches`). */
-  const indexWriter = lazy(async (): Promise<Pick<LiveIndex, "apply">> =>
-    options.searches === false && config.vectorUrl === "embedded" ? { apply: (commit) => commit() } : index(),
+  const indexWriter = lazy(async (): Promise<IndexWriter> =>
+    options.searches === false && config.vectorUrl === "embedded" ? databaseOnly : index(),
   );
 
   const queue = lazy(async (): Promise<JobQueue<IngestJob>> => {
@@ -169,17 +163,19 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     return bucket;
   };
 
-  const crawler = lazy(async () =>
-    createCrawler({
-      store: await catalogStore(),
+  const crawler = lazy(async () => {
+    const stores = await catalogStores();
+    return new Crawler({
+      objects: stores.objects,
+      changeLog: stores.changeLog,
       queue: await queue(),
-      index: await indexWriter(),
+      indexWriter: await indexWriter(),
       model: (await model()).name,
       failedCooldownMs: config.failedRetrySeconds * 1000,
       requeueAfterMs: config.queueLeaseSeconds * 2000,
       maxDeliveries: config.ingestMaxDeliveries,
-    }),
-  );
+    });
+  });
 
   const observer = (): IngestObserver => ({
     rows(counts) {
@@ -207,19 +203,32 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
   });
 
   const ingest = lazy(async () => {
-    const jobs = await queue();
-    return createIngestWorker({
-      store: await catalogStore(),
-      embedder: await embedder(),
-      index: await indexWriter(),
+    const [jobs, { runs }, ingestEmbedder, writer] = [
+      await queue(),
+      await catalogStores(),
+      await embedder(),
+      await indexWriter(),
+    ];
+    const watcher = observer();
+    const runner = new IngestRunner({
+      store: runs,
+      embedder: ingestEmbedder,
+      indexWriter: writer,
       bucketFor,
+      csvLimits: { maxRecordChars: config.csvMaxRecordChars, maxLyricsChars: config.lyricsMaxChars },
+      observer: watcher,
+    });
+    return new IngestWorker({
+      store: runs,
+      runner,
+      indexWriter: writer,
+      model: ingestEmbedder.model.name,
       enqueue: (job) => jobs.enqueue(job),
       maxAttempts: 3,
       retryTransientForMs: config.ingestRetrySeconds * 1000,
       leaseMs: config.queueLeaseSeconds * 1000,
       sliceMs: config.ingestSliceSeconds * 1000,
-      csvLimits: { maxRecordChars: config.csvMaxRecordChars, maxLyricsChars: config.lyricsMaxChars },
-      observer: observer(),
+      observer: watcher,
     });
   });
 
@@ -232,7 +241,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
   const thesaurus = lazy(async () => registry.thesaurus());
 
   const search = lazy(async () => {
-    const store = await catalogStore();
+    const { changeLog } = await catalogStores();
     return new SearchService({
       translator: await translator(),
       thesaurus: await thesaurus(),
@@ -241,7 +250,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
       embedder: await embedder(),
       cache: await cache(),
       cacheTtlSeconds: config.cacheTtlSeconds,
-      catalogVersion: () => store.catalogVersion(),
+      catalogVersion: () => changeLog.catalogVersion(),
       ...(options.ranking ? { ranking: options.ranking } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
       onTimings(t) {
@@ -279,9 +288,9 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
   const configuredBucket = () => bucketFor(config.bucketUrl);
 
   const catalog = lazy(async () => {
-    const [store, jobs, crawl] = [await catalogStore(), await queue(), await crawler()];
-    return createCatalogService({
-      store,
+    const [{ status }, jobs, crawl] = [await catalogStores(), await queue(), await crawler()];
+    return new CatalogService({
+      status,
       queueStats: () => jobs.stats(),
       async scan({ force }) {
         const report = await crawl.crawl(configuredBucket(), { force });
@@ -306,7 +315,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     cache,
     embedder,
     model,
-    catalogStore,
+    catalogStores,
     songStore,
     index,
     queue,

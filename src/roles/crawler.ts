@@ -13,7 +13,7 @@ export const demoCatalogSource = `file://${demoCatalogFolder}`;
 
 /** Queues the demo catalog when the catalog has never held anything. */
 export async function seedDemoCatalog(verso: Verso): Promise<CrawlReport | null> {
-  const objects = await (await verso.catalogStore()).listObjects({ limit: 1 });
+  const objects = await (await verso.catalogStores()).objects.listObjects({ limit: 1 });
   if (objects.length > 0) return null;
   return (await verso.crawler()).crawl(verso.bucketFor(demoCatalogSource));
 }

@@ -28,9 +28,9 @@ export async function ingestOnce(
   options: { onProgress?: (progress: IngestRunProgress) => void; pollMs?: number; reconcileMs?: number } = {},
 ): Promise<IngestRun> {
   const started = Date.now();
-  const [crawler, store] = [await verso.crawler(), await verso.catalogStore()];
+  const [crawler, stores] = [await verso.crawler(), await verso.catalogStores()];
   const report = await crawler.crawl(verso.bucketFor(source));
-  const unfinished = (await store.listObjects({ source: report.source })).filter(
+  const unfinished = (await stores.objects.listObjects({ source: report.source })).filter(
     (o) => o.status === "queued" || o.status === "processing",
   );
   // What this crawl queued, queued again or gave up on, and what earlier runs left unfinished.
@@ -44,7 +44,7 @@ export async function ingestOnce(
   let reconciled = Date.now();
   try {
     for (;;) {
-      const objects = (await Promise.all(ids.map((id) => store.getObject(id)))).filter(
+      const objects = (await Promise.all(ids.map((id) => stores.objects.getObject(id)))).filter(
         (o): o is CatalogObject => o !== null,
       );
       const finished = objects.every((o) => o.status === "done" || o.status === "failed");

@@ -54,13 +54,13 @@ export function serveProcess(config: Config, options: ServeOptions): RunningProc
     await server.listen(config.port, config.host);
     log(`listening on ${config.host}:${config.port} while the roles start`);
 
-    if (roles.has("worker") || roles.has("crawler")) await verso.catalogStore();
+    if (roles.has("worker") || roles.has("crawler")) await verso.catalogStores();
     if (roles.has("api")) {
       const index = await verso.index();
       const refreshed = await index.refresh();
       log(`vector index ready: ${refreshed.count} passages${refreshed.rebuilt ? " (rebuilt)" : ""}`);
       const model = (await verso.embedder()).model.name;
-      const stale = await (await verso.catalogStore()).staleEmbeddings(model);
+      const stale = await (await verso.catalogStores()).reembedding.staleEmbeddings(model);
       if (stale.passages > 0) {
         logger.warn(
           `${stale.passages} passages of ${stale.songs} songs were embedded with ${stale.models.join(", ")}, ` +

@@ -29,9 +29,9 @@ export function readinessChecks(
   const usesCatalog = roles.has("api") || roles.has("worker") || roles.has("crawler");
   if (usesCatalog) {
     checks.database = async () =>
-      verso.catalogStore.ready &&
+      verso.catalogStores.ready &&
       within(
-        (await verso.catalogStore()).catalogVersion().then(() => true),
+        (await verso.catalogStores()).changeLog.catalogVersion().then(() => true),
         1000,
         false,
       );

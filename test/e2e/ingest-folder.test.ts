@@ -71,7 +71,7 @@ describe("ingesting a folder", () => {
 
   it("reports each bad row with its line and reason", async () => {
     const id = first["original.csv"]!.id;
-    expect((await (await t.verso.catalogStore()).rowErrors([id], 10)).get(id)).toEqual([
+    expect((await (await t.verso.catalogStores()).status.rowErrors([id], 10)).get(id)).toEqual([
       { line: 7, reason: "no title" }, // the row before spans lines 2-6
     ]);
   });
@@ -90,7 +90,7 @@ describe("ingesting a folder", () => {
   });
 
   it("keeps the same song from two objects as one song", async () => {
-    const totals = await (await t.verso.catalogStore()).totals();
+    const totals = await (await t.verso.catalogStores()).status.totals();
     expect(totals.songs).toBe(4 + 2);
   });
 
@@ -103,7 +103,7 @@ describe("ingesting a folder", () => {
   });
 
   it("re-ingests only the object that changed", async () => {
-    const version = await (await t.verso.catalogStore()).catalogVersion();
+    const version = await (await t.verso.catalogStores()).changeLog.catalogVersion();
     writeCsv(path.join(bucket, "artists", "one.csv"), perArtist, [
       [0, "Dee", "Shared Song", "X", "2019", "2019-05-01", lyric("the road")],
       [1, "Dee", "Own Song", "X", "2018", "nan", lyric("the rain")],
@@ -112,11 +112,11 @@ describe("ingesting a folder", () => {
     const run = await ingestOnce(t.verso, `file://${bucket}`);
     expect(run.objects.map((o) => o.key)).toEqual(["artists/one.csv"]);
     expect(run.objects[0]).toMatchObject({ status: "done", songs: 3 });
-    expect(await (await t.verso.catalogStore()).catalogVersion()).toBeGreaterThan(version);
-    const original = (await (await t.verso.catalogStore()).listObjects()).find(
+    expect(await (await t.verso.catalogStores()).changeLog.catalogVersion()).toBeGreaterThan(version);
+    const original = (await (await t.verso.catalogStores()).objects.listObjects()).find(
       (o) => o.key === "original.csv",
     )!;
     expect(original.finishedAt).toBe(first["original.csv"]!.finishedAt);
-    expect((await (await t.verso.catalogStore()).totals()).songs).toBe(7);
+    expect((await (await t.verso.catalogStores()).status.totals()).songs).toBe(7);
   });
 });

@@ -42,9 +42,9 @@ describe("the ingest lifecycle", () => {
     const { t, bucket, source } = await setUp();
     writeCsv(path.join(bucket, "a.csv"), header, [row("s1", "Sea", "the sea")]);
     // A crawler that recorded the object and died before putting its job on the queue.
-    const store = await t.verso.catalogStore();
+    const { objects } = await t.verso.catalogStores();
     for await (const listed of t.verso.bucketFor(source).list()) {
-      await store.offerObject(source, listed, (await t.verso.embedder()).model.name, {
+      await objects.offerObject(source, listed, (await t.verso.embedder()).model.name, {
         failedCooldownMs: 0,
         now: new Date(),
       });
@@ -56,22 +56,22 @@ describe("the ingest lifecycle", () => {
   it("marks failed, with the reason, an object whose workers kept dying on it", async () => {
     const { t, bucket, source } = await setUp({ ingestMaxDeliveries: "3" });
     writeCsv(path.join(bucket, "a.csv"), header, [row("s1", "Sea", "the sea")]);
-    const [store, queue, embedder] = [
-      await t.verso.catalogStore(),
+    const [{ objects, runs }, queue, embedder] = [
+      await t.verso.catalogStores(),
       await t.verso.queue(),
       await t.verso.embedder(),
     ];
     const listing = [];
     for await (const listed of t.verso.bucketFor(source).list()) listing.push(listed);
     const [listed] = listing;
-    const { object } = await store.offerObject(source, listed!, embedder.model.name, {
+    const { object } = await objects.offerObject(source, listed!, embedder.model.name, {
       failedCooldownMs: 0,
       now: new Date(),
     });
     // Three workers took it and died (their leases ran out), and the queue buried the job.
     for (let i = 0; i < 3; i += 1) {
       const at = new Date(Date.now() - (3 - i) * 5_000);
-      const outcome = await store.startObject(
+      const outcome = await runs.startObject(
         { objectId: object.id, source, key: object.key, etag: object.etag, generation: object.generation },
         embedder.model.name,
         { token: `dead-${i}`, until: new Date(at.getTime() + 1000), now: at },

@@ -4,10 +4,10 @@
  * it starts empty or the log no longer reaches back far enough. Runs on every SQL dialect.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createSqlCatalogStore } from "../../src/adapters/sql/catalog-store.js";
+import { createSqlCatalogStores } from "../../src/adapters/sql/catalog/index.js";
 import { createExactIndex } from "../../src/adapters/vectors/exact.js";
 import { emptyFeatures } from "../../src/core/catalog/song.js";
-import type { CatalogStore, IngestBatch, IngestedSong, Lease } from "../../src/core/catalog/store.js";
+import type { CatalogStores, IngestBatch, IngestedSong, Lease } from "../../src/core/catalog/store.js";
 import type { EmbeddingModel } from "../../src/core/ports.js";
 import { LiveIndex } from "../../src/core/search/live-index.js";
 import { openTestDatabase, type TestDatabase } from "../support/databases.js";
@@ -35,16 +35,12 @@ const song = (id: string, vectors: Float32Array[]): IngestedSong => ({
 
 describe("the live vector index", () => {
   let database: TestDatabase;
-  let store: CatalogStore;
+  let stores: CatalogStores;
   let lease: Lease;
-  const source = () => ({
-    catalogVersion: () => store.catalogVersion(),
-    streamPassageVectors: (m: string) => store.streamPassageVectors(m),
-    changesSince: (version: number, m: string) => store.changesSince(version, m),
-  });
+  const source = () => stores.changeLog;
   const batch = async (songs: IngestedSong[]): Promise<IngestBatch> => ({
     lease,
-    modelId: await store.modelId(model),
+    modelId: await stores.runs.modelId(model),
     songs,
     rowErrors: [],
     counts: { songs: songs.length, passages: 0, skipped: 0, errors: 0 },
@@ -55,15 +51,15 @@ describe("the live vector index", () => {
 
   beforeEach(async () => {
     database = await openTestDatabase();
-    store = createSqlCatalogStore(database);
+    stores = createSqlCatalogStores(database);
     const now = new Date();
-    const { object } = await store.offerObject(
+    const { object } = await stores.objects.offerObject(
       "file:///b",
       { key: "k", etag: "e", size: 1, modifiedAt: now },
       model.name,
       { failedCooldownMs: 0, now },
     );
-    const started = await store.startObject(
+    const started = await stores.runs.startObject(
       { objectId: object.id, source: "file:///b", key: "k", etag: "e", generation: object.generation },
       model.name,
       { token: "t", until: new Date(now.getTime() + 60_000), now },
@@ -78,14 +74,14 @@ describe("the live vector index", () => {
     expect(await live.refresh()).toMatchObject({ rebuilt: true, count: 0 });
 
     const mine = await live.apply(async () =>
-      store.commitBatch(await batch([song("s1", [unit(1, 0, 0), unit(1, 1, 0)])])),
+      stores.runs.commitBatch(await batch([song("s1", [unit(1, 0, 0), unit(1, 1, 0)])])),
     );
     expect(await live.index.size()).toBe(2);
     // Its own commit leaves nothing to do on refresh.
     expect(await live.refresh()).toEqual({ rebuilt: false, count: 2 });
 
     // Another process replaces s1's passages and adds s2, straight into the database.
-    const other = await store.commitBatch(
+    const other = await stores.runs.commitBatch(
       await batch([song("s1", [unit(0, 1, 0)]), song("s2", [unit(0, 0, 1)])]),
     );
     expect(await live.refresh()).toEqual({ rebuilt: false, count: 2, caughtUp: { added: 2, removed: 2 } });
@@ -108,14 +104,14 @@ describe("the live vector index", () => {
     const index = createExactIndex();
     const live = new LiveIndex(index, model, source());
     await live.refresh();
-    await live.apply(async () => store.commitBatch(await batch([song("s1", [unit(1, 0, 0)])])));
+    await live.apply(async () => stores.runs.commitBatch(await batch([song("s1", [unit(1, 0, 0)])])));
     // Another process started on the same index (its stamp says where it is) catches up.
-    await store.commitBatch(await batch([song("s2", [unit(0, 1, 0)])]));
+    await stores.runs.commitBatch(await batch([song("s2", [unit(0, 1, 0)])]));
     const restarted = new LiveIndex(index, model, source());
     expect(await restarted.refresh()).toMatchObject({ rebuilt: false, caughtUp: { added: 1, removed: 0 } });
 
-    await store.commitBatch(await batch([song("s3", [unit(0, 0, 1)])]));
-    await store.pruneChanges(0);
+    await stores.runs.commitBatch(await batch([song("s3", [unit(0, 0, 1)])]));
+    await stores.changeLog.pruneChanges(0);
     expect(await restarted.refresh()).toMatchObject({ rebuilt: true, count: 3 });
   });
 });

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExactIndex } from "../../src/adapters/vectors/exact.js";
-import { reindexCatalog, type ReindexProgress } from "../../src/core/catalog/reindex.js";
+import { CatalogReindex, type ReindexProgress } from "../../src/core/catalog/reindex.js";
 import type { Embedder } from "../../src/core/ports.js";
 import { LiveIndex } from "../../src/core/search/live-index.js";
 import { normalizeInPlace } from "../../src/core/vectors.js";
@@ -58,32 +58,27 @@ describe("reindexing the catalog with another model", () => {
   });
 
   it("re-embeds every passage from its text, and leaves nothing of the old model", async () => {
-    const store = await t.verso.catalogStore();
+    const { reembedding, changeLog, objects } = await t.verso.catalogStores();
     const songs = await t.verso.songStore();
     const oldModel = (await t.verso.embedder()).model.name;
     const before = await songs.passagesOfSongs(["s1", "s2"], oldModel);
     const embedder = hashEmbedder();
-    expect(await store.staleEmbeddings(embedder.model.name)).toEqual({
+    expect(await reembedding.staleEmbeddings(embedder.model.name)).toEqual({
       songs: 2,
       passages: before.length,
       models: [oldModel],
     });
-    const index = new LiveIndex(createExactIndex(), embedder.model, {
-      catalogVersion: () => store.catalogVersion(),
-      streamPassageVectors: (m) => store.streamPassageVectors(m),
-      changesSince: (v, m) => store.changesSince(v, m),
-    });
+    const index = new LiveIndex(createExactIndex(), embedder.model, changeLog);
     await index.refresh();
     expect(await index.index.size()).toBe(0);
 
     const progress: ReindexProgress[] = [];
-    const result = await reindexCatalog({
-      store,
+    const result = await new CatalogReindex({
+      store: reembedding,
       embedder,
-      index,
+      indexWriter: index,
       songsPerCommit: 1,
-      onProgress: (p) => progress.push({ ...p }),
-    });
+    }).run((p) => progress.push({ ...p }));
     expect(result).toMatchObject({ passagesDone: before.length, passagesTotal: before.length, songsDone: 2 });
     expect(progress.map((p) => p.songsDone)).toEqual([0, 1, 2]);
     expect(embedder.texts.sort()).toEqual(before.map((p) => p.text).sort());
@@ -94,19 +89,20 @@ describe("reindexing the catalog with another model", () => {
     );
     expect(await songs.passagesOfSongs(["s1", "s2"], oldModel)).toEqual([]);
     expect((await songs.songVectors(["s1", "s2", "s3"], embedder.model.name)).size).toBe(2);
-    expect(await store.staleEmbeddings(embedder.model.name)).toMatchObject({ passages: 0 });
+    expect(await reembedding.staleEmbeddings(embedder.model.name)).toMatchObject({ passages: 0 });
     expect(await index.index.size()).toBe(after.length);
     const [hit] = await index.search(after[0]!.vector, 1);
     expect(hit).toMatchObject({ id: after[0]!.id, songId: after[0]!.songId });
 
     // The objects count as ingested with the new model: a crawl with it queues nothing.
     for await (const listed of t.verso.bucketFor(`file://${bucket}`).list()) {
-      const offered = await store.offerObject(`file://${bucket}`, listed, embedder.model.name, {
+      const offered = await objects.offerObject(`file://${bucket}`, listed, embedder.model.name, {
         failedCooldownMs: 0,
         now: new Date(),
       });
       expect(offered.enqueue).toBe(false);
     }
-    expect((await reindexCatalog({ store, embedder, index })).passagesTotal).toBe(0);
+    const again = new CatalogReindex({ store: reembedding, embedder, indexWriter: index });
+    expect((await again.run()).passagesTotal).toBe(0);
   });
 });

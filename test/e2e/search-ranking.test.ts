@@ -87,7 +87,7 @@ describe("ranking", () => {
       },
       async close() {},
     };
-    const catalog = await t.verso.catalogStore();
+    const { changeLog } = await t.verso.catalogStores();
     const searchWith = async (withTranslator?: Translator, tuning?: Partial<RankingTuning>) =>
       new SearchService({
         ...(tuning ? { tuning } : {}),
@@ -96,7 +96,7 @@ describe("ranking", () => {
         embedder: await t.verso.embedder(),
         cache: createMemoryCache(),
         cacheTtlSeconds: 0,
-        catalogVersion: () => catalog.catalogVersion(),
+        catalogVersion: () => changeLog.catalogVersion(),
         translator: withTranslator,
       });
     const search = await searchWith(translator);

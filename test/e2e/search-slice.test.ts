@@ -30,7 +30,7 @@ describe("search slice, end to end over a real CSV", () => {
     const withLyrics = rows.filter((r) => r.Lyric?.trim()).length;
     expect(objects[0]).toMatchObject({ status: "done", songs: rows.length, errors: 0 });
     expect(objects[0]!.skipped).toBe(rows.length - withLyrics);
-    const totals = await (await t.verso.catalogStore()).totals();
+    const totals = await (await t.verso.catalogStores()).status.totals();
     expect(totals.songs).toBe(rows.length);
     expect(totals.songsWithPassages).toBe(withLyrics);
     expect(await (await t.verso.index()).index.size()).toBe(totals.passages);
@@ -75,7 +75,7 @@ describe("search slice, end to end over a real CSV", () => {
     expect(again.cached).toBe(true);
     expect(again.results).toEqual(first.results);
     // Every ingest commit bumps the catalog version, which is part of every cache key.
-    const before = await (await t.verso.catalogStore()).catalogVersion();
+    const before = await (await t.verso.catalogStores()).changeLog.catalogVersion();
     await (
       await t.verso.database()
     ).db

@@ -6,9 +6,9 @@
  * each a working session again before the next run.
  */
 import type { FastifyPluginAsync } from "fastify";
-import { createSqlCatalogStore } from "../../src/adapters/sql/catalog-store.js";
+import { createSqlCatalogStores } from "../../src/adapters/sql/catalog/index.js";
 import { createSqlSongStore } from "../../src/adapters/sql/song-store.js";
-import { createCatalogService } from "../../src/core/catalog/catalog-service.js";
+import { CatalogService } from "../../src/core/catalog/catalog-service.js";
 import { VersoError } from "../../src/core/errors.js";
 import { catalogRoutes } from "../../src/http/catalog/routes.js";
 import { searchRoutes } from "../../src/http/search/routes.js";
@@ -43,8 +43,8 @@ const REQUEST_TIMEOUT_MS = 15_000;
 export async function buildWorld(): Promise<World> {
   const catalogDatabase = await openTestDatabase();
   const songs = createSqlSongStore(catalogDatabase);
-  const catalog = createCatalogService({
-    store: createSqlCatalogStore(catalogDatabase),
+  const catalog = new CatalogService({
+    status: createSqlCatalogStores(catalogDatabase).status,
     queueStats: async () => ({ ready: 0, inFlight: 0, dead: 0 }),
     scan: async () => ({ listed: 0, queued: 0, requeued: 0, removed: 0 }),
   });

@@ -5,8 +5,8 @@
  * to their bucket, reasons without file paths or stack traces; administrators see it all.
  */
 import type { QueueStats } from "../ports.js";
-import { cursorCodec, type Page } from "../social/cursor.js";
-import type { CatalogObject, CatalogStore, CatalogTotals, ObjectStatus } from "./store.js";
+import { cursorCodec, pageOf, type Page } from "../social/cursor.js";
+import type { CatalogObject, CatalogStatusStore, CatalogTotals, ObjectStatus } from "./store.js";
 
 export interface ObjectView {
   id: number;
@@ -43,7 +43,7 @@ export interface ScanReport {
 }
 
 export interface CatalogServiceDeps {
-  store: CatalogStore;
+  status: CatalogStatusStore;
   queueStats(): Promise<QueueStats>;
   /** Lists the configured bucket now; `force` queues failed objects again at once. */
   scan(options: { force: boolean }): Promise<ScanReport>;
@@ -62,15 +62,49 @@ export function sanitizeReason(reason: string): string {
     .slice(0, 500);
 }
 
-export function createCatalogService(deps: CatalogServiceDeps) {
-  const clock = deps.clock ?? (() => new Date());
+export class CatalogService {
+  private readonly clock: () => Date;
 
-  function present(
+  constructor(private readonly deps: CatalogServiceDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  /** The catalog's totals, the queue's figures, and a page of objects in the order they were first listed. */
+  async status(query: { cursor?: string; limit: number; admin: boolean }): Promise<CatalogStatus> {
+    const { status } = this.deps;
+    const afterId = query.cursor === undefined ? undefined : statusCodec.decode(query.cursor)[0];
+    const [totals, queue, objects] = await Promise.all([
+      status.totals(),
+      // The broker away must not hide the catalog: the queue's figures are simply unknown.
+      this.deps.queueStats().catch(() => null),
+      status.listObjects({ ...(afterId !== undefined ? { afterId } : {}), limit: query.limit + 1 }),
+    ]);
+    const shown = objects.slice(0, query.limit);
+    const errors = await status.rowErrors(
+      shown.filter((o) => o.errors > 0).map((o) => o.id),
+      ROW_ERRORS_SHOWN,
+    );
+    const page = pageOf(
+      objects,
+      query.limit,
+      statusCodec,
+      (o) => [o.id],
+      (o) => this.present(o, errors.get(o.id) ?? [], query.admin),
+    );
+    return { ...totals, queue, ...page };
+  }
+
+  /** Lists the bucket now, queueing failed objects again at once. */
+  scan(): Promise<ScanReport> {
+    return this.deps.scan({ force: true });
+  }
+
+  private present(
     o: CatalogObject,
     rowErrors: { line: number; reason: string }[],
     admin: boolean,
   ): ObjectView {
-    const now = clock().getTime();
+    const now = this.clock().getTime();
     const seconds = o.durationMs
       ? o.durationMs / 1000
       : o.startedAt && o.status === "processing"
@@ -99,32 +133,4 @@ export function createCatalogService(deps: CatalogServiceDeps) {
       durationMs: o.durationMs,
     };
   }
-
-  return {
-    async status(query: { cursor?: string; limit: number; admin: boolean }): Promise<CatalogStatus> {
-      const afterId = query.cursor === undefined ? undefined : statusCodec.decode(query.cursor)[0];
-      const [totals, queue, objects] = await Promise.all([
-        deps.store.totals(),
-        // The broker away must not hide the catalog: the queue's figures are simply unknown.
-        deps.queueStats().catch(() => null),
-        deps.store.listObjects({ ...(afterId !== undefined ? { afterId } : {}), limit: query.limit + 1 }),
-      ]);
-      const shown = objects.slice(0, query.limit);
-      const errors = await deps.store.rowErrors(
-        shown.filter((o) => o.errors > 0).map((o) => o.id),
-        ROW_ERRORS_SHOWN,
-      );
-      const last = shown.at(-1);
-      return {
-        ...totals,
-        queue,
-        items: shown.map((o) => present(o, errors.get(o.id) ?? [], query.admin)),
-        nextCursor: objects.length > query.limit && last ? statusCodec.encode([last.id]) : null,
-      };
-    },
-
-    scan: () => deps.scan({ force: true }),
-  };
 }
-
-export type CatalogService = ReturnType<typeof createCatalogService>;

@@ -10,8 +10,8 @@
  * Listing again changes nothing while the objects stay the same.
  */
 import type { Bucket, JobQueue } from "../ports.js";
-import type { LiveIndex } from "../search/live-index.js";
-import type { CatalogObject, CatalogStore, IngestJob } from "./store.js";
+import type { IndexWriter } from "./index-writer.js";
+import type { CatalogChangeLog, CatalogObject, CatalogObjectStore, IngestJob } from "./store.js";
 
 export interface CrawlReport {
   source: string;
@@ -25,11 +25,13 @@ export interface CrawlReport {
   failed: CatalogObject[];
 }
 
-export interface CrawlerOptions {
-  store: CatalogStore;
-  queue: JobQueue<IngestJob>;
+export interface CrawlerDeps {
+  objects: CatalogObjectStore;
+  /** Pruned after each crawl. */
+  changeLog: Pick<CatalogChangeLog, "pruneChanges">;
+  queue: Pick<JobQueue<IngestJob>, "enqueue" | "stats">;
   /** Where removals go: the vector index of this process, or straight to the database. */
-  index: Pick<LiveIndex, "apply">;
+  indexWriter: IndexWriter;
   model: string;
   /** A failed, unchanged object is tried again this long after it failed. */
   failedCooldownMs: number;
@@ -50,23 +52,73 @@ export const jobOf = (object: CatalogObject): IngestJob => ({
   generation: object.generation,
 });
 
-export function createCrawler(options: CrawlerOptions) {
-  const { store, queue, model, index } = options;
-  const clock = options.clock ?? (() => new Date());
+const emptyReport = (source: string): CrawlReport => ({
+  source,
+  listed: 0,
+  queued: [],
+  requeued: [],
+  removed: 0,
+  failed: [],
+});
 
-  async function enqueue(object: CatalogObject): Promise<void> {
-    await queue.enqueue(jobOf(object));
-    await store.markEnqueued(object.id, clock());
+export class Crawler {
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: CrawlerDeps) {
+    this.clock = deps.clock ?? (() => new Date());
   }
 
-  async function reconcile(source: string | null, report: CrawlReport): Promise<void> {
-    const now = clock();
-    const unattended = await store.unattendedObjects(source, now);
+  /** Lists the bucket, queues what is new, changed or due again, removes what left it, then reconciles. */
+  async crawl(bucket: Bucket, options: { force?: boolean } = {}): Promise<CrawlReport> {
+    const { objects, indexWriter } = this.deps;
+    const report = emptyReport(bucket.url);
+    const listedKeys = new Set<string>();
+    for await (const listed of bucket.list()) {
+      report.listed += 1;
+      listedKeys.add(listed.key);
+      const { object, enqueue } = await objects.offerObject(bucket.url, listed, this.deps.model, {
+        failedCooldownMs: this.deps.failedCooldownMs,
+        now: this.clock(),
+        ...(options.force ? { force: true } : {}),
+      });
+      if (!enqueue) continue;
+      await this.enqueue(object);
+      report.queued.push(object);
+    }
+    // Only a bucket that listed everything it holds tells what is gone.
+    if (!bucket.partial) {
+      for (const object of await objects.listObjects({ source: bucket.url })) {
+        if (listedKeys.has(object.key)) continue;
+        await indexWriter.apply(() => objects.removeObject(object.id));
+        report.removed += 1;
+      }
+    }
+    await this.reconcileInto(bucket.url, report);
+    await this.deps.changeLog.pruneChanges(this.deps.keepChangeVersions ?? 10_000);
+    return report;
+  }
+
+  /** Reconciles the objects of one source (of every source: null) with the queue, without listing. */
+  async reconcile(source: string | null): Promise<CrawlReport> {
+    const report = emptyReport(source ?? "*");
+    await this.reconcileInto(source, report);
+    return report;
+  }
+
+  private async enqueue(object: CatalogObject): Promise<void> {
+    await this.deps.queue.enqueue(jobOf(object));
+    await this.deps.objects.markEnqueued(object.id, this.clock());
+  }
+
+  private async reconcileInto(source: string | null, report: CrawlReport): Promise<void> {
+    const { objects, maxDeliveries, requeueAfterMs } = this.deps;
+    const now = this.clock();
+    const unattended = await objects.unattendedObjects(source, now);
     if (unattended.length === 0) return;
-    const stats = await queue.stats();
+    const stats = await this.deps.queue.stats();
     for (const object of unattended) {
-      if (object.deliveries >= options.maxDeliveries) {
-        await store.failObject(
+      if (object.deliveries >= maxDeliveries) {
+        await objects.failObject(
           object.id,
           `its worker stopped ${object.deliveries} times while processing it, without finishing`,
           now,
@@ -79,65 +131,9 @@ export function createCrawler(options: CrawlerOptions) {
         object.leaseExpiresAt ? Date.parse(object.leaseExpiresAt) : 0,
       );
       // While jobs wait on the queue, this object's may be among them.
-      if (stats.ready > 0 || now.getTime() - waitingSince < options.requeueAfterMs) continue;
-      await enqueue(object);
+      if (stats.ready > 0 || now.getTime() - waitingSince < requeueAfterMs) continue;
+      await this.enqueue(object);
       report.requeued.push(object);
     }
   }
-
-  async function crawl(bucket: Bucket, crawlOptions: { force?: boolean } = {}): Promise<CrawlReport> {
-    const report: CrawlReport = {
-      source: bucket.url,
-      listed: 0,
-      queued: [],
-      requeued: [],
-      removed: 0,
-      failed: [],
-    };
-    const listedKeys = new Set<string>();
-    for await (const listed of bucket.list()) {
-      report.listed += 1;
-      listedKeys.add(listed.key);
-      const { object, enqueue: needed } = await store.offerObject(bucket.url, listed, model, {
-        failedCooldownMs: options.failedCooldownMs,
-        now: clock(),
-        ...(crawlOptions.force ? { force: true } : {}),
-      });
-      if (!needed) continue;
-      await enqueue(object);
-      report.queued.push(object);
-    }
-    // Only a bucket that listed everything it holds tells what is gone.
-    if (!bucket.partial) {
-      for (const object of await store.listObjects({ source: bucket.url })) {
-        if (listedKeys.has(object.key)) continue;
-        await index.apply(() => store.removeObject(object.id));
-        report.removed += 1;
-      }
-    }
-    await reconcile(bucket.url, report);
-    await store.pruneChanges(options.keepChangeVersions ?? 10_000);
-    return report;
-  }
-
-  return {
-    crawl,
-    /** Reconciles the objects of one source (of every source: null) with the queue, without listing. */
-    async reconcile(source: string | null): Promise<CrawlReport> {
-      const report = emptyReport(source ?? "*");
-      await reconcile(source, report);
-      return report;
-    },
-  };
 }
-
-const emptyReport = (source: string): CrawlReport => ({
-  source,
-  listed: 0,
-  queued: [],
-  requeued: [],
-  removed: 0,
-  failed: [],
-});
-
-export type Crawler = ReturnType<typeof createCrawler>;

@@ -6,9 +6,9 @@
  * stopped midway resumes with the songs still to do.
  */
 import type { Embedder } from "../ports.js";
-import type { LiveIndex } from "../search/live-index.js";
 import { meanVector } from "../vectors.js";
-import type { CatalogStore } from "./store.js";
+import type { IndexWriter } from "./index-writer.js";
+import type { ReembeddedSong, ReembeddingStore, SongToReembed } from "./store.js";
 
 export interface ReindexProgress {
   passagesDone: number;
@@ -16,33 +16,46 @@ export interface ReindexProgress {
   songsDone: number;
 }
 
-export async function reindexCatalog(options: {
-  store: CatalogStore;
+export interface ReindexDeps {
+  store: ReembeddingStore;
+  /** The model to embed with: the current one. */
   embedder: Embedder;
-  index: LiveIndex;
+  indexWriter: IndexWriter;
   songsPerCommit?: number;
-  onProgress?: (progress: ReindexProgress) => void;
-}): Promise<ReindexProgress & { models: string[] }> {
-  const { store, embedder, index } = options;
-  const model = embedder.model;
-  const stale = await store.staleEmbeddings(model.name);
-  const progress: ReindexProgress = { passagesDone: 0, passagesTotal: stale.passages, songsDone: 0 };
-  options.onProgress?.(progress);
-  if (stale.passages === 0) return { ...progress, models: stale.models };
-  const modelId = await store.modelId(model);
-  for await (const songs of store.songsToReembed(model.name, options.songsPerCommit ?? 32)) {
+}
+
+export class CatalogReindex {
+  constructor(private readonly deps: ReindexDeps) {}
+
+  /** Re-embeds every passage of another model; answers what it did and which models it replaced. */
+  async run(
+    onProgress?: (progress: ReindexProgress) => void,
+  ): Promise<ReindexProgress & { models: string[] }> {
+    const { store, embedder, indexWriter } = this.deps;
+    const model = embedder.model;
+    const stale = await store.staleEmbeddings(model.name);
+    const progress: ReindexProgress = { passagesDone: 0, passagesTotal: stale.passages, songsDone: 0 };
+    onProgress?.(progress);
+    if (stale.passages === 0) return { ...progress, models: stale.models };
+    const modelId = await store.modelId(model);
+    for await (const songs of store.songsToReembed(model.name, this.deps.songsPerCommit ?? 32)) {
+      const replaced = await this.embed(songs);
+      await indexWriter.apply(() => store.replaceEmbeddings(modelId, replaced));
+      progress.passagesDone += replaced.reduce((sum, s) => sum + s.passages.length, 0);
+      progress.songsDone += songs.length;
+      onProgress?.(progress);
+    }
+    await store.adoptModel(model.name);
+    return { ...progress, models: stale.models };
+  }
+
+  private async embed(songs: SongToReembed[]): Promise<ReembeddedSong[]> {
     const texts = songs.flatMap((s) => s.passages.map((p) => p.text));
-    const vectors = texts.length > 0 ? await embedder.embed(texts, { priority: "bulk" }) : [];
+    const vectors = texts.length > 0 ? await this.deps.embedder.embed(texts, { priority: "bulk" }) : [];
     let next = 0;
-    const replaced = songs.map((s) => {
+    return songs.map((s) => {
       const passages = s.passages.map((p) => ({ ...p, vector: vectors[next++]! }));
       return { songId: s.songId, passages, vector: meanVector(passages.map((p) => p.vector)) };
     });
-    await index.apply(() => store.replaceEmbeddings(modelId, replaced));
-    progress.passagesDone += texts.length;
-    progress.songsDone += songs.length;
-    options.onProgress?.(progress);
   }
-  await store.adoptModel(model.name);
-  return { ...progress, models: stale.models };
 }

@@ -122,10 +122,14 @@ export interface OfferOptions {
   now: Date;
 }
 
-export interface CatalogStore {
+/** Vectors are filed under their model's id: one id per model name, recorded on first use. */
+export interface EmbeddingModelIds {
   /** The id under which vectors of this model are stored, created on first use. */
   modelId(model: EmbeddingModel): Promise<number>;
-  catalogVersion(): Promise<number>;
+}
+
+/** The bucket objects the catalog records: what the crawler offers, lists, fails and removes. */
+export interface CatalogObjectStore {
   /**
    * Records a listed object and says whether a job must be queued for it: when it is new, its
    * etag or size changed, it was ingested with another model, or it failed and its cool-down
@@ -140,10 +144,21 @@ export interface CatalogStore {
   /** Records that a job for the object went on the queue (again). */
   markEnqueued(id: number, at: Date): Promise<void>;
   getObject(id: number): Promise<CatalogObject | null>;
-  /** Objects in (source, key) order, after the given id position when paging. */
+  /**
+   * Objects in the order they were first recorded (by id), those after the object `afterId`
+   * when paging: ids only grow, so a page never skips nor repeats an object.
+   */
   listObjects(options?: { source?: string; afterId?: number; limit?: number }): Promise<CatalogObject[]>;
   /** Queued or processing objects (of one source, or of all) that no live lease holds, at `now`. */
   unattendedObjects(source: string | null, now: Date): Promise<CatalogObject[]>;
+  /** Marks an object failed without a lease (its workers kept dying on it, say). */
+  failObject(id: number, error: string, at: Date): Promise<void>;
+  /** The object left the bucket: it goes, and so do the songs no other object holds. */
+  removeObject(id: number): Promise<CommittedBatch | null>;
+}
+
+/** One worker's run over one object: its lease, its commits in order, its end. */
+export interface IngestRunStore extends EmbeddingModelIds, Pick<CatalogObjectStore, "getObject"> {
   /**
    * Takes the object for a job: only for the generation, etag and model it was queued with,
    * and only when no other worker's lease is alive. Counts the delivery.
@@ -174,16 +189,21 @@ export interface CatalogStore {
     outcome: { status: "done" } | { status: "failed"; error: string },
     at: Date,
   ): Promise<CommittedBatch | null>;
-  /** Marks an object failed without a lease (its workers kept dying on it, say). */
-  failObject(id: number, error: string, at: Date): Promise<void>;
-  /** The object left the bucket: it goes, and so do the songs no other object holds. */
-  removeObject(id: number): Promise<CommittedBatch | null>;
-  /** The first row errors of each object. */
+}
+
+/** What the catalog holds and how ingest is going, for people. */
+export interface CatalogStatusStore extends Pick<CatalogObjectStore, "listObjects"> {
+  /** The first row errors of each object, by line. */
   rowErrors(
     objectIds: readonly number[],
     limitPerObject: number,
   ): Promise<Map<number, { line: number; reason: string }[]>>;
   totals(): Promise<CatalogTotals>;
+}
+
+/** The catalog version and its change log: what a vector index follows the catalog by. */
+export interface CatalogChangeLog {
+  catalogVersion(): Promise<number>;
   /** Every stored passage vector of a model, in batches: what a vector index is rebuilt from. */
   streamPassageVectors(model: string, batchSize?: number): AsyncIterable<PassageVector[]>;
   /**
@@ -191,29 +211,50 @@ export interface CatalogStore {
    * that far (a rebuild is needed).
    */
   changesSince(catalogVersion: number, model: string): Promise<CatalogChanges | null>;
+  /** Forgets the change log but for the last `keepVersions`; indexes older than that rebuild. */
+  pruneChanges(keepVersions: number): Promise<void>;
+}
+
+/** A song to re-embed: its passages' texts in order. */
+export interface SongToReembed {
+  songId: string;
+  passages: { ordinal: number; text: string }[];
+}
+
+/** The same song with every passage embedded again, and its whole-song vector. */
+export interface ReembeddedSong {
+  songId: string;
+  passages: { ordinal: number; text: string; vector: Float32Array }[];
+  vector: Float32Array | null;
+}
+
+/** Embedding the catalog again with another model, from the stored passage texts. */
+export interface ReembeddingStore extends EmbeddingModelIds {
   /** Passages embedded with another model than this one: what `verso reindex` has to do. */
   staleEmbeddings(model: string): Promise<{ songs: number; passages: number; models: string[] }>;
   /** Songs whose passages were embedded with another model, with those passages' texts, in batches. */
-  songsToReembed(
-    model: string,
-    batchSize?: number,
-  ): AsyncIterable<{ songId: string; passages: { ordinal: number; text: string }[] }[]>;
+  songsToReembed(model: string, batchSize?: number): AsyncIterable<SongToReembed[]>;
   /**
    * Replaces the passages of these songs by the same texts embedded with the model of
    * `modelId`, in one transaction; answered for the vector index like a commit.
    */
-  replaceEmbeddings(
-    modelId: number,
-    songs: {
-      songId: string;
-      passages: { ordinal: number; text: string; vector: Float32Array }[];
-      vector: Float32Array | null;
-    }[],
-  ): Promise<CommittedBatch>;
+  replaceEmbeddings(modelId: number, songs: ReembeddedSong[]): Promise<CommittedBatch>;
   /** Objects ingested with another model count as ingested with this one (after a reindex). */
   adoptModel(model: string): Promise<number>;
-  /** Forgets the change log up to `catalogVersion`; indexes older than that rebuild. */
-  pruneChanges(keepVersions: number): Promise<void>;
+}
+
+/** Every store of the catalog's write side, each for the callers that use it. */
+export interface CatalogStores {
+  /** The crawler's. */
+  objects: CatalogObjectStore;
+  /** The ingest worker's. */
+  runs: IngestRunStore;
+  /** The catalog service's. */
+  status: CatalogStatusStore;
+  /** The live vector index's (the crawler prunes it). */
+  changeLog: CatalogChangeLog;
+  /** `verso reindex`'s. */
+  reembedding: ReembeddingStore;
 }
 
 export interface PassageRecord {

@@ -8,6 +8,7 @@
  * far) rebuilds the index from the database, the source of truth.
  */
 import { Mutex } from "async-mutex";
+import type { IndexWriter } from "../catalog/index-writer.js";
 import type { CatalogChanges, CommittedBatch } from "../catalog/store.js";
 import type { EmbeddingModel, VectorHit, VectorIndex, VectorSearchOptions } from "../ports.js";
 import { ensureIndexFresh, type PassageVectorSource } from "./index-maintenance.js";
@@ -25,7 +26,7 @@ export interface RefreshReport {
   caughtUp?: { added: number; removed: number };
 }
 
-export class LiveIndex {
+export class LiveIndex implements IndexWriter {
   private readonly lock = new Mutex();
   /** The catalog version the index is known to reflect; -1 before the first refresh. */
   private version = -1;

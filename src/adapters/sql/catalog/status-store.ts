@@ -1,0 +1,59 @@
+/** What the catalog holds and how ingest is going, on SQL: counts, objects, their first bad rows. */
+import { sql } from "kysely";
+import type { CatalogStatusStore, CatalogTotals, ObjectStatus } from "../../../core/catalog/store.js";
+import { isAnyOf, type SqlContext } from "../dialect-sql.js";
+import { currentVersion } from "./catalog-version.js";
+import { listObjects } from "./object-rows.js";
+
+export function createSqlCatalogStatusStore({ db, dialect }: SqlContext): CatalogStatusStore {
+  return {
+    listObjects: (options) => listObjects(db, options),
+
+    async rowErrors(objectIds, limitPerObject) {
+      const out = new Map<number, { line: number; reason: string }[]>();
+      if (objectIds.length === 0 || limitPerObject <= 0) return out;
+      const { rows } = await sql<{ object_id: number; line: number; reason: string }>`
+        SELECT object_id, line, reason FROM (
+          SELECT object_id, line, reason,
+            ROW_NUMBER() OVER (PARTITION BY object_id ORDER BY line) AS position
+          FROM catalog_row_errors WHERE ${isAnyOf(dialect, "object_id", objectIds)}
+        ) numbered
+        WHERE position <= ${limitPerObject}
+        ORDER BY object_id, line`.execute(db);
+      for (const row of rows) {
+        const list = out.get(row.object_id) ?? [];
+        list.push({ line: row.line, reason: row.reason });
+        out.set(row.object_id, list);
+      }
+      return out;
+    },
+
+    async totals(): Promise<CatalogTotals> {
+      const songs = await db
+        .selectFrom("songs")
+        .select((eb) => [
+          eb.fn.countAll<number>().as("songs"),
+          eb.fn.count<number>("vector").as("with_vectors"),
+        ])
+        .executeTakeFirstOrThrow();
+      const passages = await db
+        .selectFrom("passages")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow();
+      const statuses = await db
+        .selectFrom("catalog_objects")
+        .select((eb) => ["status", eb.fn.countAll<number>().as("n")])
+        .groupBy("status")
+        .execute();
+      const objects: Record<ObjectStatus, number> = { queued: 0, processing: 0, done: 0, failed: 0 };
+      for (const s of statuses) objects[s.status] = Number(s.n);
+      return {
+        songs: Number(songs.songs),
+        songsWithPassages: Number(songs.with_vectors),
+        passages: Number(passages.n),
+        objects,
+        catalogVersion: await currentVersion(db),
+      };
+    },
+  };
+}

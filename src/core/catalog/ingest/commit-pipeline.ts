@@ -1,0 +1,121 @@
+/**
+ * Batches on their way from the embedder to the database: each is sent to the embedder as it
+ * comes, with one batch more in flight than the embedder can work on (so it never idles while
+ * a commit runs), and committed in order, each commit through the index writer.
+ */
+import type { Embedder } from "../../ports.js";
+import { meanVector } from "../../vectors.js";
+import type { IndexWriter } from "../index-writer.js";
+import type { CatalogObject, IngestBatch, IngestedSong, IngestRunStore, Lease } from "../store.js";
+import type { IngestObserver, RowCounts } from "./observer.js";
+import type { RowBatch } from "./row-batches.js";
+
+export interface CommitPipelineDeps {
+  store: Pick<IngestRunStore, "commitBatch">;
+  embedder: Embedder;
+  indexWriter: IndexWriter;
+  observer?: Pick<IngestObserver, "rows" | "progress">;
+}
+
+/** The run the batches belong to. */
+export interface PipelineRun {
+  /** The object as the run started it: its counters so far, its size. */
+  object: CatalogObject;
+  lease: Lease;
+  modelId: number;
+}
+
+const withVectors = (batch: RowBatch, vectors: Float32Array[]): IngestedSong[] => {
+  let next = 0;
+  return batch.songs.map(({ song, status, passages }) => {
+    const embedded = passages.map((text) => ({ text, vector: vectors[next++]! }));
+    return {
+      song,
+      lyricsStatus: status,
+      passages: embedded,
+      vector: meanVector(embedded.map((p) => p.vector)),
+    };
+  });
+};
+
+export class CommitPipeline {
+  private readonly inFlight: { batch: RowBatch; vectors: Promise<Float32Array[]> }[] = [];
+  private readonly totals: RowCounts;
+
+  constructor(
+    private readonly deps: CommitPipelineDeps,
+    private readonly run: PipelineRun,
+  ) {
+    const { songs, passages, skipped, errors } = run.object;
+    this.totals = { songs, passages, skipped, errors };
+  }
+
+  /** Sends a batch to the embedder, committing the oldest ones beyond the bound; false when the lease was lost. */
+  async push(batch: RowBatch): Promise<boolean> {
+    const texts = batch.songs.flatMap((s) => s.passages);
+    const vectors =
+      texts.length > 0 ? this.deps.embedder.embed(texts, { priority: "bulk" }) : Promise.resolve([]);
+    // Awaited in order by commitOldest; until then a rejection must not count as unhandled.
+    vectors.catch(() => {});
+    this.inFlight.push({ batch, vectors });
+    while (this.inFlight.length > this.deps.embedder.parallelism + 1) {
+      if (!(await this.commitOldest())) return false;
+    }
+    return true;
+  }
+
+  /** Commits every batch still in flight; false when the lease was lost. */
+  async drain(): Promise<boolean> {
+    while (this.inFlight.length > 0) {
+      if (!(await this.commitOldest())) return false;
+    }
+    return true;
+  }
+
+  /** Lets embeddings still in flight settle quietly, when the run stopped early. */
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.inFlight.map((f) => f.vectors));
+  }
+
+  private async commitOldest(): Promise<boolean> {
+    const { batch, vectors } = this.inFlight.shift()!;
+    const songs = withVectors(batch, await vectors);
+    const counts: RowCounts = {
+      songs: songs.length,
+      passages: batch.passageCount,
+      skipped: songs.filter((s) => s.lyricsStatus !== "ok").length,
+      errors: batch.rowErrors.length,
+    };
+    const commit: IngestBatch = {
+      lease: this.run.lease,
+      modelId: this.run.modelId,
+      songs,
+      rowErrors: batch.rowErrors,
+      counts,
+      rowsDone: batch.rowsDone,
+      linesDone: batch.linesDone,
+      bytesDone: batch.bytesDone,
+    };
+    const committed = await this.deps.indexWriter.apply(() => this.deps.store.commitBatch(commit));
+    if (!committed) return false;
+    this.count(counts, commit);
+    return true;
+  }
+
+  private count(counts: RowCounts, commit: IngestBatch): void {
+    const { totals, run } = this;
+    totals.songs += counts.songs;
+    totals.passages += counts.passages;
+    totals.skipped += counts.skipped;
+    totals.errors += counts.errors;
+    this.deps.observer?.rows?.(counts);
+    this.deps.observer?.progress?.({
+      objectId: run.object.id,
+      key: run.object.key,
+      rowsDone: commit.rowsDone,
+      bytesDone: commit.bytesDone,
+      size: run.object.size,
+      ...totals,
+    });
+  }
+}

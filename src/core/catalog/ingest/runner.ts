@@ -1,0 +1,98 @@
+/**
+ * One run over one catalog object: the CSV streamed from where the last commit ended (or from
+ * its start), its rows gathered into batches, each batch embedded and committed in order. The
+ * run stops at the end of the object, at the first commit after its slice is over or the worker
+ * is asked to stop, or as soon as a commit finds the lease lost.
+ */
+import type { Readable } from "node:stream";
+import type { Bucket, Embedder } from "../../ports.js";
+import {
+  defaultCsvLimits,
+  readCatalogCsv,
+  readCsvHeader,
+  type CsvLimits,
+  type CsvReadOptions,
+} from "../csv.js";
+import type { IndexWriter } from "../index-writer.js";
+import { defaultChunking, type ChunkOptions } from "../lyrics.js";
+import type { CatalogObject, IngestJob, IngestRunStore, Lease } from "../store.js";
+import { CommitPipeline } from "./commit-pipeline.js";
+import type { IngestObserver } from "./observer.js";
+import { RowBatcher } from "./row-batches.js";
+
+export interface IngestRunnerDeps {
+  store: Pick<IngestRunStore, "modelId" | "commitBatch">;
+  embedder: Embedder;
+  indexWriter: IndexWriter;
+  /** The bucket a job's source names. */
+  bucketFor(source: string): Bucket;
+  chunking?: ChunkOptions;
+  csvLimits?: CsvLimits;
+  /** Passages per embedding request. */
+  batchPassages?: number;
+  observer?: Pick<IngestObserver, "rows" | "progress">;
+}
+
+/** What to run: the job, the object as its lease started it, and when to stop. */
+export interface RunOrder {
+  job: IngestJob;
+  object: CatalogObject;
+  lease: Lease;
+  /** When (ms since the epoch) the run stops at its next commit, to go on in a new job. */
+  sliceEndsAt: number;
+  /** Aborted when the worker is stopping: the run stops at its next commit too. */
+  stop?: AbortSignal;
+}
+
+export type RunEnd = "complete" | "sliced" | "lease-lost";
+
+export class IngestRunner {
+  constructor(private readonly deps: IngestRunnerDeps) {}
+
+  async run(order: RunOrder): Promise<RunEnd> {
+    const { deps } = this;
+    const pipeline = new CommitPipeline(deps, {
+      object: order.object,
+      lease: order.lease,
+      modelId: await deps.store.modelId(deps.embedder.model),
+    });
+    const batcher = new RowBatcher({
+      chunking: deps.chunking ?? defaultChunking,
+      batchPassages: deps.batchPassages ?? 64,
+    });
+    const { stream, options } = await this.open(order);
+    try {
+      for await (const event of readCatalogCsv(stream, options)) {
+        const full = batcher.add(event);
+        if (!full) continue;
+        if (!(await pipeline.push(full))) return "lease-lost";
+        if (Date.now() >= order.sliceEndsAt || order.stop?.aborted) {
+          return (await pipeline.drain()) ? "sliced" : "lease-lost";
+        }
+      }
+      const rest = batcher.rest();
+      if (rest && !(await pipeline.push(rest))) return "lease-lost";
+      return (await pipeline.drain()) ? "complete" : "lease-lost";
+    } finally {
+      stream.destroy();
+      await pipeline.settle();
+    }
+  }
+
+  /**
+   * The object's stream from where the run resumes: after the last commit's byte, with the
+   * header read first from the start; both pinned to the etag the job was queued with.
+   */
+  private async open(order: RunOrder): Promise<{ stream: Readable; options: CsvReadOptions }> {
+    const { job, object } = order;
+    const limits = this.deps.csvLimits ?? defaultCsvLimits;
+    const bucket = this.deps.bucketFor(job.source);
+    if (object.rowsDone === 0 || object.bytesDone === 0) {
+      return { stream: await bucket.open(job.key, { etag: job.etag, start: 0 }), options: { limits } };
+    }
+    const header = await readCsvHeader(await bucket.open(job.key, { etag: job.etag }), limits);
+    const stream = await bucket.open(job.key, { etag: job.etag, start: object.bytesDone });
+    const position = { row: object.rowsDone, line: object.linesDone, byte: object.bytesDone };
+    return { stream, options: { limits, resume: { header, position } } };
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * The contract of SongStore, the catalog's read side: songs, passages and vectors read back as
+ * ingest wrote them, and full-text search over titles, artists and lyrics with song filters,
+ * in each dialect's own index.
+ */
+import { describe, expect, it } from "vitest";
+import { emptyFeatures } from "../../src/core/catalog/song.js";
+import type { SongStore } from "../../src/core/catalog/store.js";
+import {
+  catalogFixture,
+  collect,
+  ingested,
+  model,
+  songRow,
+  unit,
+  type OpenCatalogStores,
+} from "./catalog-fixtures.js";
+
+export function describeSongStoreContract(name: string, open: OpenCatalogStores) {
+  describe(`song store contract: ${name}`, () => {
+    const fx = catalogFixture(open);
+
+    it("reads songs, passages and song vectors back", async () => {
+      const { runs, songs } = fx.stores;
+      const { lease } = await fx.startedObject();
+      const committed = await runs.commitBatch(
+        await fx.batchOf(lease, [ingested(songRow("s1", { artists: ["A", "B"] }), [unit(1, 0, 0, 0)])]),
+      );
+      const found = await songs.getSongs(["s1", "missing"]);
+      expect([...found.keys()]).toEqual(["s1"]);
+      expect(found.get("s1")).toMatchObject({ artists: ["A", "B"], features: { energy: 0.5, tempo: null } });
+      const passages = await songs.getPassages(committed!.added.map((a) => a.id));
+      expect([...passages.values()][0]).toMatchObject({ songId: "s1", ordinal: 0, text: "s1 passage 0" });
+      const songVectors = await songs.songVectors(["s1", "missing"], model.name);
+      expect([...songVectors.keys()]).toEqual(["s1"]);
+      expect(Array.from(songVectors.get("s1")!)).toEqual(Array.from(unit(1, 0, 0, 0)));
+      expect((await songs.songVectors(["s1"], "another-model")).size).toBe(0);
+      expect((await collect(songs.streamSongVectors(model.name))).map((v) => v.songId)).toEqual(["s1"]);
+    });
+
+    it("finds songs by words in title, artists and lyrics, best first, ignoring accents and query syntax", async () => {
+      const { runs, songs } = fx.stores;
+      const { lease } = await fx.startedObject();
+      await runs.commitBatch(
+        await fx.batchOf(lease, [
+          ingested(songRow("ocean", { title: "Ocean Eyes", lyrics: "the ocean the ocean and the sea" }), []),
+          ingested(songRow("sea", { title: "Harbour", lyrics: "a song about the sea" }), []),
+          ingested(songRow("cancion", { title: "Canción del mar", lyrics: "mi corazón" }), []),
+          ...["f1", "f2", "f3"].map((id) =>
+            ingested(songRow(id, { title: "Filler", lyrics: "the night and the road" }), []),
+          ),
+        ]),
+      );
+      const hits = await songs.searchLexical(["ocean", "sea"], 10);
+      expect(hits.map((h) => h.songId)).toEqual(["ocean", "sea"]);
+      expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+      expect((await songs.searchLexical(["cancion", "corazon"], 10)).map((h) => h.songId)).toEqual([
+        "cancion",
+      ]);
+      // Query syntax is only words: 'harbour" OR ocean' finds what its words find, and no
+      // operator of any dialect's query language is read.
+      for (const terms of [
+        ['harbour" OR ocean'],
+        ["NEAR(harbour"],
+        ["harbour*"],
+        ["+harbour -ocean"],
+        ["harbour:*"],
+      ]) {
+        expect(
+          (await songs.searchLexical(terms, 10)).map((h) => h.songId),
+          terms[0],
+        ).toContain("sea");
+      }
+      expect(await songs.searchLexical(['"', "*", "()", "&|!"], 10)).toEqual([]);
+      expect(await songs.searchLexical([], 10)).toEqual([]);
+      // "the" is in most songs: it adds no match to what the rarer word finds.
+      expect((await songs.searchLexical(["the", "harbour"], 10)).map((h) => h.songId)).toEqual(["sea"]);
+    });
+
+    it("filters full-text matches by song metadata inside the query", async () => {
+      const { runs, songs } = fx.stores;
+      const { lease } = await fx.startedObject();
+      await runs.commitBatch(
+        await fx.batchOf(lease, [
+          ingested(
+            songRow("en-old", { lyrics: "rain falls", language: "en", releaseDate: "1975", genre: "Rock" }),
+            [],
+          ),
+          ingested(
+            songRow("en-new", {
+              lyrics: "rain again",
+              language: "en",
+              releaseDate: "2019-02-01",
+              features: { ...emptyFeatures(), energy: 0.9 },
+            }),
+            [],
+          ),
+          ingested(songRow("es", { lyrics: "rain lluvia", language: "es", releaseDate: "2001" }), []),
+          ingested(songRow("unknown", { lyrics: "rain", language: null, releaseDate: null }), []),
+        ]),
+      );
+      const ids = async (filter: Parameters<SongStore["searchLexical"]>[2]) =>
+        (await songs.searchLexical(["rain"], 10, filter)).map((h) => h.songId).sort();
+      expect(await ids(undefined)).toEqual(["en-new", "en-old", "es", "unknown"]);
+      expect(await ids({ language: "ES" })).toEqual(["es"]);
+      expect(await ids({ genre: "rock" })).toEqual(["en-old"]);
+      expect(await ids({ year: { min: 2000 } })).toEqual(["en-new", "es"]);
+      expect(await ids({ year: { max: 1999 } })).toEqual(["en-old"]);
+      expect(await ids({ language: "en", energy: { min: 0.8 } })).toEqual(["en-new"]);
+      expect(await ids({ energy: { max: 0.4 } })).toEqual([]);
+    });
+  });
+}
