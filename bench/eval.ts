@@ -1,414 +1,270 @@
 /**
- * `npm run eval`: search quality as a number. Ingests the judged 2k Spotify set into its own
- * data folder (once; later runs find nothing new), then answers every judged prompt with each
- * ranking variant and prints nDCG@10 and P@10 — the same measure as ../shared/eval/score.mjs —
- * overall, per part of the prompts and per language, with how many songs of each top 10 were
- * never judged (they count as 0). Then the figure that decides the default: a cross-validated
- * nDCG@10, the settings chosen on some prompts and scored on the others.
+ * `npm run eval`: search quality as a number, on two judged sets: the 2k Spotify set
+ * (../shared/datasets, read by path) with the prompts of bench/judgments/2k, and the demo
+ * catalog with those of bench/judgments/demo (every song judged). Each catalog is ingested into
+ * a data folder of its own (once; later runs find nothing new). For each set it prints every
+ * ranking variant's nDCG@10 and P@10 (the measure of ../shared/eval/score.mjs) overall, on the
+ * prompts kept aside, per language and per prompt, with how many songs of each top 10 were never
+ * judged (they count as 0); then the fit model: learned on the 2k set's development prompts and
+ * cross-validated over them (a model learned on some prompts ranks the others), scored on the
+ * prompts kept aside and on the demo catalog, which it never learned from; its calibration; and
+ * the fit it gives prompts that nothing can fit.
  *
- *   npm run eval [-- --dataset <folder> --judgments <folder> --data-dir <folder> --verbose
- *                    --folds 5 --repeats 20 --variants-only]
+ *   npm run eval [-- --sets 2k,demo --folds 5 --repeats 10 --l2 1 --write-model --verbose]
  *
- * The database is VERSO_DATABASE_URL's (SQLite in the data folder by default), so the same
- * command measures each SQL dialect's full-text signal.
+ * --write-model writes the model learned on every development prompt into
+ * src/core/search/fit-models.ts for the embedding model in use. The database is
+ * VERSO_DATABASE_URL's (SQLite in the data folder by default), so the same command measures each
+ * SQL dialect.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createExactIndex } from "../src/adapters/vectors/exact.js";
 import { composeVerso, type Verso } from "../src/compose/index.js";
 import { loadConfig } from "../src/config.js";
-import { SearchService, type Ranking, type RankingTuning } from "../src/core/search/search-service.js";
-import { moodOf } from "../src/core/search/mood.js";
-import { promptLanguage } from "../src/core/search/prompt-language.js";
-import type { Cache, Embedder } from "../src/core/ports.js";
-import { seededRandom } from "./seeded-random.js";
-import { packageRoot, sharedDir } from "../src/paths.js";
+import { oneSongOneResult } from "../src/core/search/one-song-one-result.js";
+import { demoCatalogFolder, packageRoot, sharedDir } from "../src/paths.js";
 import { ingestOnce } from "../src/roles/ingest-once.js";
-
-export interface Judgments {
-  queries: { qid: string; prompt: string }[];
-  grades: Map<string, Map<string, number>>;
-}
-
-export function readJudgments(folder: string): Judgments {
-  const rows = (file: string) =>
-    fs
-      .readFileSync(path.join(folder, file), "utf8")
-      .trim()
-      .split("\n")
-      .slice(1)
-      .map((line) => line.split("\t"));
-  const grades = new Map<string, Map<string, number>>();
-  for (const [qid, songId, grade] of rows("qrels.tsv")) {
-    if (!qid || !songId) continue;
-    if (!grades.has(qid)) grades.set(qid, new Map());
-    grades.get(qid)!.set(songId, Number(grade));
-  }
-  const queries = rows("queries.tsv").map(([qid, prompt]) => ({ qid: qid!, prompt: prompt! }));
-  return { queries, grades };
-}
-
-const gain = (grade: number) => 2 ** grade - 1;
-const dcg = (grades: number[]) => grades.slice(0, 10).reduce((s, g, i) => s + gain(g) / Math.log2(i + 2), 0);
-
-/** nDCG@10 and P@10 of one ranked list against one prompt's judgments, and its unjudged songs. */
-export function scoreRanking(ranked: string[], judged: Map<string, number>) {
-  const ideal = dcg([...judged.values()].sort((a, b) => b - a));
-  const ndcg = ideal > 0 ? dcg(ranked.map((id) => judged.get(id) ?? 0)) / ideal : 0;
-  const precision = ranked.slice(0, 10).filter((id) => (judged.get(id) ?? 0) >= 1).length / 10;
-  const unjudged = ranked.slice(0, 10).filter((id) => !judged.has(id)).length;
-  return { ndcg, precision, unjudged };
-}
-
-const noCache: Cache = {
-  get: async () => undefined,
-  set: async () => {},
-  delete: async () => {},
-  increment: async () => 1,
-  close: async () => {},
-};
-
-/** Every variant embeds the same prompts: each is embedded once. */
-function rememberingEmbedder(embedder: Embedder): Embedder {
-  const seen = new Map<string, Promise<Float32Array[]>>();
-  return {
-    model: embedder.model,
-    parallelism: embedder.parallelism,
-    ready: () => embedder.ready(),
-    close: async () => {},
-    embed(texts, options) {
-      const key = JSON.stringify(texts);
-      let vectors = seen.get(key);
-      if (!vectors) seen.set(key, (vectors = embedder.embed(texts, options)));
-      return vectors;
-    },
-  };
-}
-
-export interface Variant {
-  name: string;
-  ranking: Ranking;
-  tuning?: Partial<RankingTuning>;
-  /** Whether prompts in another language are translated, when a translator is configured (default true). */
-  translate?: boolean;
-}
-
-/** The plain fusion the judgments' README names as the reference: RRF (k = 60) of best passage and full text. */
-export const referenceFusion: Variant = {
-  name: "reference: best passage + full text, reciprocal rank fusion (k = 60)",
-  ranking: "hybrid",
-  tuning: {
-    fusion: "rrf",
-    rrfK: 60,
-    fusionDepth: 15,
-    secondPassageWeight: 0,
-    songWeight: 0,
-    modelLanguage: undefined,
-    collapseDuplicates: false,
-  },
-  translate: false,
-};
-
-/** The default of the first release: the model-independent weights, every copy of a song kept. */
-const firstRelease: Partial<RankingTuning> = {
-  modelLanguage: undefined,
-  collapseDuplicates: false,
-  lexicalWeight: 1,
-  songWeight: 0.3,
-  secondPassageWeight: 0.5,
-  fusionDepth: 30,
-};
-
-export const variants: Variant[] = [
-  { name: "one vector per song (mean of its passages)", ranking: "songs" },
-  { name: "best passage", ranking: "passages", tuning: { secondPassageWeight: 0 } },
-  { name: "best passage + 0.5 × second best", ranking: "passages" },
-  { name: "full text", ranking: "lexical" },
+import {
+  defaultVariant,
+  evaluate,
+  evaluationSearch,
+  fitCandidatesOf,
+  meanNdcg,
   referenceFusion,
-  { name: "first release's default", ranking: "hybrid", tuning: firstRelease, translate: false },
-  { name: "default without translation", ranking: "hybrid", translate: false },
-  { name: "default (this model's tuning)", ranking: "hybrid" },
-];
+  rememberingEmbedder,
+  variants,
+  type PromptScore,
+} from "./eval-variants.js";
+import {
+  calibrationTable,
+  crossValidateFit,
+  rankedBy,
+  trainFitModel,
+  type FitPrompt,
+} from "./fit-training.js";
+import type { FitModel } from "../src/core/search/fit-model.js";
+import { mean, readJudgments, scoreRanking, type Judgments } from "./judged-set.js";
+import { seededRandom } from "./seeded-random.js";
+import { writeFitModel } from "./fit-model-file.js";
 
-/**
- * The settings cross-validation chooses among: the default's family, with and without the
- * translation of prompts in another language, the mood signal and the fusion's weights.
- */
-export function tuningGrid(): Variant[] {
-  const grid: Variant[] = [];
-  for (const translate of [false, true])
-    for (const lexicalWeight of [0.6, 1, 1.5])
-      for (const songWeight of [0.3, 0.6, 0.9])
-        for (const secondPassageWeight of [0.25, 0.5])
-          for (const fusionDepth of [40, 60])
-            for (const otherLanguageLexicalWeight of [4, 8])
-              for (const moodWeight of [0, 0.25])
-                for (const relatedWeight of [0, 0.2, 0.4]) {
-                  const tuning = {
-                    lexicalWeight,
-                    songWeight,
-                    secondPassageWeight,
-                    fusionDepth,
-                    otherLanguageLexicalWeight,
-                    translatePrompts: translate,
-                    translatedTermsInLexical: translate,
-                    moodWeight,
-                    relatedWeight,
-                  };
-                  grid.push({
-                    name: JSON.stringify({ translate, ...tuning }),
-                    ranking: "hybrid",
-                    tuning,
-                    translate,
-                  });
-                }
-  return grid;
+/** Where an answer's fit changes: its best song's score (the expected grade taken to 0..1). */
+const fitThresholds = { strong: 0.5, weak: 0.25 };
+
+/** Prompts nothing in a catalog can fit: an answer to them should say so. */
+const nothingFits = ["xqzv blorf wuggle plim", "🌊🌊🌊", "sobre", "para", "de", "asdfgh jkl", "the of and"];
+
+interface EvalSet {
+  name: string;
+  catalog: string;
+  judgments: string;
+  dataDir: string;
 }
 
-export interface PromptScore {
-  qid: string;
-  prompt: string;
-  language: string;
-  ndcg: number;
-  precision: number;
-  unjudged: number;
-}
-
-/** The search service of a variant, over the catalog of a composed Verso, without a cache. */
-export async function evaluationSearch(verso: Verso, variant: Variant, embedder?: Embedder) {
-  const songIndex = variant.ranking === "songs" ? createExactIndex() : undefined;
-  const { changeLog } = await verso.catalogStores();
-  const search = new SearchService({
-    store: await verso.songStore(),
-    index: await verso.index(),
-    embedder: embedder ?? (await verso.embedder()),
-    translator: variant.translate === false ? undefined : await verso.translator(),
-    thesaurus: await verso.thesaurus(),
-    cache: noCache,
-    cacheTtlSeconds: 0,
-    catalogVersion: () => changeLog.catalogVersion(),
-    ranking: variant.ranking,
-    tuning: variant.tuning ?? {},
-    ...(songIndex ? { songIndex } : {}),
-  });
-  if (songIndex) await search.loadSongIndex();
-  return search;
-}
-
-export async function evaluate(
-  verso: Verso,
-  judgments: Judgments,
-  variant: Variant,
-  embedder?: Embedder,
-): Promise<{ ndcg: number; precision: number; perPrompt: PromptScore[] }> {
-  const search = await evaluationSearch(verso, variant, embedder);
-  const perPrompt: PromptScore[] = [];
-  for (const { qid, prompt } of judgments.queries) {
-    const answer = await search.ask({ prompt, k: 10 });
-    const ranked = answer.results.map((r) => r.song.id);
-    perPrompt.push({
-      qid,
-      prompt,
-      language: promptLanguage(prompt) ?? "?",
-      ...scoreRanking(ranked, judgments.grades.get(qid) ?? new Map()),
-    });
-  }
-  return {
-    ndcg: mean(perPrompt.map((p) => p.ndcg)),
-    precision: mean(perPrompt.map((p) => p.precision)),
-    perPrompt,
-  };
-}
-
-const mean = (values: number[]) =>
-  values.length > 0 ? values.reduce((s, v) => s + v, 0) / values.length : 0;
-
-/**
- * k-fold cross-validation over prompts, repeated with shuffled folds: for each fold the setting
- * with the best mean on the other folds is chosen and scored on this one. `scores[s][p]` is
- * setting s on prompt p. Answers the mean held-out score, per prompt and overall.
- */
-export function crossValidate(scores: number[][], folds: number, repeats: number, seed = 1) {
-  const prompts = scores[0]?.length ?? 0;
-  const heldOut = new Array<number>(prompts).fill(0);
-  const chosen = new Array<number>(scores.length).fill(0);
-  const random = seededRandom(seed);
-  for (let r = 0; r < repeats; r += 1) {
-    const order = [...Array(prompts).keys()];
-    for (let i = order.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    for (let f = 0; f < folds; f += 1) {
-      const test = new Set(order.filter((_, i) => i % folds === f));
-      let best = 0;
-      let bestMean = -1;
-      scores.forEach((row, s) => {
-        const train = mean(row.filter((_, p) => !test.has(p)));
-        if (train > bestMean) [best, bestMean] = [s, train];
-      });
-      chosen[best]! += 1;
-      for (const p of test) heldOut[p]! += scores[best]![p]! / repeats;
-    }
-  }
-  return { perPrompt: heldOut, ndcg: mean(heldOut), chosen };
-}
+const sets: Record<string, EvalSet> = {
+  "2k": {
+    name: "2k Spotify set",
+    catalog: path.join(sharedDir, "datasets", "spotify-songs-lyrics-2k"),
+    judgments: path.join(packageRoot, "bench", "judgments", "2k"),
+    dataDir: path.join(packageRoot, "data", "eval"),
+  },
+  demo: {
+    name: "demo catalog",
+    catalog: demoCatalogFolder,
+    judgments: path.join(packageRoot, "bench", "judgments", "demo"),
+    dataDir: path.join(packageRoot, "data", "eval-demo"),
+  },
+};
 
 const f3 = (n: number) => n.toFixed(3);
-const partOf = (qid: string) => (Number(qid.slice(1)) <= 10 ? "d01–d10" : "d11–d34");
+const log = (line = "") => console.log(line);
 
-function summaryRow(name: string, perPrompt: PromptScore[]) {
-  const of = (keep: (p: PromptScore) => boolean) => f3(mean(perPrompt.filter(keep).map((p) => p.ndcg)));
+async function openSet(set: EvalSet): Promise<Verso> {
+  const config = loadConfig(process.env, { dataDir: set.dataDir, demo: false, logLevel: "warn" });
+  const verso = composeVerso(config);
+  await (await verso.index()).refresh();
+  const run = await ingestOnce(verso, `file://${path.resolve(set.catalog)}`);
+  const totals = await (await verso.catalogStores()).status.totals();
+  const translator = await verso.translator();
+  log(`\n## ${set.name}: ${set.catalog} → ${config.dataDir} (${config.databaseUrl.split(":")[0]})`);
+  if (run.objects.length > 0)
+    log(`ingested ${run.objects.length} objects in ${(run.ms / 1000).toFixed(0)} s`);
+  log(
+    `songs ${totals.songs}, passages ${totals.passages}, model ${(await verso.model()).name}, ` +
+      `translator ${translator ? `apertium (${translator.pairs.join(", ")})` : "none"}`,
+  );
+  return verso;
+}
+
+function summaryRow(name: string, scores: readonly PromptScore[]) {
+  const of = (keep: (p: PromptScore) => boolean) => f3(meanNdcg(scores.filter(keep)));
   return [
     of(() => true),
-    of((p) => partOf(p.qid) === "d01–d10"),
-    of((p) => partOf(p.qid) === "d11–d34"),
+    of((p) => p.set === "dev"),
+    of((p) => p.set === "holdout"),
     of((p) => p.language === "en"),
     of((p) => p.language === "es"),
-    mean(perPrompt.map((p) => p.precision)).toFixed(2),
-    mean(perPrompt.map((p) => p.unjudged)).toFixed(1),
+    mean(scores.map((p) => p.precision)).toFixed(2),
+    mean(scores.map((p) => p.unjudged)).toFixed(1),
     name,
   ].join("  ");
+}
+
+function printVariants(judgments: Judgments, results: Map<string, PromptScore[]>) {
+  const count = (keep: (q: Judgments["queries"][number]) => boolean) => judgments.queries.filter(keep).length;
+  log(
+    `\nnDCG@10 (all ${judgments.queries.length} · development ${count((q) => q.set === "dev")} · ` +
+      `kept aside ${count((q) => q.set === "holdout")} · English · Spanish), P@10, unjudged per top 10, ranking`,
+  );
+  for (const [name, scores] of results) log(summaryRow(name, scores));
+}
+
+function printPerPrompt(
+  judgments: Judgments,
+  results: Map<string, PromptScore[]>,
+  extra?: Map<string, number>,
+) {
+  const reference = results.get(referenceFusion.name)!;
+  const linear = [...results.values()][5]!;
+  const fitted = results.get(defaultVariant.name)!;
+  log(`\nper prompt: nDCG@10 (unjudged in top 10)`);
+  log(
+    `qid  set      lang  reference     linear        default       fit     ${extra ? "cross-val  " : ""}prompt`,
+  );
+  judgments.queries.forEach(({ qid, prompt, set }, i) => {
+    const cell = (scores: PromptScore[]) => `${f3(scores[i]!.ndcg)} (${scores[i]!.unjudged})`.padEnd(14);
+    const cv = extra?.has(qid) ? f3(extra.get(qid)!).padEnd(11) : extra ? "".padEnd(11) : "";
+    log(
+      `${qid}  ${set.padEnd(7)}  ${reference[i]!.language.padEnd(4)}  ${cell(reference)}${cell(linear)}${cell(fitted)}` +
+        `${String(fitted[i]!.fit).padEnd(8)}${cv}${prompt}`,
+    );
+  });
+}
+
+/** The candidates of every prompt, folded to one per song as an answer would list them. */
+async function fitPrompts(verso: Verso, judgments: Judgments): Promise<FitPrompt[]> {
+  const candidates = await fitCandidatesOf(
+    verso,
+    judgments.queries,
+    rememberingEmbedder(await verso.embedder()),
+  );
+  const songStore = await verso.songStore();
+  const prompts: FitPrompt[] = [];
+  for (const { qid } of judgments.queries) {
+    const all = candidates.get(qid) ?? [];
+    const songs = await songStore.getSongs(all.map((c) => c.songId));
+    prompts.push({
+      qid,
+      candidates: oneSongOneResult(all, songs),
+      grades: judgments.grades.get(qid) ?? new Map(),
+    });
+  }
+  return prompts;
 }
 
 async function main() {
   const { values } = parseArgs({
     options: {
-      dataset: {
-        type: "string",
-        default: path.join(sharedDir, "datasets", "spotify-songs-lyrics-2k"),
-      },
-      judgments: { type: "string", default: path.join(sharedDir, "eval") },
-      "data-dir": { type: "string", default: path.join(packageRoot, "data", "eval") },
-      verbose: { type: "boolean", default: false },
+      sets: { type: "string", default: "2k,demo" },
       folds: { type: "string", default: "5" },
-      repeats: { type: "string", default: "20" },
-      /** The variants' table only: what comparing the SQL dialects needs. */
-      "variants-only": { type: "boolean", default: false },
+      repeats: { type: "string", default: "10" },
+      l2: { type: "string", default: "1" },
+      "write-model": { type: "boolean", default: false },
+      verbose: { type: "boolean", default: false },
+      /** The fit model's figures only, without the variants' tables: for trying its features. */
+      "fit-only": { type: "boolean", default: false },
     },
   });
-  const config = loadConfig(process.env, { dataDir: values["data-dir"], demo: false, logLevel: "warn" });
-  const verso = composeVerso(config);
-  try {
-    await (await verso.index()).refresh();
-    console.log(`catalog: ${values.dataset} → ${config.dataDir} (${config.databaseUrl.split(":")[0]})`);
-    const run = await ingestOnce(verso, `file://${path.resolve(values.dataset)}`);
-    if (run.objects.length > 0) {
-      const songs = run.objects.reduce((s, o) => s + o.songs, 0);
-      console.log(
-        `ingested ${run.objects.length} objects, ${songs} songs in ${(run.ms / 1000).toFixed(0)} s`,
-      );
-    }
-    const totals = await (await verso.catalogStores()).status.totals();
-    const embedder = rememberingEmbedder(await verso.embedder());
-    const translator = await verso.translator();
-    console.log(
-      `songs ${totals.songs}, passages ${totals.passages}, model ${embedder.model.name}, ` +
-        `translator ${translator ? `apertium (${translator.pairs.join(", ")})` : "none"}\n`,
-    );
+  const training = { l2: Number(values.l2) };
+  let learned: FitModel | undefined;
+  for (const key of values.sets.split(",")) {
+    const set = sets[key];
+    if (!set) throw new Error(`no judged set ${key}: ${Object.keys(sets).join(", ")}`);
+    const verso = await openSet(set);
+    try {
+      const judgments = readJudgments(set.judgments);
+      const embedder = rememberingEmbedder(await verso.embedder());
+      const results = new Map<string, PromptScore[]>();
+      if (!values["fit-only"]) {
+        for (const variant of variants) {
+          results.set(variant.name, await evaluate(verso, judgments, variant, embedder));
+        }
+        printVariants(judgments, results);
+      }
 
-    const judgments = readJudgments(values.judgments);
-    const languages = new Map(judgments.queries.map((q) => [q.qid, promptLanguage(q.prompt) ?? "?"]));
-    const count = (language: string) => [...languages.values()].filter((l) => l === language).length;
-    console.log(
-      `nDCG@10 (${judgments.queries.length} prompts · d01–d10 · d11–d34 · ${count("en")} English · ` +
-        `${count("es")} Spanish), P@10, unjudged songs per top 10, ranking`,
-    );
-    const results = new Map<string, PromptScore[]>();
-    for (const variant of variants) {
-      const { perPrompt } = await evaluate(verso, judgments, variant, embedder);
-      results.set(variant.name, perPrompt);
-      console.log(summaryRow(variant.name, perPrompt));
+      const prompts = await fitPrompts(verso, judgments);
+      const dev = prompts.filter((_, i) => judgments.queries[i]!.set === "dev");
+      const score = (p: FitPrompt, ranked: string[]) => scoreRanking(ranked, p.grades).ndcg;
+      let crossValidated: Map<string, number> | undefined;
+      if (key === "2k") {
+        const folds = Number(values.folds);
+        const repeats = Number(values.repeats);
+        const heldOut = crossValidateFit(dev, score, {
+          ...training,
+          folds,
+          repeats,
+          random: seededRandom(1),
+        });
+        crossValidated = new Map(dev.map((p, i) => [p.qid, heldOut[i]!]));
+        learned = trainFitModel(dev, { ...training, thresholds: fitThresholds });
+        const unjudged = (p: FitPrompt) =>
+          rankedBy(learned!, p)
+            .slice(0, 10)
+            .filter((c) => !p.grades.has(c.songId)).length;
+        log(
+          `  (unjudged songs per top 10 of the model learned on all of them: ${f3(mean(dev.map(unjudged)))})`,
+        );
+        const reference = results.get(referenceFusion.name) ?? [];
+        const devReference = meanNdcg(reference.filter((p) => p.set === "dev"));
+        log(
+          `\nfit model, cross-validated on the ${dev.length} development prompts (${folds} folds × ${repeats} shuffles):`,
+        );
+        log(`  learned on the other folds, scored on the held-out one: nDCG@10 ${f3(mean(heldOut))}`);
+        log(`  reference fusion on the same prompts:                   nDCG@10 ${f3(devReference)}`);
+        log(`  cross-validated − reference: ${f3(mean(heldOut) - devReference)}`);
+      }
+      if (learned) {
+        const model = learned;
+        const ndcgOf = (keep: (p: FitPrompt) => boolean) =>
+          mean(
+            prompts.filter(keep).map((p) =>
+              score(
+                p,
+                rankedBy(model, p).map((c) => c.songId),
+              ),
+            ),
+          );
+        const aside = new Set(judgments.queries.filter((q) => q.set === "holdout").map((q) => q.qid));
+        log(`\nthe model learned on every development prompt of the 2k set, ranking this set's candidates:`);
+        log(`  kept-aside prompts (never learned from): nDCG@10 ${f3(ndcgOf((p) => aside.has(p.qid)))}`);
+        log(`  every prompt:                            nDCG@10 ${f3(ndcgOf(() => true))}`);
+        log(`  calibration (score bin: songs, mean score, mean judged grade / 2):`);
+        for (const bin of calibrationTable(model, prompts)) {
+          log(
+            `    ${f3(bin.low)}–${f3(bin.high)}: ${String(bin.songs).padStart(5)}  ${f3(bin.meanScore)}  ${f3(bin.meanGrade)}`,
+          );
+        }
+      }
+      if (!values["fit-only"]) printPerPrompt(judgments, results, crossValidated);
+      if (key === "2k" && values["write-model"] && learned) {
+        const file = await writeFitModel((await verso.model()).name, learned);
+        log(`\nwrote the fit model to ${path.relative(process.cwd(), file)}`);
+      }
+      const fitted = await evaluationSearch(verso, defaultVariant, embedder);
+      log(`\nprompts nothing fits:`);
+      for (const prompt of nothingFits) {
+        const answer = await fitted.ask({ prompt, k: 10 });
+        log(`  ${String(answer.fit).padEnd(6)} ${f3(answer.results[0]?.score ?? 0)}  ${prompt}`);
+      }
+      if (values.verbose)
+        fs.writeFileSync(path.join(set.dataDir, "eval-results.json"), JSON.stringify([...results]));
+    } finally {
+      await verso.close();
     }
-
-    if (values["variants-only"]) return;
-    const grid = tuningGrid();
-    const gridScores: number[][] = [];
-    for (const variant of grid) {
-      const { perPrompt } = await evaluate(verso, judgments, variant, embedder);
-      gridScores.push(perPrompt.map((p) => p.ndcg));
-    }
-    const folds = Number(values.folds);
-    const repeats = Number(values.repeats);
-    const cv = crossValidate(gridScores, folds, repeats);
-    const inSample = gridScores.map(mean);
-    const best = inSample.indexOf(Math.max(...inSample));
-    const defaultScores = results.get("default (this model's tuning)")!;
-    const reference = results.get(referenceFusion.name)!;
-    console.log(
-      `\ncross-validation: ${grid.length} settings of the default's family, ${folds} folds over prompts × ${repeats} shuffles`,
-    );
-    console.log(`  chosen on the other folds, scored on the held-out one: nDCG@10 ${f3(cv.ndcg)}`);
-    console.log(
-      `  best setting on all prompts (in-sample):              nDCG@10 ${f3(inSample[best]!)}  ${grid[best]!.name}`,
-    );
-    console.log(
-      `  the default as configured (in-sample):                nDCG@10 ${f3(mean(defaultScores.map((p) => p.ndcg)))}`,
-    );
-    console.log(
-      `  reference fusion (nothing tuned):                     nDCG@10 ${f3(mean(reference.map((p) => p.ndcg)))}`,
-    );
-    console.log(
-      `  cross-validated default − reference: ${(cv.ndcg - mean(reference.map((p) => p.ndcg))).toFixed(3)}; ` +
-        `in-sample − cross-validated: ${(inSample[best]! - cv.ndcg).toFixed(3)}`,
-    );
-    const often = cv.chosen
-      .map((times, i) => ({ times, i }))
-      .sort((a, b) => b.times - a.times)
-      .slice(0, 3);
-    for (const { times, i } of often)
-      console.log(
-        `  chosen in ${times} of ${folds * repeats} folds (${f3(inSample[i]!)} in-sample): ${grid[i]!.name}`,
-      );
-    // The best setting with one signal turned up: the mood on the prompts that name one,
-    // related words on all of them.
-    const twin = (key: string, from: number, to: number) =>
-      grid.findIndex((v) => v.name === grid[best]!.name.replace(`"${key}":${from}`, `"${key}":${to}`));
-    const meanOf = (s: number, prompts: number[]) => f3(mean(prompts.map((p) => gridScores[s]![p]!)));
-    const moody = judgments.queries.flatMap((q, p) => (moodOf(q.prompt).length > 0 ? [p] : []));
-    const withMood = twin("moodWeight", 0, 0.25);
-    if (moody.length > 0 && withMood >= 0) {
-      console.log(
-        `  prompts naming a mood (${moody.map((p) => judgments.queries[p]!.qid).join(", ")}): ` +
-          `best setting ${meanOf(best, moody)}, with the mood signal at 0.25 ${meanOf(withMood, moody)}`,
-      );
-    }
-    const everyPrompt = judgments.queries.map((_, p) => p);
-    const related = [0.2, 0.4]
-      .map((w) => [w, twin("relatedWeight", 0, w)] as const)
-      .filter(([, i]) => i >= 0);
-    if (related.length > 0) {
-      console.log(
-        `  related words (WordNet): best setting ${meanOf(best, everyPrompt)}, ` +
-          related.map(([w, i]) => `with them at ${w} ${meanOf(i, everyPrompt)}`).join(", "),
-      );
-    }
-    const sorted = [...inSample].sort((a, b) => a - b);
-    const at = (q: number) => f3(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
-    console.log(`  spread of the ${grid.length} settings: min ${at(0)}, median ${at(0.5)}, max ${at(1)}`);
-
-    const before = results.get("first release's default")!;
-    console.log(`\nper prompt: nDCG@10 (unjudged in top 10)`);
-    console.log(`qid  lang  reference     first release  default       cross-validated  prompt`);
-    judgments.queries.forEach(({ qid, prompt }, i) => {
-      const cell = (scores: PromptScore[]) => `${f3(scores[i]!.ndcg)} (${scores[i]!.unjudged})`.padEnd(14);
-      console.log(
-        `${qid}  ${languages.get(qid)!.padEnd(4)}  ${cell(reference)}${cell(before)}${cell(defaultScores)}${f3(cv.perPrompt[i]!).padEnd(17)}${prompt}`,
-      );
-    });
-    if (values.verbose) {
-      for (const [name, perPrompt] of results)
-        for (const p of perPrompt) console.log(`  ${p.qid} ${f3(p.ndcg)} ${p.unjudged} ${name}`);
-    }
-  } finally {
-    await verso.close();
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -21,7 +21,7 @@ import { loadConfig } from "../src/config.js";
 import { packageRoot, sharedDir } from "../src/paths.js";
 import { ingestOnce } from "../src/roles/ingest-once.js";
 import { promptLanguage } from "../src/core/search/prompt-language.js";
-import { evaluationSearch, type Variant } from "./eval.js";
+import { evaluationSearch, type Variant } from "./eval-variants.js";
 
 const poolRankings: Variant[] = [
   { name: "full-text", ranking: "lexical" },

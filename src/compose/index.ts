@@ -18,6 +18,7 @@ import { Crawler } from "../core/catalog/crawler.js";
 import { databaseOnly, type IndexWriter } from "../core/catalog/index-writer.js";
 import type { IngestObserver } from "../core/catalog/ingest/observer.js";
 import { IngestRunner } from "../core/catalog/ingest/runner.js";
+import { PassageTexts } from "../core/catalog/ingest/passage-texts.js";
 import { IngestWorker } from "../core/catalog/ingest/worker.js";
 import type { CatalogStores, IngestJob, SongStore } from "../core/catalog/store.js";
 import type { Bucket, Cache, JobQueue } from "../core/ports.js";
@@ -213,6 +214,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     const runner = new IngestRunner({
       store: runs,
       embedder: ingestEmbedder,
+      passageTexts: new PassageTexts({ model: ingestEmbedder.model, translator: await translator() }),
       indexWriter: writer,
       bucketFor,
       csvLimits: { maxRecordChars: config.csvMaxRecordChars, maxLyricsChars: config.lyricsMaxChars },

@@ -12,6 +12,11 @@ export interface EmbeddingModel {
   /** Stable name recorded with every stored vector, e.g. "use-lite-v1". */
   readonly name: string;
   readonly dimension: number;
+  /**
+   * The one language the model reads (ISO 639-1), when it reads only one: text in another is
+   * embedded in translation where a translator knows the pair. Undefined for a multilingual model.
+   */
+  readonly language?: string;
 }
 
 export type EmbedPriority = "interactive" | "bulk";
@@ -182,6 +187,11 @@ export interface Cache {
 export interface Translator {
   readonly pairs: readonly string[];
   translate(text: string, from: string, to: string): Promise<string | undefined>;
+  /**
+   * Many texts at once (passages of lyrics at ingest), line breaks kept: one translation per
+   * text, in order, or undefined when the pair is unknown or the translation failed.
+   */
+  translateAll(texts: readonly string[], from: string, to: string): Promise<string[] | undefined>;
   close(): Promise<void>;
 }
 

@@ -12,6 +12,10 @@ describe("judgeLyrics", () => {
     ["Instrumental", "placeholder"],
     ["(instrumental)", "placeholder"],
     ["nan", "placeholder"],
+    [
+      "Lyrics for this song have yet to be released. Please check back once the song has been released.",
+      "placeholder",
+    ],
     ["na na na hey hey goodbye", "ok"],
   ])("%j is %s", (raw, status) => {
     expect(judgeLyrics(raw).status).toBe(status);

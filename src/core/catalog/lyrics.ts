@@ -19,6 +19,14 @@ const placeholders = new Set([
   "no lyrics",
 ]);
 
+/** Notes some sources put where the lyrics should be (matched on the folded text, in full). */
+const placeholderNotes = [
+  /^lyrics for this song have yet to be released\b/,
+  /^(this song is )?(an )?instrumental( track| version)?\W*$/,
+  /^(we do not|we don't) have the lyrics\b/,
+  /^no lyrics (available|found)\b/,
+];
+
 /**
  * Upstream data marks a missing line or section with a bare upper-case "NA"; it is noise, not
  * words (a sung "na na na" is lower-case and stays).
@@ -39,7 +47,13 @@ export function judgeLyrics(raw: string): { status: LyricsStatus; text: string }
   if (raw.trim() === "") return { status: "missing", text: "" };
   const text = cleanLyrics(raw);
   const words = text.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0 || words.every((w) => placeholders.has(w)) || placeholders.has(words.join(" "))) {
+  const folded = words.join(" ");
+  if (
+    words.length === 0 ||
+    words.every((w) => placeholders.has(w)) ||
+    placeholders.has(folded) ||
+    placeholderNotes.some((note) => note.test(folded))
+  ) {
     return { status: "placeholder", text: "" };
   }
   return { status: "ok", text };

@@ -11,7 +11,8 @@ import { dot } from "../vectors.js";
 import { foldWord } from "./fold.js";
 import type { Candidate, Signal } from "./fusion.js";
 
-export const fitFeatureNames = [
+/** What is known of the song: what orders the songs of one prompt. */
+export const songFeatureNames = [
   /** Similarity of the song's nearest passage to the prompt. */
   "best",
   /** Of its second nearest: a song that comes back to the theme is more about it. */
@@ -28,8 +29,18 @@ export const fitFeatureNames = [
   "confirmed",
   /** The full-text share, confirmed: its product with the holding passage's similarity. */
   "lexicalConfirmed",
-  /** How far the song's nearest passage is below the nearest of the whole catalog. */
-  "gap",
+  /**
+   * Its passage score (nearest plus a share of the second), its whole-lyrics similarity and its
+   * full-text score, each scaled to 0..1 between the lowest and the highest of the prompt's
+   * songs in that signal (0 when the signal did not bring it): what linear fusion adds up.
+   */
+  "passageScaled",
+  "wholeScaled",
+  "lexicalScaled",
+] as const;
+
+/** What is known of the prompt: the same for all its songs, it tells how likely any of them fits. */
+export const promptFeatureNames = [
   /** The nearest passage of the whole catalog: how near anything comes to the prompt. */
   "promptBest",
   /** Words of the prompt that carry meaning, up to 4. */
@@ -38,7 +49,11 @@ export const fitFeatureNames = [
   "noContent",
 ] as const;
 
-export type FitFeatureName = (typeof fitFeatureNames)[number];
+export const fitFeatureNames = [...songFeatureNames, ...promptFeatureNames] as const;
+
+export type SongFeatureName = (typeof songFeatureNames)[number];
+export type PromptFeatureName = (typeof promptFeatureNames)[number];
+export type FitFeatureName = SongFeatureName | PromptFeatureName;
 export type FitFeatures = Record<FitFeatureName, number>;
 
 export interface FitCandidate {
@@ -92,6 +107,13 @@ function readSimilarities(inputs: FitInputs) {
 const signalOf = (signals: readonly Signal[], name: Signal["name"]): readonly Candidate[] =>
   signals.find((s) => s.name === name)?.candidates ?? [];
 
+/** Each song's score in a signal, scaled to 0..1 between the lowest and the highest of the list. */
+function scaled(candidates: readonly Candidate[]): Map<string, number> {
+  const max = candidates[0]?.score ?? 0;
+  const min = candidates[candidates.length - 1]?.score ?? 0;
+  return new Map(candidates.map((c) => [c.songId, max > min ? (c.score - min) / (max - min) : 1]));
+}
+
 /** The candidates every signal brings (its first `depth` songs), each with its features. */
 export function fitCandidates(inputs: FitInputs): FitCandidate[] {
   const { signals, depth } = inputs;
@@ -106,6 +128,9 @@ export function fitCandidates(inputs: FitInputs): FitCandidate[] {
   const floor = near.length > 0 ? Math.min(...near.map((c) => c.nearest?.best ?? c.score)) : 0;
   const promptBest = Math.max(floor, ...near.map((c) => c.nearest?.best ?? c.score));
   const content = inputs.contentCount;
+  const passageScaled = scaled(near.slice(0, depth));
+  const wholeScaled = scaled(signalOf(signals, "wholeSong").slice(0, depth));
+  const lexicalScaled = scaled(lexical);
 
   const ids = [...new Set([...near.slice(0, depth), ...lexical].map((c) => c.songId))];
   return ids.map((songId): FitCandidate => {
@@ -125,7 +150,9 @@ export function fitCandidates(inputs: FitInputs): FitCandidate[] {
       lexicalRank: place ? 1 / (1 + place.place) : 0,
       confirmed,
       lexicalConfirmed: lexicalShare * confirmed,
-      gap: promptBest - best,
+      passageScaled: passageScaled.get(songId) ?? 0,
+      wholeScaled: wholeScaled.get(songId) ?? 0,
+      lexicalScaled: lexicalScaled.get(songId) ?? 0,
       promptBest,
       contentWords: Math.min(content, 4),
       noContent: content === 0 ? 1 : 0,

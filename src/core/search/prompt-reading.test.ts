@@ -14,6 +14,7 @@ function translator(answer: string | undefined) {
       asked.push([text, from, to]);
       return answer;
     },
+    translateAll: async () => undefined,
     async close() {},
   };
   return { translate, asked };

@@ -214,7 +214,7 @@ export class SearchService implements SongSearch {
     const words = await this.signals.ofWords(terms, query);
     // The passages of the songs the full text found: the best of them may need a snippet
     // chosen among them, and a fit model confirms their words by meaning.
-    const readDepth = this.fitModel() ? Math.max(k, this.tuning.confirmDepth) : k;
+    const readDepth = this.ranksByFit() ? Math.max(k, this.tuning.confirmDepth) : k;
     const passages = await this.snippets.passagesOf(words.lexical.slice(0, readDepth).map((c) => c.songId));
     const lexicalMs = elapsed(tLexical);
     const vector = (await embedding)[0]!;
@@ -263,9 +263,13 @@ export class SearchService implements SongSearch {
     });
   }
 
+  private ranksByFit(): boolean {
+    return this.ranking === "hybrid" && this.tuning.fusion === "fit";
+  }
+
   /** The fit model the tuning ranks by, when it ranks by one. */
   private fitModel(): FitModel | undefined {
-    return this.ranking === "hybrid" && this.tuning.fusion === "fit" ? this.tuning.fitModel : undefined;
+    return this.ranksByFit() ? this.tuning.fitModel : undefined;
   }
 
   /** The first k songs of the ranking that the catalog holds, each once, with their snippets. */

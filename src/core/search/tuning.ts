@@ -4,6 +4,7 @@
  * Each model's entry is chosen by the cross-validated figure of `npm run eval` with that model.
  */
 import type { FitModel } from "./fit-model.js";
+import { measuredFitModels } from "./fit-models.js";
 export interface RankingTuning {
   /** Passages asked of the index per prompt. */
   passageCandidates: number;
@@ -87,6 +88,9 @@ export interface ModelTuning extends Partial<RankingTuning> {
  */
 export const modelTunings: Record<string, ModelTuning> = {
   "use-lite-v1": {
+    ...(measuredFitModels["use-lite-v1"]
+      ? { fusion: "fit", fitModel: measuredFitModels["use-lite-v1"] }
+      : {}),
     modelLanguage: "en",
     lexicalWeight: 1,
     songWeight: 0.6,

@@ -8,11 +8,14 @@ import { meanVector } from "../../vectors.js";
 import type { IndexWriter } from "../index-writer.js";
 import type { CatalogObject, IngestBatch, IngestedSong, IngestRunStore, Lease } from "../store.js";
 import type { IngestObserver, RowCounts } from "./observer.js";
+import type { PassageTexts } from "./passage-texts.js";
 import type { RowBatch } from "./row-batches.js";
 
 export interface CommitPipelineDeps {
   store: Pick<IngestRunStore, "commitBatch">;
   embedder: Embedder;
+  /** What is embedded for each passage (its translation, for a song in another language); default: its text. */
+  passageTexts?: Pick<PassageTexts, "of">;
   indexWriter: IndexWriter;
   observer?: Pick<IngestObserver, "rows" | "progress">;
 }
@@ -52,9 +55,7 @@ export class CommitPipeline {
 
   /** Sends a batch to the embedder, committing the oldest ones beyond the bound; false when the lease was lost. */
   async push(batch: RowBatch): Promise<boolean> {
-    const texts = batch.songs.flatMap((s) => s.passages);
-    const vectors =
-      texts.length > 0 ? this.deps.embedder.embed(texts, { priority: "bulk" }) : Promise.resolve([]);
+    const vectors = this.embed(batch);
     // Awaited in order by commitOldest; until then a rejection must not count as unhandled.
     vectors.catch(() => {});
     this.inFlight.push({ batch, vectors });
@@ -62,6 +63,14 @@ export class CommitPipeline {
       if (!(await this.commitOldest())) return false;
     }
     return true;
+  }
+
+  private async embed(batch: RowBatch): Promise<Float32Array[]> {
+    const songs = batch.songs.map((s) => ({ language: s.song.language, passages: s.passages }));
+    const { texts } = this.deps.passageTexts
+      ? await this.deps.passageTexts.of(songs)
+      : { texts: songs.flatMap((s) => s.passages) };
+    return texts.length > 0 ? this.deps.embedder.embed(texts, { priority: "bulk" }) : [];
   }
 
   /** Commits every batch still in flight; false when the lease was lost. */

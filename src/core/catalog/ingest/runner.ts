@@ -17,12 +17,15 @@ import type { IndexWriter } from "../index-writer.js";
 import { defaultChunking, type ChunkOptions } from "../lyrics.js";
 import type { CatalogObject, IngestJob, IngestRunStore, Lease } from "../store.js";
 import { CommitPipeline } from "./commit-pipeline.js";
+import type { PassageTexts } from "./passage-texts.js";
 import type { IngestObserver } from "./observer.js";
 import { RowBatcher } from "./row-batches.js";
 
 export interface IngestRunnerDeps {
   store: Pick<IngestRunStore, "modelId" | "commitBatch">;
   embedder: Embedder;
+  /** What is embedded for each passage (see passage-texts.ts); default: its own text. */
+  passageTexts?: Pick<PassageTexts, "of">;
   indexWriter: IndexWriter;
   /** The bucket a job's source names. */
   bucketFor(source: string): Bucket;
