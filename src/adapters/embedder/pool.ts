@@ -140,7 +140,7 @@ class WorkerPool implements PoolEmbedder {
     if (!Number.isInteger(options.threads) || options.threads < 1) {
       throw new RangeError(`embedder threads must be a positive integer, not ${options.threads}`);
     }
-    this.model = { name: options.model.name, dimension: options.model.dimension };
+    this.model = { ...options.model };
     this.parallelism = options.threads;
     const batchTimeout = { ...defaultBatchTimeout, ...options.batchTimeout };
     const { interactiveMs, bulkMs, perTextMs } = batchTimeout;

@@ -41,6 +41,15 @@ describe("PassageTexts", () => {
     expect(calls).toEqual([{ texts: ["lluvia", "mar", "noche"], from: "es", to: "en" }]);
   });
 
+  it("knows the language of a model by its name when the model does not say it (a remote embedder's)", async () => {
+    const { translate } = translator(["es-en"]);
+    const remote = { name: "use-lite-v1", dimension: 512 };
+    const songs = [{ language: "es", passages: ["lluvia"] }];
+    expect((await new PassageTexts({ model: remote, translator: translate }).of(songs)).texts).toEqual([
+      "[es→en] lluvia",
+    ]);
+  });
+
   it("embeds the passages as written without a translator, for a multilingual model, or when translation fails", async () => {
     const songs = [{ language: "es", passages: ["lluvia"] }];
     expect((await new PassageTexts({ model: english }).of(songs)).texts).toEqual(["lluvia"]);

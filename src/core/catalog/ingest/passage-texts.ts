@@ -7,6 +7,7 @@
  * keeps its own text for the full text and the snippet; a translation that fails leaves it as
  * written.
  */
+import { modelLanguage } from "../../embedding-models.js";
 import type { EmbeddingModel, Translator } from "../../ports.js";
 
 export interface SongPassages {
@@ -26,7 +27,7 @@ export class PassageTexts {
   async of(songs: readonly SongPassages[]): Promise<{ texts: string[]; translated: number }> {
     const texts = songs.flatMap((s) => s.passages);
     const { model, translator } = this.deps;
-    const target = model.language;
+    const target = modelLanguage(model);
     if (!translator || !target) return { texts, translated: 0 };
     // Where each language's passages stand among all of them.
     const byLanguage = new Map<string, number[]>();
