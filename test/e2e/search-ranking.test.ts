@@ -85,7 +85,8 @@ describe("ranking", () => {
         asked.push([text, from, to]);
         return "songs about dancing in the kitchen";
       },
-      async close() {},
+      translateAll: async () => undefined,
+    async close() {},
     };
     const { changeLog } = await t.verso.catalogStores();
     const searchWith = async (withTranslator?: Translator, tuning?: Partial<RankingTuning>) =>

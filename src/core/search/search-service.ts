@@ -189,8 +189,15 @@ export class SearchService implements SongSearch {
     const results = await this.choose(ranked, k, query.depth, vector, passages);
     this.deps.onTimings?.({ ...timings, indexMs, totalMs: elapsed(timings.t0) });
     const model = this.fitModel();
-    const fit = model ? fitOf(model, results[0]?.score ?? 0) : null;
-    return { prompt: request.prompt, k, results, fit, cached: false, catalogVersion };
+    if (!model) return { prompt: request.prompt, k, results, fit: null, cached: false, catalogVersion };
+    return {
+      prompt: request.prompt,
+      k,
+      results: results.map((hit) => ({ ...hit, fit: fitOf(model, hit.score) })),
+      fit: fitOf(model, results[0]?.score ?? 0),
+      cached: false,
+      catalogVersion,
+    };
   }
 
   /** The prompt read and embedded, and what its words found meanwhile. */

@@ -26,7 +26,10 @@ export interface AskRequest {
 
 export interface SongHit {
   song: Song;
+  /** With a fit model, the song's expected grade taken to 0..1; else a score within one answer. */
   score: number;
+  /** How well this song fits, when the ranking has a fit model. */
+  fit?: Fit;
   /** The passage of the lyrics that matched best. */
   passage: { text: string; ordinal: number };
 }

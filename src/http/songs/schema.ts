@@ -36,7 +36,15 @@ export const SongSchema = Type.Object(
 export const SongHitSchema = Type.Object(
   {
     song: Type.Ref("Song"),
-    score: Type.Number({ description: "ranking score, higher is better; comparable within one answer" }),
+    score: Type.Number({
+      description:
+        "how well the song fits: with a fit (an answer's fit is not null) the expected grade on 0..1 (0 does not fit, 0.5 partly fits, 1 clearly fits), the same on every prompt; without one a ranking score comparable within one answer only",
+    }),
+    fit: Type.Optional(
+      Type.Union([Type.Literal("strong"), Type.Literal("weak"), Type.Literal("none")], {
+        description: "how well this song fits, when the answer has a fit",
+      }),
+    ),
     passage: Type.Object({
       text: Type.String({ description: "the passage of the lyrics that matched best" }),
       ordinal: Type.Integer({ description: "its position among the song's passages" }),
