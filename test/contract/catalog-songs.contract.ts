@@ -77,6 +77,32 @@ export function describeSongStoreContract(name: string, open: OpenCatalogStores)
       expect((await songs.searchLexical(["the", "harbour"], 10)).map((h) => h.songId)).toEqual(["sea"]);
     });
 
+    it("matches stems as the beginnings of words when asked, and only then", async () => {
+      const { runs, songs } = fx.stores;
+      const { lease } = await fx.startedObject();
+      await runs.commitBatch(
+        await fx.batchOf(lease, [
+          ingested(
+            songRow("dancing", { title: "Tonight", lyrics: "we were dancing and dancing until the light" }),
+            [],
+          ),
+          ingested(songRow("dancer", { title: "Stage", lyrics: "the dancer on the stage" }), []),
+          ingested(songRow("abundance", { title: "Harvest", lyrics: "an abundance of grain" }), []),
+          ...["f1", "f2", "f3"].map((id) =>
+            ingested(songRow(id, { title: "Filler", lyrics: "the night and the road" }), []),
+          ),
+        ]),
+      );
+      const ids = async (prefix: boolean) =>
+        (await songs.searchLexical(["danc"], 10, undefined, { prefix })).map((h) => h.songId);
+      expect(await ids(false)).toEqual([]);
+      expect(await ids(true)).toEqual(["dancing", "dancer"]);
+      // A prefix is still only a word: no query syntax of any dialect is read.
+      expect(
+        (await songs.searchLexical(["danc*", "(x"], 10, undefined, { prefix: true })).map((h) => h.songId),
+      ).toEqual(["dancing", "dancer"]);
+    });
+
     it("filters full-text matches by song metadata inside the query", async () => {
       const { runs, songs } = fx.stores;
       const { lease } = await fx.startedObject();

@@ -65,11 +65,25 @@ export function createSqlSongStore(context: SqlContext): SongStore {
    * floors its idf), yet matching it would score every one of those songs: it is left out,
    * and the ranking of the songs that match the other words stays the same.
    */
-  async function searchSqlite(words: string[], limit: number, filter: SongFilter | undefined) {
+  async function searchSqlite(
+    words: string[],
+    limit: number,
+    filter: SongFilter | undefined,
+    prefix: boolean,
+  ) {
     const [{ songs }] = (await sql<{ songs: number }>`SELECT count(*) AS songs FROM songs`.execute(db))
       .rows as [{ songs: number }];
-    const { rows: frequencies } = await sql<{ term: string; doc: number }>`
-      SELECT term, doc FROM songs_fts_vocabulary WHERE term IN (${sql.join(words)})`.execute(db);
+    // A prefix's songs are at least those of its commonest word: enough to tell a common one.
+    const { rows: frequencies } = prefix
+      ? await sql<{ term: string; doc: number }>`
+          SELECT p.term AS term, max(v.doc) AS doc FROM (${sql.join(
+            words.map((w) => sql`SELECT ${w} AS term`),
+            sql` UNION ALL `,
+          )}) p JOIN songs_fts_vocabulary v ON v.term >= p.term AND v.term < p.term || x'ff' GROUP BY p.term`.execute(
+          db,
+        )
+      : await sql<{ term: string; doc: number }>`
+          SELECT term, doc FROM songs_fts_vocabulary WHERE term IN (${sql.join(words)})`.execute(db);
     const common = new Set(frequencies.filter((f) => f.doc * 2 >= songs).map((f) => f.term));
     const present = new Set(frequencies.map((f) => f.term));
     const known = words.filter((w) => present.has(w));
@@ -77,7 +91,7 @@ export function createSqlSongStore(context: SqlContext): SongStore {
     // Only common words: then they are all there is to rank by.
     const searched = rare.length > 0 ? rare : known;
     if (searched.length === 0) return [];
-    const match = searched.map(ftsTerm).join(" OR ");
+    const match = searched.map((w) => (prefix ? `${ftsTerm(w)}*` : ftsTerm(w))).join(" OR ");
     const { rows } = await sql<{ id: string; rank: number }>`
       SELECT s.id AS id, ${bm25Weights} AS rank
       FROM songs_fts JOIN songs s ON s.pk = songs_fts.rowid
@@ -93,7 +107,13 @@ export function createSqlSongStore(context: SqlContext): SongStore {
    * inverse document frequency (as bm25 does), from counts through the GIN index, kept per
    * catalog version; words in half the songs or more are left out, as on SQLite.
    */
-  async function searchPostgres(words: string[], limit: number, filter: SongFilter | undefined) {
+  async function searchPostgres(
+    words: string[],
+    limit: number,
+    filter: SongFilter | undefined,
+    prefix: boolean,
+  ) {
+    const lexeme = (w: string) => (prefix ? `${tsLexeme(w)}:*` : tsLexeme(w));
     const { rows: state } = await sql<{ version: number; songs: number }>`
       SELECT (SELECT version FROM catalog_state WHERE id = 1) AS version, (SELECT count(*) FROM songs) AS songs`.execute(
       db,
@@ -102,36 +122,38 @@ export function createSqlSongStore(context: SqlContext): SongStore {
     if (documentFrequency.version !== Number(version)) {
       Object.assign(documentFrequency, { version: Number(version), songs: Number(songs), words: new Map() });
     }
-    const unknown = words.filter((w) => !documentFrequency.words.has(w));
+    const key = (w: string) => (prefix ? `${w}*` : w);
+    const unknown = words.filter((w) => !documentFrequency.words.has(key(w)));
     if (unknown.length > 0) {
       const { rows } = await sql<Record<string, number>>`SELECT ${sql.join(
         unknown.map(
           (w, i) =>
-            sql`(SELECT count(*) FROM songs WHERE search @@ to_tsquery('simple', ${tsLexeme(w)})) AS ${sql.ref(`d${i}`)}`,
+            sql`(SELECT count(*) FROM songs WHERE search @@ to_tsquery('simple', ${lexeme(w)})) AS ${sql.ref(`d${i}`)}`,
         ),
       )}`.execute(db);
-      unknown.forEach((w, i) => documentFrequency.words.set(w, Number(rows[0]![`d${i}`])));
+      unknown.forEach((w, i) => documentFrequency.words.set(key(w), Number(rows[0]![`d${i}`])));
     }
     const n = documentFrequency.songs;
-    const present = words.filter((w) => (documentFrequency.words.get(w) ?? 0) > 0);
-    const rare = present.filter((w) => documentFrequency.words.get(w)! * 2 < n);
+    const df = (w: string) => documentFrequency.words.get(key(w)) ?? 0;
+    const present = words.filter((w) => df(w) > 0);
+    const rare = present.filter((w) => df(w) * 2 < n);
     const searched = rare.length > 0 ? rare : present;
     if (searched.length === 0) return [];
     const idf = (w: string) => {
-      const df = documentFrequency.words.get(w)!;
-      return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+      const frequency = df(w);
+      return Math.log(1 + (n - frequency + 0.5) / (frequency + 0.5));
     };
     const score = sql.join(
       searched.map(
         (w) =>
-          sql`${idf(w)}::float8 * ts_rank(${tsRankWeights}, s.search, to_tsquery('simple', ${tsLexeme(w)}), 1)`,
+          sql`${idf(w)}::float8 * ts_rank(${tsRankWeights}, s.search, to_tsquery('simple', ${lexeme(w)}), 1)`,
       ),
       sql` + `,
     );
     const { rows } = await sql<{ id: string; score: number }>`
       SELECT s.id AS id, ${score} AS score
       FROM songs s
-      WHERE s.search @@ to_tsquery('simple', ${searched.map(tsLexeme).join(" | ")}) AND ${songFilterCondition(filter, "s")}
+      WHERE s.search @@ to_tsquery('simple', ${searched.map(lexeme).join(" | ")}) AND ${songFilterCondition(filter, "s")}
       ORDER BY score DESC, s.pk
       LIMIT ${limit}`.execute(db);
     return rows.map((r) => ({ songId: r.id, score: Number(r.score) }));
@@ -153,7 +175,13 @@ export function createSqlSongStore(context: SqlContext): SongStore {
    * relevance among the songs holding it (one occurrence) gives that constant, and with it each
    * song's term frequency; the length is the lyrics' in characters, against their mean.
    */
-  async function searchMariadb(words: string[], limit: number, filter: SongFilter | undefined) {
+  async function searchMariadb(
+    words: string[],
+    limit: number,
+    filter: SongFilter | undefined,
+    prefix: boolean,
+  ) {
+    const term = (w: string) => (prefix ? `${w}*` : w);
     const { rows: state } = await sql<{ version: number }>`
       SELECT version FROM catalog_state WHERE id = 1`.execute(db);
     const version = Number(state[0]?.version ?? 0);
@@ -168,25 +196,25 @@ export function createSqlSongStore(context: SqlContext): SongStore {
         words: new Map(),
       });
     }
-    for (const w of words.filter((word) => !innodbWords.words.has(word))) {
+    for (const w of words.filter((word) => !innodbWords.words.has(term(word)))) {
       const { rows } = await sql<{ df: number; unit: number | null }>`
         SELECT count(*) AS df, min(r) AS unit FROM (
-          SELECT MATCH(title, artists, lyrics) AGAINST (${w} IN BOOLEAN MODE) AS r FROM songs
-          WHERE MATCH(title, artists, lyrics) AGAINST (${w} IN BOOLEAN MODE)) matches`.execute(db);
-      innodbWords.words.set(w, { df: Number(rows[0]?.df ?? 0), unit: Number(rows[0]?.unit ?? 0) });
+          SELECT MATCH(title, artists, lyrics) AGAINST (${term(w)} IN BOOLEAN MODE) AS r FROM songs
+          WHERE MATCH(title, artists, lyrics) AGAINST (${term(w)} IN BOOLEAN MODE)) matches`.execute(db);
+      innodbWords.words.set(term(w), { df: Number(rows[0]?.df ?? 0), unit: Number(rows[0]?.unit ?? 0) });
     }
     const n = innodbWords.songs;
     // Words InnoDB does not index (stop words, words shorter than its minimum) match nothing.
-    const present = words.filter((w) => (innodbWords.words.get(w)?.unit ?? 0) > 0);
-    const rare = present.filter((w) => innodbWords.words.get(w)!.df * 2 < n);
+    const present = words.filter((w) => (innodbWords.words.get(term(w))?.unit ?? 0) > 0);
+    const rare = present.filter((w) => innodbWords.words.get(term(w))!.df * 2 < n);
     const searched = rare.length > 0 ? rare : present;
     if (searched.length === 0) return [];
     const lengthNorm = sql`(0.25 + 0.75 * char_length(coalesce(s.lyrics, '')) / ${innodbWords.averageLength})`;
     const score = sql.join(
       searched.map((w) => {
-        const { df, unit } = innodbWords.words.get(w)!;
+        const { df, unit } = innodbWords.words.get(term(w))!;
         const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-        const tf = sql`(MATCH(s.title, s.artists, s.lyrics) AGAINST (${w} IN BOOLEAN MODE) / ${unit})`;
+        const tf = sql`(MATCH(s.title, s.artists, s.lyrics) AGAINST (${term(w)} IN BOOLEAN MODE) / ${unit})`;
         return sql`${idf} * ${tf} * 2.2 / (${tf} + 1.2 * ${lengthNorm})`;
       }),
       sql` + `,
@@ -194,7 +222,7 @@ export function createSqlSongStore(context: SqlContext): SongStore {
     const { rows } = await sql<{ id: string; score: number }>`
       SELECT s.id AS id, ${score} AS score
       FROM songs s
-      WHERE MATCH(s.title, s.artists, s.lyrics) AGAINST (${searched.join(" ")} IN BOOLEAN MODE)
+      WHERE MATCH(s.title, s.artists, s.lyrics) AGAINST (${searched.map(term).join(" ")} IN BOOLEAN MODE)
         AND ${songFilterCondition(filter, "s")}
       ORDER BY score DESC, s.pk
       LIMIT ${limit}`.execute(db);
@@ -288,13 +316,14 @@ export function createSqlSongStore(context: SqlContext): SongStore {
 
     fullTextIndex: fullTextIndexes[dialect],
 
-    async searchLexical(terms, limit, filter): Promise<LexicalHit[]> {
+    async searchLexical(terms, limit, filter, options): Promise<LexicalHit[]> {
       // The words as every dialect's index splits and folds them (accents off, lower case).
       const words = [...new Set(terms.flatMap(searchWords))];
       if (words.length === 0 || limit <= 0) return [];
-      if (dialect === "postgres") return searchPostgres(words, limit, filter);
-      if (dialect === "mariadb") return searchMariadb(words, limit, filter);
-      return searchSqlite(words, limit, filter);
+      const prefix = options?.prefix ?? false;
+      if (dialect === "postgres") return searchPostgres(words, limit, filter, prefix);
+      if (dialect === "mariadb") return searchMariadb(words, limit, filter, prefix);
+      return searchSqlite(words, limit, filter, prefix);
     },
   };
 }

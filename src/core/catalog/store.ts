@@ -264,6 +264,11 @@ export interface PassageRecord {
   text: string;
 }
 
+export interface LexicalOptions {
+  /** Each term matches the words it begins ("danc" finds dance, dancing, dancer): stems. */
+  prefix?: boolean;
+}
+
 export interface LexicalHit {
   songId: string;
   /** Higher is better. */
@@ -290,7 +295,12 @@ export interface SongStore {
    * Full-text search over title, artists and lyrics, in the dialect's own index; terms are
    * plain words, OR-ed; only songs that match the filter, when one is given.
    */
-  searchLexical(terms: readonly string[], limit: number, filter?: SongFilter): Promise<LexicalHit[]>;
+  searchLexical(
+    terms: readonly string[],
+    limit: number,
+    filter?: SongFilter,
+    options?: LexicalOptions,
+  ): Promise<LexicalHit[]>;
   /**
    * Which full-text index scores searchLexical ("fts5", "innodb-fulltext", "tsvector"): the
    * indexes split, drop and weigh words differently, so the ranking's weights are measured on

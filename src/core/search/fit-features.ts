@@ -37,6 +37,9 @@ export const songFeatureNames = [
   "passageScaled",
   "wholeScaled",
   "lexicalScaled",
+  /** The full-text score of other forms of the prompt's words (their stems), and of related words, scaled alike. */
+  "stemmedScaled",
+  "relatedScaled",
 ] as const;
 
 /** What is known of the prompt: the same for all its songs, it tells how likely any of them fits. */
@@ -131,8 +134,16 @@ export function fitCandidates(inputs: FitInputs): FitCandidate[] {
   const passageScaled = scaled(near.slice(0, depth));
   const wholeScaled = scaled(signalOf(signals, "wholeSong").slice(0, depth));
   const lexicalScaled = scaled(lexical);
+  const stemmedScaled = scaled(signalOf(signals, "stemmed").slice(0, depth));
+  const relatedScaled = scaled(signalOf(signals, "related").slice(0, depth));
 
-  const ids = [...new Set([...near.slice(0, depth), ...lexical].map((c) => c.songId))];
+  const ids = [
+    ...new Set(
+      [...near.slice(0, depth), ...lexical, ...signalOf(signals, "stemmed").slice(0, depth)].map(
+        (c) => c.songId,
+      ),
+    ),
+  ];
   return ids.map((songId): FitCandidate => {
     const found = nearBySong.get(songId);
     const known = read.get(songId);
@@ -153,6 +164,8 @@ export function fitCandidates(inputs: FitInputs): FitCandidate[] {
       passageScaled: passageScaled.get(songId) ?? 0,
       wholeScaled: wholeScaled.get(songId) ?? 0,
       lexicalScaled: lexicalScaled.get(songId) ?? 0,
+      stemmedScaled: stemmedScaled.get(songId) ?? 0,
+      relatedScaled: relatedScaled.get(songId) ?? 0,
       promptBest,
       contentWords: Math.min(content, 4),
       noContent: content === 0 ? 1 : 0,

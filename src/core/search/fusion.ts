@@ -18,10 +18,11 @@ export interface Candidate {
 
 /**
  * passages: the songs of the nearest passages; lexical: the full text of the prompt's words;
- * related: the full text of words related to them; wholeSong: the whole-lyrics similarity of
+ * related: the full text of words related to them; stemmed: the full text of their stems, as
+ * beginnings of words; wholeSong: the whole-lyrics similarity of
  * the songs the others found; mood: how well their sound fits the mood the prompt names.
  */
-export type SignalName = "passages" | "lexical" | "related" | "wholeSong" | "mood";
+export type SignalName = "passages" | "lexical" | "related" | "stemmed" | "wholeSong" | "mood";
 
 export interface Signal {
   name: SignalName;

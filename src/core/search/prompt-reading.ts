@@ -6,6 +6,7 @@
 import type { Translator } from "../ports.js";
 import { parsePrompt, type ParsedPrompt } from "./prompt.js";
 import { promptLanguage } from "./prompt-language.js";
+import { stems } from "./stems.js";
 import { contentWords } from "./stop-words.js";
 import type { RankingTuning } from "./tuning.js";
 
@@ -21,6 +22,8 @@ export interface PromptReading {
   textToEmbed: Promise<string>;
   /** The words to search the full text for. */
   terms(): Promise<string[]>;
+  /** Their stems, each in its own language (stems.ts), to search as the beginnings of words. */
+  stems(): Promise<string[]>;
   /**
    * The prompt's own words that carry meaning (its function words left out): none when it is
    * made of function words alone, or of no words at all.
@@ -54,15 +57,21 @@ export function readPrompt(
       ? translator.translate(prompt, language, tuning.modelLanguage!)
       : Promise.resolve(undefined);
   const translated = translation.then((text) => (text === undefined ? undefined : parseTranslation(text)));
+  /** The translation's words that join the prompt's own, in the model's language. */
+  const theirs = async () => {
+    if (!tuning.translatedTermsInLexical) return [];
+    const words = (await translated)?.terms ?? [];
+    return tuning.stopWords ? contentWords(words, tuning.modelLanguage) : words;
+  };
   return {
     otherLanguage,
     textToEmbed: translated.then((t) => t?.text ?? parsed.text),
     contentTerms,
     async terms() {
-      if (!tuning.translatedTermsInLexical) return own;
-      const translatedTerms = (await translated)?.terms ?? [];
-      const theirs = tuning.stopWords ? contentWords(translatedTerms, tuning.modelLanguage) : translatedTerms;
-      return [...new Set([...own, ...theirs])];
+      return [...new Set([...own, ...(await theirs())])];
+    },
+    async stems() {
+      return [...new Set([...stems(own, detected), ...stems(await theirs(), tuning.modelLanguage)])];
     },
   };
 }

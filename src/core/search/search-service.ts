@@ -218,7 +218,7 @@ export class SearchService implements SongSearch {
     embedding.catch(() => {});
     const tLexical = performance.now();
     const terms = await reading.terms();
-    const words = await this.signals.ofWords(terms, query);
+    const words = await this.signals.ofWords({ terms, stems: () => reading.stems() }, query);
     // The passages of the songs the full text found: the best of them may need a snippet
     // chosen among them, and a fit model confirms their words by meaning.
     const readDepth = this.ranksByFit() ? Math.max(k, this.tuning.confirmDepth) : k;

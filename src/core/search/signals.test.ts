@@ -33,8 +33,8 @@ function signalsWith(tuning: Partial<RankingTuning>, options: { thesaurus?: Thes
   ];
   const deps: SearchSignalsDeps = {
     store: {
-      async searchLexical(terms): Promise<LexicalHit[]> {
-        searched.push([...terms]);
+      async searchLexical(terms, _limit, _filter, options): Promise<LexicalHit[]> {
+        searched.push(options?.prefix ? terms.map((t) => `${t}*`) : [...terms]);
         return terms.includes("mama") ? [{ songId: "plain", score: 2 }] : [{ songId: "happy", score: 3 }];
       },
     },
@@ -62,6 +62,7 @@ const query = (prompt: string, otherLanguage = false): SignalQuery => ({
   filter: undefined,
   otherLanguage,
 });
+const words = (terms: string[]) => ({ terms, stems: async () => terms.map((t) => t.slice(0, 4)) });
 const thesaurus: Thesaurus = {
   related: async (word) => (word === "mother" ? ["mama", "mom", "mother"] : []),
 };
@@ -69,11 +70,12 @@ const thesaurus: Thesaurus = {
 describe("SearchSignals.ofWords", () => {
   it("searches the words related to the prompt's apart from its own, and reads ahead the found songs' vectors", async () => {
     const { signals, searched, readVectors } = signalsWith({ relatedWeight: 0.4 }, { thesaurus });
-    const words = await signals.ofWords(["mother"], query("mother"));
+    const found = await signals.ofWords(words(["mother"]), query("mother"));
     expect(searched).toEqual([["mother"], ["mama", "mom"]]);
-    expect(words).toEqual({
+    expect(found).toEqual({
       lexical: [{ songId: "happy", score: 3 }],
       related: [{ songId: "plain", score: 2 }],
+      stemmed: [],
     });
     expect(readVectors).toEqual([["happy"]]);
   });
@@ -85,9 +87,23 @@ describe("SearchSignals.ofWords", () => {
       { tuning: { relatedWeight: 0.4 }, withThesaurus: true, otherLanguage: true },
     ]) {
       const { signals, searched } = signalsWith(tuning, withThesaurus ? { thesaurus } : {});
-      expect((await signals.ofWords(["mother"], query("madre", otherLanguage))).related).toEqual([]);
+      expect((await signals.ofWords(words(["mother"]), query("madre", otherLanguage))).related).toEqual([]);
       expect(searched).toEqual([["mother"]]);
     }
+  });
+});
+
+describe("SearchSignals.ofWords, stems", () => {
+  it("searches the stems as beginnings of words when they weigh, or when a fit model ranks", async () => {
+    for (const tuning of [{ stemmedWeight: 0.5 }, { fusion: "fit" as const }]) {
+      const { signals, searched } = signalsWith(tuning);
+      const found = await signals.ofWords(words(["dancing"]), query("dancing"));
+      expect(searched).toEqual([["dancing"], ["danc*"]]);
+      expect(found.stemmed).toEqual([{ songId: "happy", score: 3 }]);
+    }
+    const { signals, searched } = signalsWith({});
+    expect((await signals.ofWords(words(["dancing"]), query("dancing"))).stemmed).toEqual([]);
+    expect(searched).toEqual([["dancing"]]);
   });
 });
 
@@ -95,19 +111,20 @@ describe("SearchSignals.all", () => {
   it("weighs the passages 1, the words by the prompt's language, and scores the found songs' whole lyrics again", async () => {
     const tuning = { lexicalWeight: 1.5, otherLanguageLexicalWeight: 8, relatedWeight: 0.4, songWeight: 0.6 };
     const { signals } = signalsWith(tuning);
-    const words = { lexical: [{ songId: "happy", score: 3 }], related: [] };
+    const words = { lexical: [{ songId: "happy", score: 3 }], related: [], stemmed: [] };
     const all = await signals.all(Float32Array.from([1, 0]), words, query("rain"));
     expect(all.map((s) => [s.name, s.weight])).toEqual([
       ["passages", 1],
       ["lexical", 1.5],
       ["related", 0.4],
+      ["stemmed", 0],
       ["wholeSong", 0.6],
     ]);
     expect(all[0]!.candidates.map((c) => [c.songId, c.passageId])).toEqual([
       ["gloomy", 1],
       ["happy", 2],
     ]);
-    expect(all[3]!.candidates).toEqual([
+    expect(all[4]!.candidates).toEqual([
       { songId: "happy", score: 1 },
       { songId: "gloomy", score: 0 },
     ]);
@@ -117,11 +134,11 @@ describe("SearchSignals.all", () => {
 
   it("adds the mood's fit when it weighs and the prompt names one, and leaves out the whole lyrics of weight 0", async () => {
     const { signals } = signalsWith({ songWeight: 0, moodWeight: 0.25 });
-    const words = { lexical: [{ songId: "plain", score: 1 }], related: [] };
+    const words = { lexical: [{ songId: "plain", score: 1 }], related: [], stemmed: [] };
     const sad = await signals.all(Float32Array.from([1, 0]), words, query("sad songs to cry to"));
-    expect(sad.map((s) => s.name)).toEqual(["passages", "lexical", "related", "mood"]);
-    expect(sad[3]!.candidates.map((c) => c.songId)).toEqual(["gloomy", "plain", "happy"]);
+    expect(sad.map((s) => s.name)).toEqual(["passages", "lexical", "related", "stemmed", "mood"]);
+    expect(sad[4]!.candidates.map((c) => c.songId)).toEqual(["gloomy", "plain", "happy"]);
     const calm = await signals.all(Float32Array.from([1, 0]), words, query("songs about rain"));
-    expect(calm.map((s) => s.name)).toEqual(["passages", "lexical", "related"]);
+    expect(calm.map((s) => s.name)).toEqual(["passages", "lexical", "related", "stemmed"]);
   });
 });

@@ -41,6 +41,14 @@ export interface SignalQuery {
 export interface WordSignals {
   lexical: Candidate[];
   related: Candidate[];
+  /** Songs holding other forms of the words (their stems, as beginnings of words). */
+  stemmed: Candidate[];
+}
+
+/** The prompt's words for the full-text signals. */
+export interface PromptWords {
+  terms: readonly string[];
+  stems(): Promise<string[]>;
 }
 
 /** The related words of the terms, without the terms themselves. */
@@ -54,25 +62,31 @@ export class SearchSignals {
   constructor(private readonly deps: SearchSignalsDeps) {}
 
   /** The full-text signals, those of the rankings that use them; none for the others. */
-  async ofWords(terms: readonly string[], query: SignalQuery): Promise<WordSignals> {
+  async ofWords(words: PromptWords, query: SignalQuery): Promise<WordSignals> {
     const { store, tuning, ranking, thesaurus, memory } = this.deps;
+    const { terms } = words;
     const lexical =
       ranking === "hybrid" || ranking === "lexical"
         ? await store.searchLexical(terms, query.depth, query.filter)
         : [];
     // Words related to the prompt's English words ("mother" → "mama"), searched on their own
     // so that their weight is theirs: a synonym is weaker evidence than the word itself.
+    const byFit = tuning.fusion === "fit";
     const relatedTerms =
-      ranking === "hybrid" && tuning.relatedWeight > 0 && thesaurus && !query.otherLanguage
+      ranking === "hybrid" && (tuning.relatedWeight > 0 || byFit) && thesaurus && !query.otherLanguage
         ? await relatedWords(thesaurus, terms)
         : [];
     const related =
       relatedTerms.length > 0 ? await store.searchLexical(relatedTerms, query.depth, query.filter) : [];
+    const stemmed =
+      ranking === "hybrid" && (tuning.stemmedWeight > 0 || byFit)
+        ? await store.searchLexical(await words.stems(), query.depth, query.filter, { prefix: true })
+        : [];
     // Their whole-lyrics vectors are needed whatever the prompt's vector turns out to be.
     if (ranking === "hybrid" && tuning.songWeight > 0) {
       await memory.songVectors(lexical.slice(0, tuning.fusionDepth).map((c) => c.songId));
     }
-    return { lexical, related };
+    return { lexical, related, stemmed };
   }
 
   /** The songs of the `limit` passages nearest the vector, each scored by its best passages. */
@@ -93,6 +107,7 @@ export class SearchSignals {
       },
       { name: "lexical", candidates: words.lexical, weight: lexicalWeight },
       { name: "related", candidates: words.related, weight: tuning.relatedWeight },
+      { name: "stemmed", candidates: words.stemmed, weight: tuning.stemmedWeight },
     ];
     const signals = [...found];
     if (tuning.songWeight > 0) signals.push(await this.wholeSong(vector, found));

@@ -36,6 +36,8 @@ export interface RankingTuning {
    * vector then says little, and the words say more.
    */
   otherLanguageLexicalWeight: number;
+  /** Weight of the full-text signal of the prompt's stems (stems.ts); 0 leaves it out of linear fusion. */
+  stemmedWeight: number;
   /** Weight of the full-text signal of words related to the prompt's (see ports' Thesaurus); 0 leaves it out. */
   relatedWeight: number;
   /** Weight of the audio features' fit to a mood the prompt names (see mood.ts); 0 leaves it out. */
@@ -72,6 +74,7 @@ export const defaultTuning: RankingTuning = {
   translatedTermsInLexical: false,
   moodWeight: 0,
   relatedWeight: 0,
+  stemmedWeight: 0,
 };
 
 /** One model's weights, and what changes of them on a given full-text index. */
