@@ -21,13 +21,15 @@ import { loadConfig } from "../src/config.js";
 import { packageRoot, sharedDir } from "../src/paths.js";
 import { ingestOnce } from "../src/roles/ingest-once.js";
 import { promptLanguage } from "../src/core/search/prompt-language.js";
-import { evaluationSearch, type Variant } from "./eval-variants.js";
+import { evaluationSearch, referenceFusion, type Variant } from "./eval-variants.js";
 
+/** The rankings a pool can be made of; the first four are the blind pools' (`--rankings`). */
 const poolRankings: Variant[] = [
   { name: "full-text", ranking: "lexical" },
   { name: "best-passage", ranking: "passages", tuning: { secondPassageWeight: 0 } },
   { name: "song-vector", ranking: "songs" },
   { name: "default", ranking: "hybrid" },
+  { ...referenceFusion, name: "reference" },
 ];
 
 function readTsv(file: string): string[][] {
@@ -50,6 +52,8 @@ async function main() {
       dataset: { type: "string", default: path.join(sharedDir, "datasets", "spotify-songs-lyrics-2k") },
       "data-dir": { type: "string", default: path.join(packageRoot, "data", "eval") },
       depth: { type: "string", default: "20" },
+      /** Which of poolRankings, comma-separated: a later round pools the rankings that came since. */
+      rankings: { type: "string", default: "full-text,best-passage,song-vector,default" },
     },
   });
   if (!values.queries || !values.pools || !values.packets) {
@@ -66,7 +70,12 @@ async function main() {
     await ingestOnce(verso, `file://${path.resolve(values.dataset)}`);
     const songs = await verso.songStore();
     const found = new Map<string, { ranking: string; rank: number; songId: string }[]>();
-    for (const variant of poolRankings) {
+    const chosen = values.rankings.split(",").map((name) => {
+      const variant = poolRankings.find((v) => v.name === name);
+      if (!variant) throw new Error(`no ranking ${name}: ${poolRankings.map((v) => v.name).join(", ")}`);
+      return variant;
+    });
+    for (const variant of chosen) {
       const search = await evaluationSearch(verso, variant);
       for (const { qid, prompt } of queries) {
         const answer = await search.ask({ prompt, k: depth });
@@ -78,12 +87,16 @@ async function main() {
       }
     }
 
-    const poolLines = ["qid\tranking\trank\tsong_id"];
+    // Pools already made are kept: a later round adds its rows.
+    const earlier = fs.existsSync(values.pools)
+      ? fs.readFileSync(values.pools, "utf8").trim().split("\n").slice(1)
+      : [];
+    const poolLines = ["qid\tranking\trank\tsong_id", ...earlier];
     fs.mkdirSync(values.packets, { recursive: true });
     let toJudge = 0;
     for (const { qid, prompt } of queries) {
       const rows = found.get(qid) ?? [];
-      for (const r of rows) poolLines.push(`${qid}\t${r.ranking}\t${r.rank}\t${r.songId}`);
+      for (const r of rows) poolLines.push(`${qid}\t${r.ranking}@${values.depth}\t${r.rank}\t${r.songId}`);
       const ids = [...new Set(rows.map((r) => r.songId))].filter((id) => !judged.has(`${qid}\t${id}`)).sort();
       toJudge += ids.length;
       const packet = [`PROMPT ${qid}: ${prompt}`, `SONGS: ${ids.length}`, ""];

@@ -13,6 +13,7 @@ import type { PassageRecord, SongStore } from "../catalog/store.js";
 import { isVersoError } from "../errors.js";
 import type { Embedder, EmbeddingModel, VectorIndex, VectorSearchOptions } from "../ports.js";
 import type { AnswerStore } from "./answer-cache.js";
+import type { FitModel } from "./fit-model.js";
 import { SearchService, type AskTimings, type SearchServiceDeps } from "./search-service.js";
 
 const model: EmbeddingModel = { name: "test-model", dimension: 3 };
@@ -260,6 +261,49 @@ describe("SearchService.ask", () => {
     expect(ids(answer)).toEqual(["sun"]);
     expect(answer.results[0]!.passage.text).toBe("the sun is out today");
     expect(lexicalSearches).toEqual([]);
+  });
+});
+
+describe("SearchService.ask with a fit model", () => {
+  /** Ranks by the nearest passage's similarity; calibrated so that a similarity of 0.9 is a sure fit. */
+  const fitModel: FitModel = {
+    ranking: { best: 1 },
+    calibration: { intercept: -12, score: 13, prompt: {} },
+    strong: 0.5,
+    weak: 0.25,
+  };
+  const withFit = () => searchService({ tuning: { fusion: "fit", fitModel } });
+
+  it("orders by the model, scores each song by it and says how well the answer fits", async () => {
+    const { search } = await withFit();
+    const answer = await search.ask({ prompt: "songs about rain", k: 3 });
+    expect(answer.fit).toBe("strong");
+    expect(ids(answer)[0]).toMatch(/^rain/);
+    // sigmoid(-12 + 13 × 1): the nearest passage is the prompt's own vector.
+    expect(answer.results[0]!.score).toBeCloseTo(1 / (1 + Math.exp(-1)), 3);
+    expect(answer.results.map((r) => r.fit)).toEqual(
+      answer.results.map((r) => (r.score >= 0.5 ? "strong" : r.score >= 0.25 ? "weak" : "none")),
+    );
+    const scores = answer.results.map((r) => r.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
+  it("says nothing fits a prompt whose nearest songs are far, or that has no word that carries meaning", async () => {
+    const { search } = await withFit();
+    const far = await search.ask({ prompt: "zzz qqq", k: 3 });
+    expect(far.fit).toBe("none");
+    for (const prompt of ["sobre", "para", "the of and", "🌊🌊🌊"]) {
+      const answer = await search.ask({ prompt, k: 3 });
+      expect(answer.fit, prompt).toBe("none");
+      expect(answer.results.every((r) => r.fit === "none")).toBe(true);
+    }
+  });
+
+  it("answers without a fit when the ranking has no fit model", async () => {
+    const { search } = await searchService({ tuning: { fusion: "linear" } });
+    const answer = await search.ask({ prompt: "songs about rain", k: 3 });
+    expect(answer.fit).toBeNull();
+    expect(answer.results.every((r) => r.fit === undefined)).toBe(true);
   });
 });
 

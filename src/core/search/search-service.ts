@@ -190,11 +190,14 @@ export class SearchService implements SongSearch {
     this.deps.onTimings?.({ ...timings, indexMs, totalMs: elapsed(timings.t0) });
     const model = this.fitModel();
     if (!model) return { prompt: request.prompt, k, results, fit: null, cached: false, catalogVersion };
+    // A prompt without a word that carries meaning ("sobre", "🌊🌊🌊") asks for nothing a song
+    // could fit, whatever its vector happens to be near.
+    const fitOfScore = (score: number) => (gathered.contentCount === 0 ? "none" : fitOf(model, score));
     return {
       prompt: request.prompt,
       k,
-      results: results.map((hit) => ({ ...hit, fit: fitOf(model, hit.score) })),
-      fit: fitOf(model, results[0]?.score ?? 0),
+      results: results.map((hit) => ({ ...hit, fit: fitOfScore(hit.score) })),
+      fit: fitOfScore(results[0]?.score ?? 0),
       cached: false,
       catalogVersion,
     };
