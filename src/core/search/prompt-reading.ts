@@ -16,6 +16,8 @@ export type ReadingTuning = Pick<
 >;
 
 export interface PromptReading {
+  /** The language the prompt is written in, when it can be told. */
+  language: string | undefined;
   /** Whether the prompt is in another language than the one the model reads. */
   otherLanguage: boolean;
   /** The text to embed: the prompt's translation when there is one, else its own text. */
@@ -64,6 +66,7 @@ export function readPrompt(
     return tuning.stopWords ? contentWords(words, tuning.modelLanguage) : words;
   };
   return {
+    language: detected,
     otherLanguage,
     textToEmbed: translated.then((t) => t?.text ?? parsed.text),
     contentTerms,

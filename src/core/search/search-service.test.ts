@@ -127,6 +127,8 @@ function wordEmbedder() {
   const meaning: Record<string, number[]> = {
     rain: [1, 0, 0],
     lluvia: [1, 0, 0],
+    // A word no song holds, whose vector is rain's.
+    zxrain: [1, 0, 0],
     sun: [0, 1, 0],
     dance: [0, 0, 1],
     party: [0, 0, 1],
@@ -292,6 +294,11 @@ describe("SearchService.ask with a fit model", () => {
     const { search } = await withFit();
     const far = await search.ask({ prompt: "zzz qqq", k: 3 });
     expect(far.fit).toBe("none");
+    // Near rain in the model's space, yet in no language and with no word the catalog holds.
+    const gibberish = await search.ask({ prompt: "zxrain", k: 3 });
+    expect(gibberish.results[0]!.score).toBeGreaterThan(0.5);
+    expect(gibberish.fit).toBe("none");
+    expect((await search.ask({ prompt: "rain", k: 3 })).fit).toBe("strong");
     for (const prompt of ["sobre", "para", "the of and", "🌊🌊🌊"]) {
       const answer = await search.ask({ prompt, k: 3 });
       expect(answer.fit, prompt).toBe("none");

@@ -86,6 +86,8 @@ interface Gathered {
   matchTerms: string[];
   /** How many of the prompt's own words carry meaning. */
   contentCount: number;
+  /** The prompt's language, when it can be told. */
+  language: string | undefined;
   timings: { t0: number; embedMs: number; lexicalMs: number };
 }
 
@@ -190,9 +192,13 @@ export class SearchService implements SongSearch {
     this.deps.onTimings?.({ ...timings, indexMs, totalMs: elapsed(timings.t0) });
     const model = this.fitModel();
     if (!model) return { prompt: request.prompt, k, results, fit: null, cached: false, catalogVersion };
-    // A prompt without a word that carries meaning ("sobre", "🌊🌊🌊") asks for nothing a song
-    // could fit, whatever its vector happens to be near.
-    const fitOfScore = (score: number) => (gathered.contentCount === 0 ? "none" : fitOf(model, score));
+    // A prompt without a word that carries meaning ("sobre", "🌊🌊🌊"), or in no language that can
+    // be told and with no word the catalog holds ("xqzv blorf"), asks for nothing a song could
+    // fit, whatever its vector happens to be near: the model maps such text among real songs.
+    const { words, language, contentCount } = gathered;
+    const unknownWords = [words.lexical, words.stemmed, words.related].every((found) => found.length === 0);
+    const meaningless = contentCount === 0 || (language === undefined && unknownWords);
+    const fitOfScore = (score: number) => (meaningless ? "none" : fitOf(model, score));
     return {
       prompt: request.prompt,
       k,
@@ -237,6 +243,7 @@ export class SearchService implements SongSearch {
       vector,
       matchTerms,
       contentCount: reading.contentTerms.length,
+      language: reading.language,
       timings: { t0, embedMs, lexicalMs },
     };
   }
