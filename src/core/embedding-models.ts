@@ -10,7 +10,10 @@ const knownLanguages: Record<string, string> = {
   "use-lite-v1": "en",
 };
 
-/** The one language the model reads (ISO 639-1), or undefined for a multilingual or unknown one. */
-export function modelLanguage(model: Pick<EmbeddingModel, "name" | "language">): string | undefined {
-  return model.language ?? knownLanguages[model.name];
+/**
+ * The one language the model reads (ISO 639-1), or undefined for a multilingual or unknown one:
+ * text in another language is embedded in translation where a translator knows the pair.
+ */
+export function modelLanguage(model: Pick<EmbeddingModel, "name">): string | undefined {
+  return knownLanguages[model.name];
 }

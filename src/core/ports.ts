@@ -12,11 +12,6 @@ export interface EmbeddingModel {
   /** Stable name recorded with every stored vector, e.g. "use-lite-v1". */
   readonly name: string;
   readonly dimension: number;
-  /**
-   * The one language the model reads (ISO 639-1), when it reads only one: text in another is
-   * embedded in translation where a translator knows the pair. Undefined for a multilingual model.
-   */
-  readonly language?: string;
 }
 
 export type EmbedPriority = "interactive" | "bulk";

@@ -77,6 +77,28 @@ export function describeSongStoreContract(name: string, open: OpenCatalogStores)
       expect((await songs.searchLexical(["the", "harbour"], 10)).map((h) => h.songId)).toEqual(["sea"]);
     });
 
+    it("finds only songs with lyrics to match, whatever their titles say", async () => {
+      const { runs, songs } = fx.stores;
+      const { lease } = await fx.startedObject();
+      await runs.commitBatch(
+        await fx.batchOf(lease, [
+          ingested(songRow("sea", { title: "Harbour", lyrics: "a song about the sea" }), []),
+          {
+            ...ingested(songRow("instrumental", { title: "Sea Breeze", lyrics: "" }), []),
+            lyricsStatus: "placeholder",
+          },
+          {
+            ...ingested(songRow("fragment", { title: "Sea", lyrics: "sea sea sea" }), []),
+            lyricsStatus: "fragment",
+          },
+        ]),
+      );
+      expect((await songs.searchLexical(["sea"], 10)).map((h) => h.songId)).toEqual(["sea"]);
+      expect(
+        (await songs.searchLexical(["se"], 10, undefined, { prefix: true })).map((h) => h.songId),
+      ).toEqual(["sea"]);
+    });
+
     it("matches stems as the beginnings of words when asked, and only then", async () => {
       const { runs, songs } = fx.stores;
       const { lease } = await fx.startedObject();

@@ -79,14 +79,18 @@ describe("ranking", () => {
 
   it("embeds a Spanish prompt in translation, and searches its own words too", async () => {
     const asked: string[][] = [];
+    const translations: Record<string, string> = {
+      "canciones para bailar en la cocina con mi amor": "songs to dance in the kitchen with my love",
+      "canciones para mi madre querida": "songs for my dear mother",
+    };
     const translator: Translator = {
       pairs: ["es-en"],
       async translate(text, from, to) {
         asked.push([text, from, to]);
-        return "songs about dancing in the kitchen";
+        return translations[text];
       },
       translateAll: async () => undefined,
-    async close() {},
+      async close() {},
     };
     const { changeLog } = await t.verso.catalogStores();
     const searchWith = async (withTranslator?: Translator, tuning?: Partial<RankingTuning>) =>

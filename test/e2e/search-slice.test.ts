@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { judgeLyrics } from "../../src/core/catalog/lyrics.js";
 import { ingestOnce } from "../../src/roles/ingest-once.js";
 import { openTestVerso, sharedDatasets } from "../support/verso.js";
 
@@ -27,7 +28,9 @@ describe("search slice, end to end over a real CSV", () => {
 
   it("stores every song of the file, with passages for every song that has lyrics", async () => {
     expect(objects).toHaveLength(1);
-    const withLyrics = rows.filter((r) => r.Lyric?.trim()).length;
+    // Lyrics of a line or two ("fragments") are stored without passages, like missing ones.
+    const withLyrics = rows.filter((r) => judgeLyrics(r.Lyric ?? "").status === "ok").length;
+    expect(rows.filter((r) => r.Lyric?.trim()).length - withLyrics).toBeLessThan(5);
     expect(objects[0]).toMatchObject({ status: "done", songs: rows.length, errors: 0 });
     expect(objects[0]!.skipped).toBe(rows.length - withLyrics);
     const totals = await (await t.verso.catalogStores()).status.totals();

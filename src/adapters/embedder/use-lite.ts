@@ -11,8 +11,7 @@ import type { Metrics } from "../../observability/metrics.js";
 import { createWorkerPoolEmbedder, type PoolEmbedder, type PoolEvent } from "./pool.js";
 
 /** Recorded with every stored vector: change it whenever the vectors would change. */
-/** Universal Sentence Encoder lite reads English only (see EmbeddingModel.language). */
-export const useLiteModel = { name: "use-lite-v1", dimension: 512, language: "en" } as const;
+export const useLiteModel = { name: "use-lite-v1", dimension: 512 } as const;
 
 export interface UseLiteOptions {
   /** Bulk workers (config embedThreads; default there: one per core). */

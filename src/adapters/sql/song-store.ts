@@ -45,6 +45,12 @@ const bm25Weights = sql`bm25(songs_fts, 1.0, 0.5, 1.0)`;
 /** ts_rank weights {D, C, B, A}: lyrics (C) and titles (A) 1, artists (B) 0.5, as bm25Weights. */
 const tsRankWeights = sql`'{0.1, 1.0, 0.5, 1.0}'::float4[]`;
 
+/**
+ * Only songs with lyrics to match: a song without (missing, a placeholder, a line or two) is no
+ * answer to a prompt, even when its title holds the prompt's words.
+ */
+const searchable = sql`s.lyrics_status = 'ok'`;
+
 /** Each dialect's full-text index, as SongStore.fullTextIndex names it. */
 const fullTextIndexes: Record<SqlDialect, string> = {
   sqlite: "fts5",
@@ -95,7 +101,7 @@ export function createSqlSongStore(context: SqlContext): SongStore {
     const { rows } = await sql<{ id: string; rank: number }>`
       SELECT s.id AS id, ${bm25Weights} AS rank
       FROM songs_fts JOIN songs s ON s.pk = songs_fts.rowid
-      WHERE songs_fts MATCH ${match} AND ${songFilterCondition(filter, "s")}
+      WHERE songs_fts MATCH ${match} AND ${searchable} AND ${songFilterCondition(filter, "s")}
       ORDER BY rank
       LIMIT ${limit}`.execute(db);
     // bm25() is lower-is-better; the port promises higher-is-better.
@@ -153,7 +159,8 @@ export function createSqlSongStore(context: SqlContext): SongStore {
     const { rows } = await sql<{ id: string; score: number }>`
       SELECT s.id AS id, ${score} AS score
       FROM songs s
-      WHERE s.search @@ to_tsquery('simple', ${searched.map(lexeme).join(" | ")}) AND ${songFilterCondition(filter, "s")}
+      WHERE s.search @@ to_tsquery('simple', ${searched.map(lexeme).join(" | ")}) AND ${searchable}
+        AND ${songFilterCondition(filter, "s")}
       ORDER BY score DESC, s.pk
       LIMIT ${limit}`.execute(db);
     return rows.map((r) => ({ songId: r.id, score: Number(r.score) }));
@@ -223,7 +230,7 @@ export function createSqlSongStore(context: SqlContext): SongStore {
       SELECT s.id AS id, ${score} AS score
       FROM songs s
       WHERE MATCH(s.title, s.artists, s.lyrics) AGAINST (${searched.map(term).join(" ")} IN BOOLEAN MODE)
-        AND ${songFilterCondition(filter, "s")}
+        AND ${searchable} AND ${songFilterCondition(filter, "s")}
       ORDER BY score DESC, s.pk
       LIMIT ${limit}`.execute(db);
     return rows.map((r) => ({ songId: r.id, score: Number(r.score) }));

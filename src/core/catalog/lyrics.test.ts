@@ -16,7 +16,10 @@ describe("judgeLyrics", () => {
       "Lyrics for this song have yet to be released. Please check back once the song has been released.",
       "placeholder",
     ],
-    ["na na na hey hey goodbye", "ok"],
+    ["na na na hey hey goodbye", "fragment"],
+    ["Again This couldn't happen again NA", "fragment"],
+    ["I'm losing it I'm losing it I'm losing it I'm losing it I'm losing it I'm losing it", "fragment"],
+    ["na na na, the night is young and the river runs home to the sea", "ok"],
   ])("%j is %s", (raw, status) => {
     expect(judgeLyrics(raw).status).toBe(status);
   });

@@ -19,6 +19,9 @@ const placeholders = new Set([
   "no lyrics",
 ]);
 
+/** Fewer different words than this is a line or two, not lyrics a prompt can be matched against. */
+export const MIN_DISTINCT_WORDS = 10;
+
 /** Notes some sources put where the lyrics should be (matched on the folded text, in full). */
 const placeholderNotes = [
   /^lyrics for this song have yet to be released\b/,
@@ -56,6 +59,8 @@ export function judgeLyrics(raw: string): { status: LyricsStatus; text: string }
   ) {
     return { status: "placeholder", text: "" };
   }
+  const distinct = new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  if (distinct.size < MIN_DISTINCT_WORDS) return { status: "fragment", text: "" };
   return { status: "ok", text };
 }
 

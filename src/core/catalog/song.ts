@@ -29,8 +29,12 @@ export interface SongWithLyrics extends Song {
   lyrics: string | null;
 }
 
-/** Why a song has no passages, when it has none. */
-export type LyricsStatus = "ok" | "missing" | "placeholder";
+/**
+ * Why a song has no passages, when it has none: no lyrics, a placeholder ("NA", "Instrumental",
+ * "lyrics not yet released"), or a fragment (a line or two: too little to tell what a song is
+ * about, and its vector matches prompts by chance).
+ */
+export type LyricsStatus = "ok" | "missing" | "placeholder" | "fragment";
 
 export const emptyFeatures = (): AudioFeatures => ({
   danceability: null,

@@ -1,3 +1,4 @@
+import type { LyricsStatus } from "../../../core/catalog/song.js";
 import type { Generated } from "kysely";
 
 export interface EmbeddingModelsTable {
@@ -34,7 +35,7 @@ export interface SongsTable {
   tempo: number | null;
   duration_ms: number | null;
   lyrics: string | null;
-  lyrics_status: "ok" | "missing" | "placeholder";
+  lyrics_status: LyricsStatus;
   /** Mean of the song's passage vectors, L2-normalized; null without passages. */
   vector: Uint8Array | null;
   model_id: number | null;

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Translator } from "../../ports.js";
 import { PassageTexts } from "./passage-texts.js";
 
-const english = { name: "m", dimension: 2, language: "en" };
+/** The built-in model, which reads English only (src/core/embedding-models.ts). */
+const english = { name: "use-lite-v1", dimension: 2 };
 
 function translator(pairs: string[], fails = false) {
   const calls: { texts: readonly string[]; from: string; to: string }[] = [];
@@ -39,15 +40,6 @@ describe("PassageTexts", () => {
     ]);
     expect(translated).toBe(3);
     expect(calls).toEqual([{ texts: ["lluvia", "mar", "noche"], from: "es", to: "en" }]);
-  });
-
-  it("knows the language of a model by its name when the model does not say it (a remote embedder's)", async () => {
-    const { translate } = translator(["es-en"]);
-    const remote = { name: "use-lite-v1", dimension: 512 };
-    const songs = [{ language: "es", passages: ["lluvia"] }];
-    expect((await new PassageTexts({ model: remote, translator: translate }).of(songs)).texts).toEqual([
-      "[es→en] lluvia",
-    ]);
   });
 
   it("embeds the passages as written without a translator, for a multilingual model, or when translation fails", async () => {

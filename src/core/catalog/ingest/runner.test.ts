@@ -10,13 +10,13 @@ const row = (id: string, lyrics: string) => `${id},Title ${id},['Artist'],"${lyr
 const csvOf = (...rows: string[]) => [header, ...rows].join("\n") + "\n";
 /** Seven rows: five songs with lyrics (one passage each), one with placeholder lyrics, one bad row. */
 const sevenRows = csvOf(
-  row("s1", "the sea at night"),
-  row("s2", "rain on the roof"),
+  row("s1", "the sea at night keeps singing me back to the harbour"),
+  row("s2", "rain on the roof and the thunder rolling over our small town"),
   row("s3", "NA"),
   "broken row",
-  row("s4", "a road to nowhere"),
-  row("s5", "snow in april"),
-  row("s6", "fire in the hills"),
+  row("s4", "a road to nowhere under a sky that never seems to end"),
+  row("s5", "snow in april falls on the blossoms we planted last year"),
+  row("s6", "fire in the hills and smoke drifting down to the valley below"),
 );
 
 /** The worker's store as far as a run writes it: every commit recorded, the lease lost on request. */
@@ -91,12 +91,21 @@ describe("an ingest run", () => {
     const { runner, order, commits, stub } = setUp();
     await runner.run(order());
     expect(stub.requests).toEqual([
-      ["the sea at night", "rain on the roof"],
-      ["a road to nowhere", "snow in april"],
-      ["fire in the hills"],
+      [
+        "the sea at night keeps singing me back to the harbour",
+        "rain on the roof and the thunder rolling over our small town",
+      ],
+      [
+        "a road to nowhere under a sky that never seems to end",
+        "snow in april falls on the blossoms we planted last year",
+      ],
+      ["fire in the hills and smoke drifting down to the valley below"],
     ]);
     const [s1, , s3] = commits.flatMap((c) => c.songs);
-    expect(s1).toMatchObject({ lyricsStatus: "ok", passages: [{ text: "the sea at night" }] });
+    expect(s1).toMatchObject({
+      lyricsStatus: "ok",
+      passages: [{ text: "the sea at night keeps singing me back to the harbour" }],
+    });
     expect(Array.from(s1!.vector!)).toEqual(Array.from(s1!.passages[0]!.vector));
     expect(s3).toMatchObject({ lyricsStatus: "placeholder", passages: [], vector: null });
     expect(commits[1]!.rowErrors).toEqual([{ line: 5, reason: expect.any(String) }]);
@@ -182,11 +191,11 @@ describe("an ingest run", () => {
     await runner.run(order());
     // One batch more in flight than the embedder works on: the third is sent before the first commits.
     expect(log.slice(0, 5)).toEqual([
-      "embed the sea at night",
-      "embed rain on the roof",
-      "embed a road to nowhere",
+      "embed the sea at night keeps singing me back to the harbour",
+      "embed rain on the roof and the thunder rolling over our small town",
+      "embed a road to nowhere under a sky that never seems to end",
       "commit 1",
-      "embed snow in april",
+      "embed snow in april falls on the blossoms we planted last year",
     ]);
     expect(log.filter((entry) => entry.startsWith("commit"))).toHaveLength(5);
   });
@@ -195,7 +204,8 @@ describe("an ingest run", () => {
     const { runner, order, commits, stub } = setUp({ parallelism: 1 });
     const embed = stub.embedder.embed.bind(stub.embedder);
     stub.embedder.embed = (texts, options) => {
-      if (texts[0] === "a road to nowhere") return Promise.reject(new Error("embedder away"));
+      if (texts[0] === "a road to nowhere under a sky that never seems to end")
+        return Promise.reject(new Error("embedder away"));
       return embed(texts, options);
     };
     await expect(runner.run(order())).rejects.toThrow("embedder away");
