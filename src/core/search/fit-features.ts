@@ -40,6 +40,10 @@ export const songFeatureNames = [
   /** The full-text score of other forms of the prompt's words (their stems), and of related words, scaled alike. */
   "stemmedScaled",
   "relatedScaled",
+  /** 1 when the song's title holds one of the prompt's words (or another form of one). */
+  "titleWord",
+  /** 1 when it holds a word related to them ("Mama" for mother). */
+  "titleRelated",
 ] as const;
 
 /** What is known of the prompt: the same for all its songs, it tells how likely any of them fits. */
@@ -85,6 +89,9 @@ export interface FitInputs {
   contentCount: number;
   /** The songs each signal brings to the model, at most. */
   depth: number;
+  /** The titles of the candidates (those it holds), and the words looked for in them. */
+  titles?: ReadonlyMap<string, string>;
+  searched?: { terms: readonly string[]; stems: readonly string[]; related: readonly string[] };
 }
 
 const wordsOf = (text: string) => new Set(foldWord(text).match(/[\p{L}\p{N}]+/gu) ?? []);
@@ -105,6 +112,18 @@ function readSimilarities(inputs: FitInputs) {
     out.set(passage.songId, song);
   }
   return out;
+}
+
+/** Whether the title holds one of the words, or (for stems) a word that begins with one. */
+function titleHolds(
+  title: string | undefined,
+  words: readonly string[],
+  stems: readonly string[] = [],
+): boolean {
+  if (!title || (words.length === 0 && stems.length === 0)) return false;
+  const own = wordsOf(title);
+  if (words.some((w) => own.has(foldWord(w)))) return true;
+  return stems.some((stem) => [...own].some((w) => w.startsWith(stem)));
 }
 
 const signalOf = (signals: readonly Signal[], name: Signal["name"]): readonly Candidate[] =>
@@ -152,6 +171,8 @@ export function fitCandidates(inputs: FitInputs): FitCandidate[] {
     const place = lexicalPlace.get(songId);
     const lexicalShare = place && topLexical > 0 ? place.score / topLexical : 0;
     const confirmed = known?.confirmed ?? 0;
+    const title = inputs.titles?.get(songId);
+    const searched = inputs.searched;
     const features: FitFeatures = {
       best,
       second,
@@ -166,6 +187,8 @@ export function fitCandidates(inputs: FitInputs): FitCandidate[] {
       lexicalScaled: lexicalScaled.get(songId) ?? 0,
       stemmedScaled: stemmedScaled.get(songId) ?? 0,
       relatedScaled: relatedScaled.get(songId) ?? 0,
+      titleWord: titleHolds(title, searched?.terms ?? [], searched?.stems) ? 1 : 0,
+      titleRelated: titleHolds(title, searched?.related ?? []) ? 1 : 0,
       promptBest,
       contentWords: Math.min(content, 4),
       noContent: content === 0 ? 1 : 0,

@@ -21,7 +21,7 @@ import { AnswerCache, type AnswerStore } from "./answer-cache.js";
 import { CatalogMemory } from "./catalog-memory.js";
 import { fitCandidates, type FitCandidate } from "./fit-features.js";
 import { fitOf, fitScore, type FitModel } from "./fit-model.js";
-import { fuse, type Candidate, type Signal } from "./fusion.js";
+import { fuse, songsFound, type Candidate, type Signal } from "./fusion.js";
 import { oneSongOneResult } from "./one-song-one-result.js";
 import { parsePrompt, type ParsedPrompt } from "./prompt.js";
 import { readPrompt } from "./prompt-reading.js";
@@ -262,15 +262,19 @@ export class SearchService implements SongSearch {
         const signals = await this.signals.all(vector, words, query);
         const model = this.fitModel();
         if (!model) return fuse(signals, this.tuning);
-        return this.fitCandidatesOf(gathered, signals)
+        return (await this.fitCandidatesOf(gathered, signals))
           .map((c) => ({ songId: c.songId, passageId: c.passageId, score: fitScore(model, c.features) }))
           .sort((a, b) => b.score - a.score);
       }
     }
   }
 
-  private fitCandidatesOf(gathered: Gathered, signals: Signal[]): FitCandidate[] {
+  private async fitCandidatesOf(gathered: Gathered, signals: Signal[]): Promise<FitCandidate[]> {
+    const found = songsFound(signals, this.tuning.fusionDepth);
+    const songs = await this.memory.songs(found);
     return fitCandidates({
+      titles: new Map([...songs].map(([id, song]) => [id, song.title])),
+      searched: gathered.words.searched,
       vector: gathered.vector,
       signals,
       passages: gathered.passages,

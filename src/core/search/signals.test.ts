@@ -62,6 +62,7 @@ const query = (prompt: string, otherLanguage = false): SignalQuery => ({
   filter: undefined,
   otherLanguage,
 });
+const searched = { terms: [], stems: [], related: [] };
 const words = (terms: string[]) => ({ terms, stems: async () => terms.map((t) => t.slice(0, 4)) });
 const thesaurus: Thesaurus = {
   related: async (word) => (word === "mother" ? ["mama", "mom", "mother"] : []),
@@ -76,6 +77,7 @@ describe("SearchSignals.ofWords", () => {
       lexical: [{ songId: "happy", score: 3 }],
       related: [{ songId: "plain", score: 2 }],
       stemmed: [],
+      searched: { terms: ["mother"], stems: [], related: ["mama", "mom"] },
     });
     expect(readVectors).toEqual([["happy"]]);
   });
@@ -111,7 +113,7 @@ describe("SearchSignals.all", () => {
   it("weighs the passages 1, the words by the prompt's language, and scores the found songs' whole lyrics again", async () => {
     const tuning = { lexicalWeight: 1.5, otherLanguageLexicalWeight: 8, relatedWeight: 0.4, songWeight: 0.6 };
     const { signals } = signalsWith(tuning);
-    const words = { lexical: [{ songId: "happy", score: 3 }], related: [], stemmed: [] };
+    const words = { lexical: [{ songId: "happy", score: 3 }], related: [], stemmed: [], searched };
     const all = await signals.all(Float32Array.from([1, 0]), words, query("rain"));
     expect(all.map((s) => [s.name, s.weight])).toEqual([
       ["passages", 1],
@@ -134,7 +136,7 @@ describe("SearchSignals.all", () => {
 
   it("adds the mood's fit when it weighs and the prompt names one, and leaves out the whole lyrics of weight 0", async () => {
     const { signals } = signalsWith({ songWeight: 0, moodWeight: 0.25 });
-    const words = { lexical: [{ songId: "plain", score: 1 }], related: [], stemmed: [] };
+    const words = { lexical: [{ songId: "plain", score: 1 }], related: [], stemmed: [], searched };
     const sad = await signals.all(Float32Array.from([1, 0]), words, query("sad songs to cry to"));
     expect(sad.map((s) => s.name)).toEqual(["passages", "lexical", "related", "stemmed", "mood"]);
     expect(sad[4]!.candidates.map((c) => c.songId)).toEqual(["gloomy", "plain", "happy"]);

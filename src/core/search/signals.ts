@@ -43,6 +43,8 @@ export interface WordSignals {
   related: Candidate[];
   /** Songs holding other forms of the words (their stems, as beginnings of words). */
   stemmed: Candidate[];
+  /** The words each signal searched: the prompt's, their stems, the related ones. */
+  searched: { terms: readonly string[]; stems: readonly string[]; related: readonly string[] };
 }
 
 /** The prompt's words for the full-text signals. */
@@ -78,15 +80,14 @@ export class SearchSignals {
         : [];
     const related =
       relatedTerms.length > 0 ? await store.searchLexical(relatedTerms, query.depth, query.filter) : [];
+    const stems = ranking === "hybrid" && (tuning.stemmedWeight > 0 || byFit) ? await words.stems() : [];
     const stemmed =
-      ranking === "hybrid" && (tuning.stemmedWeight > 0 || byFit)
-        ? await store.searchLexical(await words.stems(), query.depth, query.filter, { prefix: true })
-        : [];
+      stems.length > 0 ? await store.searchLexical(stems, query.depth, query.filter, { prefix: true }) : [];
     // Their whole-lyrics vectors are needed whatever the prompt's vector turns out to be.
     if (ranking === "hybrid" && tuning.songWeight > 0) {
       await memory.songVectors(lexical.slice(0, tuning.fusionDepth).map((c) => c.songId));
     }
-    return { lexical, related, stemmed };
+    return { lexical, related, stemmed, searched: { terms, stems, related: relatedTerms } };
   }
 
   /** The songs of the `limit` passages nearest the vector, each scored by its best passages. */
