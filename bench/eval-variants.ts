@@ -139,8 +139,13 @@ export async function fitCandidatesOf(
   verso: Verso,
   prompts: readonly JudgedPrompt[],
   embedder?: Embedder,
+  tuning: Partial<RankingTuning> = {},
 ): Promise<Map<string, FitCandidate[]>> {
-  const search = await evaluationSearch(verso, { ...defaultVariant, tuning: { fusion: "fit" } }, embedder);
+  const search = await evaluationSearch(
+    verso,
+    { ...defaultVariant, tuning: { fusion: "fit", ...tuning } },
+    embedder,
+  );
   const out = new Map<string, FitCandidate[]>();
   for (const { qid, prompt } of prompts) out.set(qid, await search.fitCandidates({ prompt, k: 10 }));
   return out;

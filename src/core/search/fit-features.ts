@@ -37,13 +37,10 @@ export const songFeatureNames = [
   "passageScaled",
   "wholeScaled",
   "lexicalScaled",
-  /** The full-text score of other forms of the prompt's words (their stems), and of related words, scaled alike. */
+  /** The full-text score of other forms of the prompt's words (their stems), scaled alike. */
   "stemmedScaled",
-  "relatedScaled",
   /** 1 when the song's title holds one of the prompt's words (or another form of one). */
   "titleWord",
-  /** 1 when it holds a word related to them ("Mama" for mother). */
-  "titleRelated",
 ] as const;
 
 /** What is known of the prompt: the same for all its songs, it tells how likely any of them fits. */
@@ -91,7 +88,7 @@ export interface FitInputs {
   depth: number;
   /** The titles of the candidates (those it holds), and the words looked for in them. */
   titles?: ReadonlyMap<string, string>;
-  searched?: { terms: readonly string[]; stems: readonly string[]; related: readonly string[] };
+  searched?: { terms: readonly string[]; stems: readonly string[] };
 }
 
 const wordsOf = (text: string) => new Set(foldWord(text).match(/[\p{L}\p{N}]+/gu) ?? []);
@@ -154,7 +151,6 @@ export function fitCandidates(inputs: FitInputs): FitCandidate[] {
   const wholeScaled = scaled(signalOf(signals, "wholeSong").slice(0, depth));
   const lexicalScaled = scaled(lexical);
   const stemmedScaled = scaled(signalOf(signals, "stemmed").slice(0, depth));
-  const relatedScaled = scaled(signalOf(signals, "related").slice(0, depth));
 
   const ids = [
     ...new Set(
@@ -186,9 +182,7 @@ export function fitCandidates(inputs: FitInputs): FitCandidate[] {
       wholeScaled: wholeScaled.get(songId) ?? 0,
       lexicalScaled: lexicalScaled.get(songId) ?? 0,
       stemmedScaled: stemmedScaled.get(songId) ?? 0,
-      relatedScaled: relatedScaled.get(songId) ?? 0,
       titleWord: titleHolds(title, searched?.terms ?? [], searched?.stems) ? 1 : 0,
-      titleRelated: titleHolds(title, searched?.related ?? []) ? 1 : 0,
       promptBest,
       contentWords: Math.min(content, 4),
       noContent: content === 0 ? 1 : 0,

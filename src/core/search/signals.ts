@@ -75,7 +75,7 @@ export class SearchSignals {
     // so that their weight is theirs: a synonym is weaker evidence than the word itself.
     const byFit = tuning.fusion === "fit";
     const relatedTerms =
-      ranking === "hybrid" && (tuning.relatedWeight > 0 || byFit) && thesaurus && !query.otherLanguage
+      ranking === "hybrid" && tuning.relatedWeight > 0 && thesaurus && !query.otherLanguage
         ? await relatedWords(thesaurus, terms)
         : [];
     const related =

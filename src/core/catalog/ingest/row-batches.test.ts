@@ -14,7 +14,12 @@ const song = (row: number, overrides: Partial<SongRow> = {}): CsvRowEvent => ({
   line: row + 1,
   lines: row + 1,
   bytes: row * 100,
-  song: songRow(`s${row}`, { genre: null, language: null, lyrics: "words of a song about the night, the road and the long way home", ...overrides }),
+  song: songRow(`s${row}`, {
+    genre: null,
+    language: null,
+    lyrics: "words of a song about the night, the road and the long way home",
+    ...overrides,
+  }),
 });
 
 const badRow = (row: number): CsvRowEvent => ({
