@@ -12,6 +12,9 @@
  *
  *   npm run eval [-- --sets 2k,demo --folds 5 --repeats 10 --l2 1 --write-model --verbose]
  *
+ * With VERSO_TRANSLATOR=none it measures an installation without a translator: prompts and
+ * passages in another language than the model's are embedded as written (catalogs ingested into
+ * data folders of their own, `…-no-translator`).
  * --write-model writes the model learned on every development prompt into
  * src/core/search/fit-models.ts for the embedding model in use. The database is
  * VERSO_DATABASE_URL's (SQLite in the data folder by default), so the same command measures each
@@ -80,7 +83,10 @@ const f3 = (n: number) => n.toFixed(3);
 const log = (line = "") => console.log(line);
 
 async function openSet(set: EvalSet): Promise<Verso> {
-  const config = loadConfig(process.env, { dataDir: set.dataDir, demo: false, logLevel: "warn" });
+  // Without a translator the catalog's passages are embedded as written: a folder of their own.
+  const translated = loadConfig(process.env).translator !== "none";
+  const dataDir = translated ? set.dataDir : `${set.dataDir}-no-translator`;
+  const config = loadConfig(process.env, { dataDir, demo: false, logLevel: "warn" });
   const verso = composeVerso(config);
   await (await verso.index()).refresh();
   const run = await ingestOnce(verso, `file://${path.resolve(set.catalog)}`);
