@@ -6,6 +6,7 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { AccountService, SignedIn as Authenticated } from "../core/accounts/account-service.js";
 import type { UserView } from "../core/accounts/presenters.js";
+import type { Viewer } from "../core/accounts/user.js";
 import type { CatalogService } from "../core/catalog/catalog-service.js";
 import type * as Domain from "../core/catalog/song.js";
 import type { SongStore } from "../core/catalog/store.js";
@@ -36,6 +37,9 @@ describe("the API's types", () => {
     expectTypeOf<Plain<Api.User>>().toEqualTypeOf<Plain<UserView>>();
     expectTypeOf<Plain<Api.SignedIn>>().toEqualTypeOf<
       Plain<{ token: Authenticated["token"]; user: UserView }>
+    >();
+    expectTypeOf<Plain<Api.Session>>().toEqualTypeOf<
+      Plain<{ user: UserView | null; isAdmin: Viewer["isAdmin"] }>
     >();
     expectTypeOf<Plain<Api.Profile>>().toEqualTypeOf<Plain<Answer<PeopleService["profile"]>>>();
     expectTypeOf<Plain<Api.Suggestions["items"]>>().toEqualTypeOf<

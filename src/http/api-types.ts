@@ -7,7 +7,7 @@
 // The schemas import constants of the domain, whose code is Node's: a client type-checks it too.
 /// <reference types="node" />
 import type { Static, TUnsafe } from "typebox";
-import type { CredentialsBody, SignedInSchema } from "./auth/schema.js";
+import type { CredentialsBody, SessionSchema, SignedInSchema } from "./auth/schema.js";
 import type { CatalogStatusSchema, ObjectStatusSchema, ScanReportSchema } from "./catalog/schema.js";
 import type { FeedItemSchema } from "./feed/schema.js";
 import type { AccountDeletionBody, PasswordChangeBody, ProfileUpdateBody } from "./me/schema.js";
@@ -48,6 +48,7 @@ export type AskResponse = Static<typeof AskResponseSchema, Shared>;
 
 export type Credentials = Static<typeof CredentialsBody>;
 export type SignedIn = Static<typeof SignedInSchema>;
+export type Session = Static<typeof SessionSchema>;
 export type User = Static<typeof UserSchema>;
 export type UserRef = Static<typeof UserRefSchema>;
 export type Profile = Static<typeof ProfileSchema>;
