@@ -16,6 +16,7 @@ import type { ErrorResponseSchema, Paged } from "./schemas.js";
 import type { AskBody, AskResponseSchema } from "./search/schema.js";
 import type {
   AudioFeaturesSchema,
+  PassageSchema,
   SimilarSongsSchema,
   SongHitSchema,
   SongSchema,
@@ -42,6 +43,7 @@ export type Song = Static<typeof SongSchema, Shared>;
 export type SongHit = Static<typeof SongHitSchema, Shared>;
 export type SongWithLyrics = Static<typeof SongWithLyricsSchema, Shared>;
 export type SimilarSongs = Static<typeof SimilarSongsSchema, Shared>;
+export type Passage = Static<typeof PassageSchema>;
 
 export type AskRequest = Static<typeof AskBody>;
 export type AskResponse = Static<typeof AskResponseSchema, Shared>;
