@@ -13,6 +13,7 @@ import { catalogRoutes } from "../http/catalog/routes.js";
 import { searchRoutes } from "../http/search/routes.js";
 import { socialRoutes } from "../http/social-routes.js";
 import { songsRoutes } from "../http/songs/routes.js";
+import { pagePreviews } from "../http/web/preview.js";
 import { webAppRoutes } from "../http/web/routes.js";
 
 export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
@@ -31,7 +32,7 @@ export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
     songsRoutes({ pages, similar: (id, k) => search.similar(id, k) }),
     artistRoutes(pages),
     catalogRoutes(catalog),
-    webAppRoutes(),
+    webAppRoutes({ previews: pagePreviews({ search, prompts: social.prompts, limits }) }),
   ] as FastifyPluginAsync[];
 }
 
