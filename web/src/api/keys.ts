@@ -5,7 +5,7 @@
 const lower = (name: string) => name.toLowerCase();
 
 export const keys = {
-  me: ["me"] as const,
+  session: ["session"] as const,
   ask: (prompt: string) => ["ask", prompt] as const,
   allAsks: ["ask"] as const,
   song: (id: string) => ["songs", id] as const,

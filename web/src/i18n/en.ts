@@ -195,6 +195,7 @@ export const en = {
     passages: "Passages indexed",
     objectsDone: "Files done",
     objectsFailed: "Files failed",
+    objectsReading: "Files being read",
     objectsWaiting: "Files waiting",
     ingestRunning: "Loading songs",
     ingestIdle: "Nothing to load",

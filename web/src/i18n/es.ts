@@ -201,6 +201,7 @@ export const es: Messages<typeof en> = {
     passages: "Pasajes indexados",
     objectsDone: "Archivos terminados",
     objectsFailed: "Archivos fallidos",
+    objectsReading: "Archivos en lectura",
     objectsWaiting: "Archivos en espera",
     ingestRunning: "Cargando canciones",
     ingestIdle: "Nada que cargar",

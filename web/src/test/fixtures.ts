@@ -1,5 +1,5 @@
 /** API objects for component tests, typed by the server's own shapes. */
-import type { FeedItem, Prompt, User } from "../api/types.js";
+import type { FeedItem, Prompt, Session, User } from "../api/types.js";
 
 export const user = (id: number, username: string): User => ({
   id,
@@ -28,3 +28,6 @@ export const feedItem = (
   repostedBy,
   repostedAt: repostedBy ? "2026-01-03T10:00:00.000Z" : null,
 });
+
+/** The session as GET /api/session answers it. */
+export const session = (signedIn: User | null, isAdmin = false): Session => ({ user: signedIn, isAdmin });

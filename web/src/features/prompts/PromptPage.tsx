@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { usePrompt } from "../../api/prompts.js";
-import { ApiError, hasCode } from "../../api/errors.js";
+import { ApiError } from "../../api/errors.js";
 import { formatDate } from "../../i18n/format.js";
 import { PageHeading } from "../../ui/PageHeading.js";
 import { Empty, ErrorState, Loading } from "../../ui/states.js";
@@ -20,10 +20,7 @@ export function PromptPage() {
     return (
       <>
         <PageHeading title={t("prompts.one")} />
-        <ErrorState
-          error={prompt.error}
-          onRetry={hasCode(prompt.error, "PROMPT_NOT_FOUND") ? undefined : () => void prompt.refetch()}
-        />
+        <ErrorState error={prompt.error} onRetry={() => void prompt.refetch()} />
       </>
     );
   }
