@@ -7,6 +7,9 @@
 // The schemas import constants of the domain, whose code is Node's: a client type-checks it too.
 /// <reference types="node" />
 import type { Static, TUnsafe } from "typebox";
+import type { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../core/accounts/password-policy.js";
+import type { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from "../core/accounts/username.js";
+import type { DEFAULT_K, MAX_K, MAX_PROMPT_LENGTH } from "../core/search/types.js";
 import type { CredentialsBody, SessionSchema, SignedInSchema } from "./auth/schema.js";
 import type { CatalogStatusSchema, ObjectStatusSchema, ScanReportSchema } from "./catalog/schema.js";
 import type { FeedItemSchema } from "./feed/schema.js";
@@ -23,6 +26,20 @@ import type {
   SongWithLyricsSchema,
 } from "./songs/schema.js";
 import type { ProfileSchema, SuggestionsSchema, UserRefSchema, UserSchema } from "./users/schema.js";
+
+/**
+ * The domain's bounds a client checks before asking, as literal types: a client's copy of them
+ * type-checks only while it equals the server's.
+ */
+export interface Bounds {
+  promptLength: typeof MAX_PROMPT_LENGTH;
+  defaultK: typeof DEFAULT_K;
+  maxK: typeof MAX_K;
+  usernameMinLength: typeof USERNAME_MIN_LENGTH;
+  usernameMaxLength: typeof USERNAME_MAX_LENGTH;
+  passwordMinLength: typeof PASSWORD_MIN_LENGTH;
+  passwordMaxLength: typeof PASSWORD_MAX_LENGTH;
+}
 
 /** The schemas registered by `$id` (src/http/app.ts), which `Type.Ref` names. */
 type Shared = {

@@ -36,6 +36,7 @@ export const en = {
     placeholder: "songs to dedicate to my mother",
     hint: "Start with “top 5” to choose how many songs come back.",
     submit: "Ask",
+    tooLong: "A prompt has at most {{max}} characters: this one has {{count}}. Shorten it to ask.",
     suggestedTitle: "Try one of these",
     searching: "Finding songs…",
     results_one: "{{count}} song",

@@ -41,6 +41,8 @@ export const es: Messages<typeof en> = {
     placeholder: "canciones para dedicar a mi madre",
     hint: "Empieza con «top 5» para elegir cuántas canciones quieres.",
     submit: "Preguntar",
+    tooLong:
+      "Una consulta tiene como mucho {{max}} caracteres: esta tiene {{count}}. Acórtala para preguntar.",
     suggestedTitle: "Prueba con una de estas",
     searching: "Buscando canciones…",
     results_one: "{{count}} canción",
