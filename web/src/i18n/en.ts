@@ -21,6 +21,7 @@ export const en = {
     feed: "Feed",
     people: "People",
     catalog: "Catalog",
+    menu: "Menu",
     language: "Language",
     myAccount: "@{{username}}, my account",
     apiDocs: "API documentation",

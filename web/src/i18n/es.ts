@@ -25,6 +25,7 @@ export const es: Messages<typeof en> = {
     feed: "Novedades",
     people: "Personas",
     catalog: "Catálogo",
+    menu: "Menú",
     language: "Idioma",
     myAccount: "@{{username}}, mi cuenta",
     apiDocs: "Documentación de la API",
