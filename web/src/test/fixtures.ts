@@ -1,5 +1,5 @@
 /** API objects for component tests, typed by the server's own shapes. */
-import type { FeedItem, Prompt, Session, User } from "../api/types.js";
+import type { AskResponse, FeedItem, Prompt, Session, SongHit, User } from "../api/types.js";
 
 export const user = (id: number, username: string): User => ({
   id,
@@ -31,3 +31,48 @@ export const feedItem = (
 
 /** The session as GET /api/session answers it. */
 export const session = (signedIn: User | null, isAdmin = false): Session => ({ user: signedIn, isAdmin });
+
+/** A song of an answer; its passage is its second. */
+export const songHit = (id: string, overrides: Partial<SongHit> = {}): SongHit => ({
+  song: {
+    id,
+    title: `Song ${id}`,
+    artists: ["The Testers"],
+    album: null,
+    genre: null,
+    language: "en",
+    releaseDate: null,
+    features: {
+      danceability: null,
+      energy: null,
+      key: null,
+      loudness: null,
+      mode: null,
+      speechiness: null,
+      acousticness: null,
+      instrumentalness: null,
+      liveness: null,
+      valence: null,
+      tempo: null,
+      durationMs: null,
+    },
+  },
+  score: 0.5,
+  passage: { text: `a line of song ${id}`, ordinal: 1 },
+  ...overrides,
+});
+
+/** An answer of POST /api/ask with these songs. */
+export const answer = (
+  prompt: string,
+  results: SongHit[],
+  overrides: Partial<AskResponse> = {},
+): AskResponse => ({
+  prompt,
+  k: 10,
+  fit: null,
+  cached: false,
+  catalogVersion: 1,
+  results,
+  ...overrides,
+});

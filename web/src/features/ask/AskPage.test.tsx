@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { AskResponse, CatalogStatus } from "../../api/types.js";
-import { prompt, session, user } from "../../test/fixtures.js";
+import { idleCatalog } from "../../test/ask-api.js";
+import { answer, prompt, session, songHit, user } from "../../test/fixtures.js";
 import { json, renderAt, stubApi, type ApiCall } from "../../test/render.js";
 import { AskPage } from "./AskPage.js";
 
@@ -10,55 +10,6 @@ const routes = [
   { path: "/", element: <AskPage /> },
   { path: "/prompts/:id", element: <h1>A published prompt</h1> },
 ];
-
-const idleCatalog: CatalogStatus = {
-  catalogVersion: 1,
-  songs: 1,
-  songsWithPassages: 1,
-  passages: 1,
-  objects: { queued: 0, processing: 0, done: 1, failed: 0 },
-  queue: null,
-  items: [],
-  nextCursor: null,
-};
-
-export const answerOf = (text: string, overrides: Partial<AskResponse> = {}): AskResponse => ({
-  prompt: text,
-  k: 10,
-  fit: null,
-  cached: false,
-  catalogVersion: 1,
-  results: [
-    {
-      song: {
-        id: "harbour",
-        title: "Harbour Lights",
-        artists: ["The Testers"],
-        album: null,
-        genre: null,
-        language: "en",
-        releaseDate: null,
-        features: {
-          danceability: null,
-          energy: null,
-          key: null,
-          loudness: null,
-          mode: null,
-          speechiness: null,
-          acousticness: null,
-          instrumentalness: null,
-          liveness: null,
-          valence: null,
-          tempo: null,
-          durationMs: null,
-        },
-      },
-      score: 0.8,
-      passage: { text: "the harbour lights are on", ordinal: 1 },
-    },
-  ],
-  ...overrides,
-});
 
 let calls: ApiCall[];
 const asks = () => calls.filter((call) => call.url === "/api/ask");
@@ -71,7 +22,7 @@ function serve(signedIn = false) {
       const asked = (body as { prompt: string }).prompt;
       if (asked.length > 500)
         return json(400, { error: { code: "PROMPT_TOO_LONG", message: "at most 500 characters" } });
-      return json(200, answerOf(asked));
+      return json(200, answer(asked, [songHit("harbour")]));
     }
     if (url === "/api/prompts" && method === "POST") return json(201, prompt(42, "songs about the sea"));
   });

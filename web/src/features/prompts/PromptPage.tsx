@@ -7,6 +7,8 @@ import { PageHeading } from "../../ui/PageHeading.js";
 import { Empty, ErrorState, Loading } from "../../ui/states.js";
 import { IngestNotice } from "../catalog/IngestNotice.js";
 import { useIngestWatch } from "../catalog/useIngestWatch.js";
+import { ShareButton } from "../../ui/ShareButton.js";
+import { FitNotice } from "../songs/FitNotice.js";
 import { SongList } from "../songs/SongList.js";
 import { LikeButton } from "./LikeButton.js";
 
@@ -35,7 +37,14 @@ export function PromptPage() {
         <span aria-hidden="true"> · </span>
         <time dateTime={createdAt}>{formatDate(createdAt)}</time>
       </p>
-      <LikeButton prompt={prompt.data} />
+      <div className="prompt-actions">
+        <LikeButton prompt={prompt.data} />
+        <ShareButton
+          url={`${window.location.origin}/prompts/${prompt.data.id}`}
+          title={text}
+          what={t("prompts.shareWhat")}
+        />
+      </div>
       <p>
         <Link to={`/?q=${encodeURIComponent(text)}`}>{t("prompts.askAgain")}</Link>
       </p>
@@ -50,7 +59,10 @@ export function PromptPage() {
         ) : results.length === 0 ? (
           <Empty>{t("ask.noResults")}</Empty>
         ) : (
-          <SongList hits={results} prompt={text} />
+          <>
+            <FitNotice fit={results[0]?.fit} />
+            <SongList hits={results} prompt={text} from={`/prompts/${prompt.data.id}`} />
+          </>
         )}
       </section>
     </article>

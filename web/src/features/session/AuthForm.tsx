@@ -7,6 +7,7 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { ApiError } from "../../api/errors.js";
+import { safePath } from "../../app/safe-path.js";
 import { useSession, useSignIn } from "../../api/session.js";
 import type { ErrorCode } from "../../api/types.js";
 import { errorField, errorText } from "../../i18n/error-text.js";
@@ -17,10 +18,8 @@ import { Loading } from "../../ui/states.js";
 import { useRetryCountdown } from "../../ui/useCountdown.js";
 import { newCredentialProblems } from "./new-credentials.js";
 
-/** Only paths of this app: a `next` pointing elsewhere would make the form an open redirect. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
+/** Where to go after signing in: a path of this app, else home. */
+export const safeNext = (next: string | null): string => safePath(next) ?? "/";
 
 /** A problem found before asking, in the words the server would use for it. */
 const refusal = (code: ErrorCode) => new ApiError(400, code, "checked before sending");
