@@ -4,6 +4,7 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
+import { answers } from "./flows/answers.js";
 import { authMessages } from "./flows/auth-messages.js";
 import type { Harness } from "./flows/harness.js";
 import { keyboardUse } from "./flows/keyboard.js";
@@ -46,4 +47,5 @@ authMessages(harness);
 keyboardUse(harness);
 offline(harness);
 roughEdges(harness);
+answers(harness);
 pageTour(harness);
