@@ -1,5 +1,5 @@
 /** API objects for component tests, typed by the server's own shapes. */
-import type { AskResponse, FeedItem, Prompt, Session, SongHit, User } from "../api/types.js";
+import type { AskResponse, AudioFeatures, FeedItem, Prompt, Session, SongHit, User } from "../api/types.js";
 
 export const user = (id: number, username: string): User => ({
   id,
@@ -32,6 +32,23 @@ export const feedItem = (
 /** The session as GET /api/session answers it. */
 export const session = (signedIn: User | null, isAdmin = false): Session => ({ user: signedIn, isAdmin });
 
+/** Audio features: these values, every other one unknown. */
+export const features = (values: Partial<AudioFeatures>): AudioFeatures => ({
+  danceability: null,
+  energy: null,
+  key: null,
+  loudness: null,
+  mode: null,
+  speechiness: null,
+  acousticness: null,
+  instrumentalness: null,
+  liveness: null,
+  valence: null,
+  tempo: null,
+  durationMs: null,
+  ...values,
+});
+
 /** A song of an answer; its passage is its second. */
 export const songHit = (id: string, overrides: Partial<SongHit> = {}): SongHit => ({
   song: {
@@ -42,20 +59,7 @@ export const songHit = (id: string, overrides: Partial<SongHit> = {}): SongHit =
     genre: null,
     language: "en",
     releaseDate: null,
-    features: {
-      danceability: null,
-      energy: null,
-      key: null,
-      loudness: null,
-      mode: null,
-      speechiness: null,
-      acousticness: null,
-      instrumentalness: null,
-      liveness: null,
-      valence: null,
-      tempo: null,
-      durationMs: null,
-    },
+    features: features({}),
   },
   score: 0.5,
   passage: { text: `a line of song ${id}`, ordinal: 1 },
