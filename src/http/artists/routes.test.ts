@@ -48,6 +48,10 @@ it("pages an artist's songs with the cursor of the previous page", async () => {
   expect(second.body).toEqual({ items: [expect.objectContaining({ id: "a" })], nextCursor: null });
   expect(asked.at(-1)).toEqual({ artist: "Ana María", after: [2019, 1], limit: 3 });
 
+  // A name with a slash is one segment of the path, encoded.
+  await t.call("GET", `/api/artists/${encodeURIComponent("AC/DC")}/songs`);
+  expect(asked.at(-1)?.artist).toBe("AC/DC");
+
   const nobody = await t.call("GET", "/api/artists/Nobody/songs");
   expect([nobody.status, nobody.body]).toEqual([200, { items: [], nextCursor: null }]);
   const badCursor = await t.call("GET", "/api/artists/Nobody/songs?cursor=abc");
