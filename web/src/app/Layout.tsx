@@ -53,7 +53,15 @@ function SiteNav() {
           <span aria-hidden="true">☰</span> {t("layout.menu")}
         </button>
       )}
-      <ul id={listId} className="site-nav-row" data-open={folded ? open : undefined}>
+      <ul
+        id={listId}
+        className="site-nav-row"
+        data-open={folded ? open : undefined}
+        onClick={(event) => {
+          // A choice closes the menu, the page already shown included.
+          if (event.target instanceof Element && event.target.closest("a")) setOpen(false);
+        }}
+      >
         {sections.map(([to, label]) => (
           <li key={to}>
             <NavLink to={to} end={to === "/"} className="nav-link">
