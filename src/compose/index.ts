@@ -20,7 +20,8 @@ import type { IngestObserver } from "../core/catalog/ingest/observer.js";
 import { IngestRunner } from "../core/catalog/ingest/runner.js";
 import { PassageTexts } from "../core/catalog/ingest/passage-texts.js";
 import { IngestWorker } from "../core/catalog/ingest/worker.js";
-import type { CatalogStores, IngestJob, SongStore } from "../core/catalog/store.js";
+import { SongPages } from "../core/catalog/song-pages.js";
+import type { CatalogStores, IngestJob, SongPageStore, SongStore } from "../core/catalog/store.js";
 import type { Bucket, Cache, JobQueue } from "../core/ports.js";
 import { LiveIndex } from "../core/search/live-index.js";
 import { SearchService, type Ranking, type RankingTuning } from "../core/search/search-service.js";
@@ -130,7 +131,10 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     return stores;
   });
 
-  const songStore = lazy(async (): Promise<SongStore> => createSqlSongStore(await database()));
+  const songStore = lazy(async (): Promise<SongStore & SongPageStore> =>
+    createSqlSongStore(await database()),
+  );
+  const songPages = lazy(async () => new SongPages(await songStore()));
 
   const index = lazy(async (): Promise<LiveIndex> => {
     const [db, stores, indexModel] = [await database(), await catalogStores(), await model()];
@@ -319,6 +323,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     model,
     catalogStores,
     songStore,
+    songPages,
     index,
     queue,
     administration,

@@ -27,6 +27,7 @@ export const errorCatalogue = {
   PROMPT_EMPTY: "invalid",
   PROMPT_TOO_LONG: "invalid",
   SONG_NOT_FOUND: "not_found",
+  PASSAGE_NOT_FOUND: "not_found",
   CATALOG_NOT_READY: "unavailable",
   OBJECT_NOT_FOUND: "not_found",
   OBJECT_CHANGED: "conflict",

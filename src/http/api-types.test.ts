@@ -6,9 +6,10 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type { AccountService, SignedIn as Authenticated } from "../core/accounts/account-service.js";
 import type { UserView } from "../core/accounts/presenters.js";
+import type { Viewer } from "../core/accounts/user.js";
 import type { CatalogService } from "../core/catalog/catalog-service.js";
 import type * as Domain from "../core/catalog/song.js";
-import type { SongStore } from "../core/catalog/store.js";
+import type { SongPages } from "../core/catalog/song-pages.js";
 import type { ErrorCode } from "../core/errors.js";
 import type { SongHit as FoundSong, SongSearch } from "../core/search/types.js";
 import type { FeedService } from "../core/social/feed.js";
@@ -37,6 +38,9 @@ describe("the API's types", () => {
     expectTypeOf<Plain<Api.SignedIn>>().toEqualTypeOf<
       Plain<{ token: Authenticated["token"]; user: UserView }>
     >();
+    expectTypeOf<Plain<Api.Session>>().toEqualTypeOf<
+      Plain<{ user: UserView | null; isAdmin: Viewer["isAdmin"] }>
+    >();
     expectTypeOf<Plain<Api.Profile>>().toEqualTypeOf<Plain<Answer<PeopleService["profile"]>>>();
     expectTypeOf<Plain<Api.Suggestions["items"]>>().toEqualTypeOf<
       Plain<Answer<PeopleService["suggestions"]>>
@@ -58,9 +62,9 @@ describe("the API's types", () => {
     expectTypeOf<Plain<Api.AudioFeatures>>().toEqualTypeOf<Plain<Domain.AudioFeatures>>();
     expectTypeOf<Plain<Api.Song>>().toEqualTypeOf<Plain<Domain.Song>>();
     expectTypeOf<Plain<Api.SongHit>>().toEqualTypeOf<Plain<FoundSong>>();
-    expectTypeOf<Plain<Api.SongWithLyrics>>().toEqualTypeOf<
-      Plain<NonNullable<Answer<SongStore["getSong"]>>>
-    >();
+    expectTypeOf<Plain<Api.SongWithLyrics>>().toEqualTypeOf<Plain<Answer<SongPages["song"]>>>();
+    expectTypeOf<Plain<Api.Passage>>().toEqualTypeOf<Plain<Answer<SongPages["passage"]>>>();
+    expectTypeOf<Plain<Api.Page<Api.Song>>>().toEqualTypeOf<Plain<Answer<SongPages["byArtist"]>>>();
     expectTypeOf<Plain<Api.SimilarSongs["results"]>>().toEqualTypeOf<Plain<Answer<SongsDeps["similar"]>>>();
     expectTypeOf<Plain<Api.AskResponse>>().toEqualTypeOf<Plain<Answer<SongSearch["ask"]>>>();
     expectTypeOf<Plain<Api.CatalogStatus>>().toEqualTypeOf<Plain<Answer<CatalogService["status"]>>>();

@@ -7,7 +7,10 @@
 // The schemas import constants of the domain, whose code is Node's: a client type-checks it too.
 /// <reference types="node" />
 import type { Static, TUnsafe } from "typebox";
-import type { CredentialsBody, SignedInSchema } from "./auth/schema.js";
+import type { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "../core/accounts/password-policy.js";
+import type { USERNAME_MAX_LENGTH, USERNAME_MIN_LENGTH } from "../core/accounts/username.js";
+import type { DEFAULT_K, MAX_K, MAX_PROMPT_LENGTH } from "../core/search/types.js";
+import type { CredentialsBody, SessionSchema, SignedInSchema } from "./auth/schema.js";
 import type { CatalogStatusSchema, ObjectStatusSchema, ScanReportSchema } from "./catalog/schema.js";
 import type { FeedItemSchema } from "./feed/schema.js";
 import type { AccountDeletionBody, PasswordChangeBody, ProfileUpdateBody } from "./me/schema.js";
@@ -16,12 +19,27 @@ import type { ErrorResponseSchema, Paged } from "./schemas.js";
 import type { AskBody, AskResponseSchema } from "./search/schema.js";
 import type {
   AudioFeaturesSchema,
+  PassageSchema,
   SimilarSongsSchema,
   SongHitSchema,
   SongSchema,
   SongWithLyricsSchema,
 } from "./songs/schema.js";
 import type { ProfileSchema, SuggestionsSchema, UserRefSchema, UserSchema } from "./users/schema.js";
+
+/**
+ * The domain's bounds a client checks before asking, as literal types: a client's copy of them
+ * type-checks only while it equals the server's.
+ */
+export interface Bounds {
+  promptLength: typeof MAX_PROMPT_LENGTH;
+  defaultK: typeof DEFAULT_K;
+  maxK: typeof MAX_K;
+  usernameMinLength: typeof USERNAME_MIN_LENGTH;
+  usernameMaxLength: typeof USERNAME_MAX_LENGTH;
+  passwordMinLength: typeof PASSWORD_MIN_LENGTH;
+  passwordMaxLength: typeof PASSWORD_MAX_LENGTH;
+}
 
 /** The schemas registered by `$id` (src/http/app.ts), which `Type.Ref` names. */
 type Shared = {
@@ -42,12 +60,14 @@ export type Song = Static<typeof SongSchema, Shared>;
 export type SongHit = Static<typeof SongHitSchema, Shared>;
 export type SongWithLyrics = Static<typeof SongWithLyricsSchema, Shared>;
 export type SimilarSongs = Static<typeof SimilarSongsSchema, Shared>;
+export type Passage = Static<typeof PassageSchema>;
 
 export type AskRequest = Static<typeof AskBody>;
 export type AskResponse = Static<typeof AskResponseSchema, Shared>;
 
 export type Credentials = Static<typeof CredentialsBody>;
 export type SignedIn = Static<typeof SignedInSchema>;
+export type Session = Static<typeof SessionSchema>;
 export type User = Static<typeof UserSchema>;
 export type UserRef = Static<typeof UserRefSchema>;
 export type Profile = Static<typeof ProfileSchema>;

@@ -8,16 +8,18 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Verso } from "../compose/index.js";
 import { apiPlugins } from "../http/api-plugins.js";
+import { artistRoutes } from "../http/artists/routes.js";
 import { catalogRoutes } from "../http/catalog/routes.js";
 import { searchRoutes } from "../http/search/routes.js";
 import { socialRoutes } from "../http/social-routes.js";
 import { songsRoutes } from "../http/songs/routes.js";
+import { pagePreviews } from "../http/web/preview.js";
 import { webAppRoutes } from "../http/web/routes.js";
 
 export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
-  const [search, songs, catalog, social, limits] = [
+  const [search, pages, catalog, social, limits] = [
     await verso.search(),
-    await verso.songStore(),
+    await verso.songPages(),
     await verso.catalog(),
     await verso.social(),
     await verso.requestLimits(),
@@ -27,9 +29,10 @@ export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
     ...apiPlugins({ sessions: social.sessions, limits }),
     ...socialRoutes(social),
     searchRoutes(search),
-    songsRoutes({ store: songs, similar: (id, k) => search.similar(id, k) }),
+    songsRoutes({ pages, similar: (id, k) => search.similar(id, k) }),
+    artistRoutes(pages),
     catalogRoutes(catalog),
-    webAppRoutes(),
+    webAppRoutes({ previews: pagePreviews({ search, prompts: social.prompts, limits }) }),
   ] as FastifyPluginAsync[];
 }
 

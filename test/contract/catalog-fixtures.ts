@@ -11,6 +11,7 @@ import type {
   IngestBatch,
   IngestedSong,
   Lease,
+  SongPageStore,
   SongStore,
 } from "../../src/core/catalog/store.js";
 import type { BucketObject, EmbeddingModel } from "../../src/core/ports.js";
@@ -20,7 +21,7 @@ export { songRow } from "../catalog/fakes.js";
 
 /** Every catalog store over one database, with the song store that reads what they write. */
 export interface CatalogContractStores extends CatalogStores {
-  songs: SongStore;
+  songs: SongStore & SongPageStore;
   close(): Promise<void>;
 }
 

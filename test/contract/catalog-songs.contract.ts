@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { emptyFeatures } from "../../src/core/catalog/song.js";
-import type { SongStore } from "../../src/core/catalog/store.js";
+import type { SongPageStore, SongStore } from "../../src/core/catalog/store.js";
 import {
   catalogFixture,
   collect,
@@ -156,6 +156,62 @@ export function describeSongStoreContract(name: string, open: OpenCatalogStores)
       expect(await ids({ year: { max: 1999 } })).toEqual(["en-old"]);
       expect(await ids({ language: "en", energy: { min: 0.8 } })).toEqual(["en-new"]);
       expect(await ids({ energy: { max: 0.4 } })).toEqual([]);
+    });
+
+    it("reads one passage of a song by its position", async () => {
+      const { runs, songs } = fx.stores;
+      const { lease } = await fx.startedObject();
+      await runs.commitBatch(
+        await fx.batchOf(lease, [
+          ingested(songRow("s1"), [unit(1, 0, 0, 0), unit(0, 1, 0, 0)]),
+          ingested(songRow("s2"), [unit(0, 0, 1, 0)]),
+        ]),
+      );
+      expect(await songs.passageAt("s1", 1)).toEqual({ ordinal: 1, text: "s1 passage 1" });
+      expect(await songs.passageAt("s2", 0)).toEqual({ ordinal: 0, text: "s2 passage 0" });
+      expect(await songs.passageAt("s2", 1)).toBeNull();
+      expect(await songs.passageAt("missing", 0)).toBeNull();
+    });
+
+    it("lists an artist's songs newest first, a page at a time, matching whole names only", async () => {
+      const { runs, songs } = fx.stores;
+      const { lease } = await fx.startedObject();
+      const by = (id: string, artists: string[], releaseDate: string | null) =>
+        ingested(songRow(id, { artists, releaseDate }), []);
+      await runs.commitBatch(
+        await fx.batchOf(lease, [
+          by("old", ["Ana María"], "1999-05-01"),
+          by("duet", ["Bruno", "Ana María"], "2021"),
+          by("undated", ["Ana María"], null),
+          by("new", ["Ana María"], "2024-01-01"),
+          by("same-year", ["Ana María"], "2021-06-01"),
+          // Another artist, one whose name holds hers, one with quotes and a wildcard in the name.
+          by("other", ["Ana"], "2022"),
+          by("longer", ["Ana María Trio"], "2022"),
+          by("odd", ['The "100%" Band'], "2010"),
+        ]),
+      );
+      const all = async (artist: string, limit: number) => {
+        const pages: string[][] = [];
+        let after: Parameters<SongPageStore["songsByArtist"]>[1]["after"];
+        for (;;) {
+          const rows = await songs.songsByArtist(artist, { limit, ...(after ? { after } : {}) });
+          pages.push(rows.map((row) => row.song.id));
+          if (rows.length < limit) return pages;
+          after = rows.at(-1)!.position;
+        }
+      };
+      // Newest first; songs of one year in catalog order; songs without a date last.
+      expect((await all("Ana María", 10)).flat()).toEqual(["new", "duet", "same-year", "old", "undated"]);
+      expect(await all("Ana María", 2)).toEqual([["new", "duet"], ["same-year", "old"], ["undated"]]);
+      const first = await songs.songsByArtist("Ana María", { limit: 1 });
+      expect(first[0]!.song).toMatchObject({ id: "new", artists: ["Ana María"], releaseDate: "2024-01-01" });
+      expect((await all("Ana", 10)).flat()).toEqual(["other"]);
+      expect((await all("ana maría", 10)).flat()).toEqual([]);
+      expect((await all("Ana Maria", 10)).flat()).toEqual([]);
+      expect((await all('The "100%" Band', 10)).flat()).toEqual(["odd"]);
+      expect((await all("%", 10)).flat()).toEqual([]);
+      expect((await all("Nobody", 10)).flat()).toEqual([]);
     });
   });
 }

@@ -13,6 +13,8 @@ import { VersoError } from "../../src/core/errors.js";
 import { catalogRoutes } from "../../src/http/catalog/routes.js";
 import { searchRoutes } from "../../src/http/search/routes.js";
 import { songsRoutes } from "../../src/http/songs/routes.js";
+import { artistRoutes } from "../../src/http/artists/routes.js";
+import { SongPages } from "../../src/core/catalog/song-pages.js";
 import { openTestDatabase } from "../support/databases.js";
 import { fakeSongSearch } from "../support/fake-song-search.js";
 import { buildTestApp, lightHasher, PASSWORD, type TestApp } from "../support/test-app.js";
@@ -52,12 +54,13 @@ export async function buildWorld(): Promise<World> {
     otherRoutes: [
       searchRoutes(fakeSongSearch()),
       songsRoutes({
-        store: songs,
+        pages: new SongPages(songs),
         similar: async (id) => {
           if (!(await songs.getSong(id))) throw new VersoError("SONG_NOT_FOUND", `no song with id ${id}`);
           return [];
         },
       }),
+      artistRoutes(new SongPages(songs)),
       catalogRoutes(catalog),
     ] as FastifyPluginAsync[],
   });

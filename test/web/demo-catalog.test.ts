@@ -4,11 +4,13 @@
  */
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
+import { answers } from "./flows/answers.js";
 import { authMessages } from "./flows/auth-messages.js";
 import type { Harness } from "./flows/harness.js";
 import { keyboardUse } from "./flows/keyboard.js";
 import { offline } from "./flows/offline.js";
 import { pageTour } from "./flows/page-tour.js";
+import { roughEdges } from "./flows/rough-edges.js";
 import { sharedLink } from "./flows/shared-link.js";
 import { socialFlow } from "./flows/social-flow.js";
 import { launchChromium } from "./support/browser.js";
@@ -44,4 +46,6 @@ sharedLink(harness);
 authMessages(harness);
 keyboardUse(harness);
 offline(harness);
+roughEdges(harness);
+answers(harness);
 pageTour(harness);

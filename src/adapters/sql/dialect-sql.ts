@@ -40,6 +40,21 @@ export function isAnyOf(
   }
 }
 
+/**
+ * Whether a column holding a JSON array of strings has this one among them, whole and exactly:
+ * json_each in SQLite, jsonb containment in PostgreSQL, JSON_CONTAINS in MariaDB.
+ */
+export function jsonArrayHolds(dialect: SqlDialect, column: string, value: string): RawBuilder<SqlBool> {
+  switch (dialect) {
+    case "sqlite":
+      return sql<SqlBool>`EXISTS (SELECT 1 FROM json_each(${sql.ref(column)}) AS element WHERE element.value = ${value})`;
+    case "postgres":
+      return sql<SqlBool>`${sql.ref(column)}::jsonb @> jsonb_build_array(${value}::text)`;
+    case "mariadb":
+      return sql<SqlBool>`JSON_CONTAINS(${sql.ref(column)}, JSON_QUOTE(${value}))`;
+  }
+}
+
 /** A random order for ORDER BY: random() in SQLite and PostgreSQL, rand() in MariaDB. */
 export const randomOrder = (dialect: SqlDialect): RawBuilder<unknown> =>
   dialect === "mariadb" ? sql`rand()` : sql`random()`;

@@ -2,9 +2,15 @@
 import { sql, type Selectable } from "kysely";
 import type { SongFilter } from "../../core/catalog/song-filter.js";
 import type { Song, SongWithLyrics } from "../../core/catalog/song.js";
-import type { LexicalHit, PassageRecord, SongStore } from "../../core/catalog/store.js";
+import type {
+  ArtistSongPosition,
+  LexicalHit,
+  PassageRecord,
+  SongPageStore,
+  SongStore,
+} from "../../core/catalog/store.js";
 import type { SqlDialect } from "./database.js";
-import { isAnyOf, type SqlContext } from "./dialect-sql.js";
+import { isAnyOf, jsonArrayHolds, type SqlContext } from "./dialect-sql.js";
 import { songColumns, type SongsTable } from "./schema/catalog.js";
 import { searchWords } from "./search-text.js";
 import { songFilterCondition } from "./song-filter-sql.js";
@@ -58,7 +64,7 @@ const fullTextIndexes: Record<SqlDialect, string> = {
   postgres: "tsvector",
 };
 
-export function createSqlSongStore(context: SqlContext): SongStore {
+export function createSqlSongStore(context: SqlContext): SongStore & SongPageStore {
   const { db, dialect } = context;
   const anyOf = (column: string, values: readonly (string | number)[]) => isAnyOf(dialect, column, values);
   const modelIdOf = async (model: string) =>
@@ -263,6 +269,36 @@ export function createSqlSongStore(context: SqlContext): SongStore {
         .execute();
       for (const r of rows) out.set(r.id, { id: r.id, songId: r.song_id, ordinal: r.ordinal, text: r.text });
       return out;
+    },
+
+    async passageAt(songId, ordinal) {
+      const row = await db
+        .selectFrom("passages")
+        .select(["ordinal", "text"])
+        .where("song_id", "=", songId)
+        .where("ordinal", "=", ordinal)
+        .executeTakeFirst();
+      return row ? { ordinal: row.ordinal, text: row.text } : null;
+    },
+
+    async songsByArtist(artist, page) {
+      // A song without a year sorts as year -1: after every dated one, newest first.
+      const year = sql<number>`coalesce(s.release_year, -1)`;
+      let query = db
+        .selectFrom("songs as s")
+        .select([...songColumns.map((column) => `s.${column}` as const), "s.pk", year.as("year")])
+        .where(jsonArrayHolds(dialect, "s.artists", artist));
+      if (page.after) {
+        const [afterYear, afterRow] = page.after;
+        query = query.where((eb) =>
+          eb.or([eb(year, "<", afterYear), eb.and([eb(year, "=", afterYear), eb("s.pk", ">", afterRow)])]),
+        );
+      }
+      const rows = await query.orderBy(year, "desc").orderBy("s.pk").limit(page.limit).execute();
+      return rows.map((row) => ({
+        song: toSong(row),
+        position: [Number(row.year), Number(row.pk)] as ArtistSongPosition,
+      }));
     },
 
     async passagesOfSongs(songIds, model) {

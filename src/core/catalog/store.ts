@@ -275,6 +275,12 @@ export interface LexicalHit {
   score: number;
 }
 
+/**
+ * Where a song sits in its artist's list (newest first): its release year, -1 when unknown, and
+ * its row in the catalog. Opaque to callers but for paging.
+ */
+export type ArtistSongPosition = readonly [year: number, row: number];
+
 export interface SongStore {
   getSong(id: string): Promise<SongWithLyrics | null>;
   getSongs(ids: readonly string[]): Promise<Map<string, Song>>;
@@ -307,4 +313,19 @@ export interface SongStore {
    * each (see tuning.ts).
    */
   readonly fullTextIndex: string;
+}
+
+/** What the song and artist pages read beside the songs themselves. */
+export interface SongPageStore {
+  /** The text of a song's passage at this position (its ordinal); null when it has none there. */
+  passageAt(songId: string, ordinal: number): Promise<{ ordinal: number; text: string } | null>;
+  /**
+   * The songs with this artist among theirs (the whole name, exactly as written), newest first:
+   * by release year, songs of one year in catalog order, songs without a year last; `after`
+   * is the position of the last song of the previous page.
+   */
+  songsByArtist(
+    artist: string,
+    page: { after?: ArtistSongPosition; limit: number },
+  ): Promise<{ song: Song; position: ArtistSongPosition }[]>;
 }

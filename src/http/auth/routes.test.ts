@@ -280,6 +280,34 @@ describe("logout and session lifetime", () => {
   });
 });
 
+describe("the session, for the web app", () => {
+  it("answers 200 with no user to a visitor, where /api/me answers 401", async () => {
+    await start();
+    const visitor = await t.call("GET", "/api/session");
+    expect([visitor.status, visitor.body]).toEqual([200, { user: null, isAdmin: false }]);
+    const garbled = await t.call("GET", "/api/session", { token: "not-a-session" });
+    expect([garbled.status, garbled.body]).toEqual([200, { user: null, isAdmin: false }]);
+    expect((await t.call("GET", "/api/me")).status).toBe(401);
+  });
+
+  it("answers who is signed in, and whether they are an administrator", async () => {
+    await start();
+    const bob = await t.register("bob");
+    const root = await t.register("root");
+    await t.grantAdmin("root");
+    const asBob = await t.call("GET", "/api/session", { token: bob.token });
+    expect(asBob.status).toBe(200);
+    expect(asBob.body).toEqual({
+      user: (await t.call("GET", "/api/me", { token: bob.token })).body,
+      isAdmin: false,
+    });
+    const asRoot = await t.call("GET", "/api/session", { token: root.token });
+    expect([asRoot.body.user.username, asRoot.body.isAdmin]).toEqual(["root", true]);
+    await t.call("POST", "/api/auth/logout", { token: bob.token });
+    expect((await t.call("GET", "/api/session", { token: bob.token })).body.user).toBeNull();
+  });
+});
+
 describe("rate limits", () => {
   it("answers 429 with Retry-After after repeated failures from one address, while the owner elsewhere still signs in", async () => {
     const time = manualClock(new Date("2026-12-01T12:00:00.000Z"));

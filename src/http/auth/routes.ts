@@ -6,7 +6,7 @@ import type { SessionService } from "../../core/accounts/sessions.js";
 import { requireViewer, signedIn } from "../access.js";
 import { errors, NoBody } from "../schemas.js";
 import { clearSessionCookie, setSessionCookie } from "../session-cookie.js";
-import { CredentialsBody, SignedInSchema } from "./schema.js";
+import { CredentialsBody, SessionSchema, SignedInSchema } from "./schema.js";
 
 export interface AuthRoutesDeps {
   accounts: AccountService;
@@ -48,6 +48,21 @@ export const authRoutes =
         setSessionCookie(reply, token, sessions.ttlSeconds);
         return { token, user: presentUser(user) };
       },
+    );
+
+    app.get(
+      "/api/session",
+      {
+        schema: {
+          tags: ["auth"],
+          summary: "Who is signed in (user null for a visitor) and whether they are an administrator",
+          response: { 200: SessionSchema },
+        },
+      },
+      async (request) =>
+        request.viewer
+          ? { user: presentUser(request.viewer.user), isAdmin: request.viewer.isAdmin }
+          : { user: null, isAdmin: false },
     );
 
     app.post(

@@ -1,6 +1,7 @@
 import { Type } from "typebox";
 import { PASSWORD_MAX_LENGTH } from "../../core/accounts/password-policy.js";
 import { USERNAME_MAX_LENGTH } from "../../core/accounts/username.js";
+import { Nullable } from "../schemas.js";
 import { UserSchema } from "../users/schema.js";
 
 // Bounds on the wire are generous; the domain answers precise codes (USERNAME_INVALID,
@@ -19,3 +20,11 @@ export const SignedInSchema = Type.Object({
   }),
   user: UserSchema,
 });
+
+export const SessionSchema = Type.Object(
+  {
+    user: Nullable(UserSchema, { description: "who is signed in; null for a visitor" }),
+    isAdmin: Type.Boolean({ description: "whether they may administer the catalog (scan the bucket)" }),
+  },
+  { description: "who is signed in, if anyone: never a 401, so a visitor's page logs no error" },
+);

@@ -1,12 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { SongStore } from "../../core/catalog/store.js";
-import { VersoError } from "../../core/errors.js";
+import type { SongPages } from "../../core/catalog/song-pages.js";
 import type { SongHit } from "../../core/search/types.js";
 import { errors } from "../schemas.js";
-import { SimilarSongsQuery, SimilarSongsSchema, SongParams, SongWithLyricsSchema } from "./schema.js";
+import {
+  PassageParams,
+  PassageSchema,
+  SimilarSongsQuery,
+  SimilarSongsSchema,
+  SongParams,
+  SongWithLyricsSchema,
+} from "./schema.js";
 
 export interface SongsDeps {
-  store: SongStore;
+  pages: Pick<SongPages, "song" | "passage">;
   similar(songId: string, k: number): Promise<SongHit[]>;
 }
 
@@ -23,11 +29,20 @@ export const songsRoutes =
           response: { 200: SongWithLyricsSchema, ...errors(400, 404) },
         },
       },
-      async (request) => {
-        const song = await deps.store.getSong(request.params.id);
-        if (!song) throw new VersoError("SONG_NOT_FOUND", `no song with id ${request.params.id}`);
-        return song;
+      async (request) => deps.pages.song(request.params.id),
+    );
+
+    app.get(
+      "/api/songs/:id/passages/:ordinal",
+      {
+        schema: {
+          tags: ["songs"],
+          summary: "One passage of a song, by the position an answer gives (passage.ordinal)",
+          params: PassageParams,
+          response: { 200: PassageSchema, ...errors(400, 404) },
+        },
       },
+      async (request) => deps.pages.passage(request.params.id, request.params.ordinal),
     );
 
     app.get(

@@ -62,6 +62,16 @@ export const SimilarSongsSchema = Type.Object({ results: Type.Array(Type.Ref("So
 
 export const SongParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
+export const PassageParams = Type.Object({
+  ...SongParams.properties,
+  ordinal: TextInteger({ minimum: 0, maximum: 1_000_000, description: "passage.ordinal of an answer" }),
+});
+
+export const PassageSchema = Type.Object({
+  ordinal: Type.Integer({ description: "its position among the song's passages" }),
+  text: Type.String({ description: "the passage, as it reads in the lyrics" }),
+});
+
 export const SimilarSongsQuery = Type.Object({
   k: Type.Optional(TextInteger({ minimum: 1, maximum: 50, default: 10 })),
 });

@@ -9,8 +9,9 @@ import fs from "node:fs/promises";
 import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import { packageRoot } from "../../paths.js";
+import { withPreview, type PagePreviews, type Preview } from "./preview.js";
 import { AppPathParams } from "./schema.js";
 
 /** Where `npm run build` puts the web app. */
@@ -32,6 +33,8 @@ export interface WebAppOptions {
   root?: string;
   /** Sent with every page of the app; false leaves the header to someone else. */
   contentSecurityPolicy?: string | false;
+  /** Link previews (Open Graph, Twitter cards) for the pages of an answer and of a prompt. */
+  previews?: PagePreviews;
 }
 
 const immutable = "public, max-age=31536000, immutable";
@@ -83,20 +86,40 @@ export const webAppRoutes =
     const files = await listFiles(root);
     await app.register(fastifyStatic, { root, serve: false, preCompressed: true });
 
-    const sendPage = (reply: FastifyReply) => {
+    const built = await fs.readFile(path.join(root, "index.html"), "utf8");
+    const sendPage = (reply: FastifyReply, preview: Preview | null = null) => {
       if (policy) reply.header("content-security-policy", policy);
-      return reply
+      reply
         .header("cache-control", revalidate)
         .header("x-content-type-options", "nosniff")
-        .header("referrer-policy", "same-origin")
-        .sendFile("index.html", { cacheControl: false });
+        .header("referrer-policy", "same-origin");
+      if (!preview) return reply.sendFile("index.html", { cacheControl: false });
+      return reply.type("text/html; charset=utf-8").send(withPreview(built, preview));
+    };
+
+    /** The preview of a shared answer or prompt; null for every other page. */
+    const previewOf = async (request: FastifyRequest, relative: string): Promise<Preview | null> => {
+      const previews = options.previews;
+      if (!previews) return null;
+      const params = new URLSearchParams(request.url.split("?")[1] ?? "");
+      const prompt = params.get("q")?.trim();
+      if (relative === "" && prompt) {
+        const asker = {
+          address: request.ip,
+          account: request.viewer ? String(request.viewer.user.id) : undefined,
+        };
+        return previews.answer(prompt, { asker, songs: [...params.keys()].every((key) => key === "q") });
+      }
+      const promptId = /^prompts\/(\d{1,15})$/.exec(relative)?.[1];
+      return promptId ? previews.prompt(Number(promptId)) : null;
     };
 
     app.get("/*", { schema: { hide: true, params: AppPathParams } }, async (request, reply) => {
       const pathname = request.url.split("?")[0] ?? "/";
       if (isServerPath(pathname)) return reply.callNotFound();
       const relative = request.params["*"];
-      if (relative === "" || relative === "index.html") return sendPage(reply);
+      if (relative === "" || relative === "index.html")
+        return sendPage(reply, await previewOf(request, relative));
       if (files.has(relative)) {
         return reply
           .header("cache-control", relative.startsWith("assets/") ? immutable : revalidate)
@@ -104,6 +127,6 @@ export const webAppRoutes =
           .sendFile(relative, { cacheControl: false });
       }
       if (namesAFile(relative)) return reply.callNotFound();
-      return sendPage(reply);
+      return sendPage(reply, await previewOf(request, relative));
     });
   };

@@ -57,3 +57,14 @@ export async function songTitles(page: Page, prompt: string, language: Language)
   await list.waitFor({ timeout: 60_000 });
   return list.getByRole("heading", { level: 3 }).allTextContents();
 }
+
+/**
+ * Follows a link of the main navigation, as a person would: on a narrow screen, where the
+ * sections are folded behind the Menu button, by opening it first.
+ */
+export async function goToSection(page: Page, language: Language, section: string) {
+  const nav = page.getByRole("navigation", { name: text(language, "layout.sections") });
+  const menu = nav.getByRole("button", { name: text(language, "layout.menu") });
+  if ((await menu.count()) > 0 && (await menu.getAttribute("aria-expanded")) !== "true") await menu.click();
+  await nav.getByRole("link", { name: text(language, section) }).click();
+}

@@ -51,12 +51,15 @@ export function pageTour(harness: Harness) {
       await setup.page.getByRole("link", { name: t("ask.seePublished") }).click();
       await setup.page.getByRole("heading", { level: 1, name: prompt }).waitFor();
       const promptPath = new URL(setup.page.url()).pathname;
-      const songHref = await setup.page
+      const firstSong = setup.page
         .getByRole("list", { name: t("songs.listLabel", { prompt }) })
+        .getByRole("article")
+        .first();
+      const songHref = await firstSong
         .getByRole("heading", { level: 3 })
-        .first()
         .getByRole("link")
         .getAttribute("href");
+      const artistHref = await firstSong.locator(".song-meta a").first().getAttribute("href");
       await setup.context.close();
 
       const heading = (name: string | RegExp) => (page: Page) =>
@@ -80,9 +83,26 @@ export function pageTour(harness: Harness) {
           },
         },
         {
+          name: "ask-filters",
+          path: `/?q=${encodeURIComponent(prompt)}&energy=0.2..0.8`,
+          ready: async (page) => {
+            await songTitles(page, prompt, "en");
+            await page.locator("details.filters > summary").click();
+            await page.getByRole("group", { name: t("filters.energy") }).waitFor();
+          },
+        },
+        {
           name: "song",
           path: songHref ?? "/",
-          ready: (page) => page.getByRole("heading", { name: t("songs.similar") }).waitFor(),
+          ready: async (page) => {
+            await page.getByRole("heading", { name: t("songs.similar") }).waitFor();
+            await page.locator(".lyrics-passage").waitFor();
+          },
+        },
+        {
+          name: "artist",
+          path: artistHref ?? "/",
+          ready: (page) => page.getByRole("heading", { level: 2, name: t("artist.songs") }).waitFor(),
         },
         { name: "sign-in", path: "/signin", ready: heading(t("auth.signInTitle")) },
         { name: "sign-up", path: "/signup", ready: heading(t("auth.signUpTitle")) },

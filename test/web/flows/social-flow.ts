@@ -9,6 +9,7 @@ import { text, type Language } from "../support/texts.js";
 import {
   ask,
   expectNoProblems,
+  goToSection,
   open,
   PASSWORD,
   signOut,
@@ -64,7 +65,7 @@ export function socialFlow(harness: Harness, language: Language) {
         await b.page.getByText(t("errors.usernameTaken")).waitFor();
         await signUp(b.page, language, second);
 
-        await b.page.getByRole("link", { name: t("layout.people") }).click();
+        await goToSection(b.page, language, "layout.people");
         await b.page.getByLabel(t("people.searchLabel")).fill(first);
         await b.page.getByRole("button", { name: t("common.search") }).click();
         await b.page.getByRole("link", { name: `@${first}` }).click();
@@ -75,7 +76,7 @@ export function socialFlow(harness: Harness, language: Language) {
         await b.page.getByRole("link", { name: t("profile.followers_one", { formatted: 1 }) }).waitFor();
 
         // The prompt is in their feed; they like it, and the count moves at once.
-        await b.page.getByRole("link", { name: t("layout.feed") }).click();
+        await goToSection(b.page, language, "layout.feed");
         const inFeed = b.page.getByRole("list", { name: t("feed.title") });
         await inFeed.getByRole("link", { name: prompt }).waitFor();
         expect(await inFeed.getByRole("link", { name: `@${first}` }).count()).toBeGreaterThan(0);

@@ -28,6 +28,12 @@ const isErrorResponse = (value: unknown): value is ErrorResponse =>
   "error" in value &&
   typeof (value as ErrorResponse).error?.code === "string";
 
+/** The new name in a `{"movedTo": …}` answer (a 301 the browser could not follow). */
+const movedTo = (value: unknown): string | null =>
+  typeof value === "object" && value !== null && typeof (value as { movedTo?: unknown }).movedTo === "string"
+    ? (value as { movedTo: string }).movedTo
+    : null;
+
 export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (options.body !== undefined) headers["content-type"] = "application/json";
@@ -58,7 +64,13 @@ export async function request<T>(method: Method, path: string, options: RequestO
       const { code, message } = json.error;
       throw new ApiError(response.status, code as ApiError["code"], message, retryAfter(response));
     }
-    throw new ApiError(response.status, `HTTP_${response.status}`, response.statusText, retryAfter(response));
+    throw new ApiError(
+      response.status,
+      `HTTP_${response.status}`,
+      response.statusText,
+      retryAfter(response),
+      movedTo(json),
+    );
   }
   if (json === undefined) throw new ApiError(response.status, "BAD_RESPONSE", "the answer was not JSON");
   return json as T;

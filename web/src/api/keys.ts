@@ -2,13 +2,19 @@
  * Query keys in one place. Every query whose data holds prompts sits under "prompts", so a
  * like can be shown at once wherever that prompt is on screen.
  */
+import type { SongFilters } from "./answer-query.js";
+
 const lower = (name: string) => name.toLowerCase();
 
 export const keys = {
-  me: ["me"] as const,
-  ask: (prompt: string) => ["ask", prompt] as const,
+  session: ["session"] as const,
+  /** An answer: the prompt, its filters and how many songs (null: the first answer's). */
+  ask: (prompt: string, filters: SongFilters = {}, k: number | null = null) =>
+    ["ask", prompt, filters, k] as const,
   allAsks: ["ask"] as const,
   song: (id: string) => ["songs", id] as const,
+  passage: (id: string, ordinal: number) => ["songs", id, "passages", ordinal] as const,
+  artistSongs: (name: string) => ["artists", name, "songs"] as const,
   similar: (id: string) => ["songs", id, "similar"] as const,
   allPrompts: ["prompts"] as const,
   promptSearch: (q: string) => ["prompts", "search", q] as const,

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { request } from "./client.js";
 import { keys } from "./keys.js";
+import { endSession, setSessionUser } from "./session.js";
 import type { AccountDeletion, PasswordChange, ProfileUpdate, User } from "./types.js";
 
 /** Display name, bio, or a new username (with the current password). */
@@ -9,7 +10,7 @@ export function useUpdateMe() {
   return useMutation({
     mutationFn: (update: ProfileUpdate) => request<User>("PATCH", "/api/me", { body: update }),
     onSuccess: (user) => {
-      client.setQueryData(keys.me, user);
+      setSessionUser(client, user);
       // A rename shows in every prompt I wrote and on every list I am in.
       void client.invalidateQueries({ queryKey: keys.allPrompts });
       void client.invalidateQueries({ queryKey: keys.allPeople });
@@ -27,9 +28,6 @@ export function useDeleteAccount() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (deletion: AccountDeletion) => request<void>("DELETE", "/api/me", { body: deletion }),
-    onSuccess: () => {
-      client.removeQueries({ predicate: (query) => query.queryKey[0] !== keys.me[0] });
-      client.setQueryData(keys.me, null);
-    },
+    onSuccess: () => endSession(client),
   });
 }

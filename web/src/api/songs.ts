@@ -1,7 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { request } from "./client.js";
 import { keys } from "./keys.js";
-import type { SimilarSongs, SongWithLyrics } from "./types.js";
+import { usePagedList } from "./pages.js";
+import type { Passage, SimilarSongs, Song, SongWithLyrics } from "./types.js";
 
 const songPath = (id: string) => `/api/songs/${encodeURIComponent(id)}`;
 
@@ -22,3 +23,16 @@ export function useSimilarSongs(id: string, enabled = true, k = 5) {
     staleTime: 10 * 60_000,
   });
 }
+
+/** The passage an answer matched, by its position in the song; off without one. */
+export function usePassage(id: string, ordinal: number | null) {
+  return useQuery({
+    queryKey: keys.passage(id, ordinal ?? -1),
+    queryFn: ({ signal }) => request<Passage>("GET", `${songPath(id)}/passages/${ordinal}`, { signal }),
+    enabled: ordinal !== null,
+    staleTime: Infinity,
+  });
+}
+
+export const useArtistSongs = (name: string) =>
+  usePagedList<Song>(keys.artistSongs(name), `/api/artists/${encodeURIComponent(name)}/songs`);

@@ -1,6 +1,8 @@
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
 import { hasCode, isApiError } from "../api/errors.js";
 import { keys } from "../api/keys.js";
+import { setSessionUser } from "../api/session.js";
+import type { Session } from "../api/types.js";
 
 /**
  * Failures worth a second try are retried (a flaky network, a server restarting); answers
@@ -21,7 +23,8 @@ export function createQueryClient(): QueryClient {
     },
   });
   function signedOutBy(error: unknown) {
-    if (hasCode(error, "AUTH_REQUIRED") && client.getQueryData(keys.me)) client.setQueryData(keys.me, null);
+    if (hasCode(error, "AUTH_REQUIRED") && client.getQueryData<Session>(keys.session)?.user)
+      setSessionUser(client, null);
   }
   return client;
 }

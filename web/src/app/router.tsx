@@ -36,6 +36,10 @@ export const routes: RouteObject[] = [
         lazy: async () => ({ Component: (await import("../features/songs/SongPage.js")).SongPage }),
       },
       {
+        path: "artists/:name",
+        lazy: async () => ({ Component: (await import("../features/songs/ArtistPage.js")).ArtistPage }),
+      },
+      {
         path: "feed",
         lazy: async () => ({ Component: (await import("../features/feed/FeedPage.js")).FeedPage }),
       },

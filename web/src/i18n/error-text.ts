@@ -54,6 +54,8 @@ export function errorText(t: TFunction, error: unknown): string {
       return t("errors.userNotFound");
     case "SONG_NOT_FOUND":
       return t("errors.songNotFound");
+    case "PASSAGE_NOT_FOUND":
+      return t("errors.passageNotFound");
     case "NOT_OWNER":
       return t("errors.notOwner");
     case "ADMIN_ONLY":

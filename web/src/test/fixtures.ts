@@ -1,5 +1,5 @@
 /** API objects for component tests, typed by the server's own shapes. */
-import type { FeedItem, Prompt, User } from "../api/types.js";
+import type { AskResponse, AudioFeatures, FeedItem, Prompt, Session, SongHit, User } from "../api/types.js";
 
 export const user = (id: number, username: string): User => ({
   id,
@@ -27,4 +27,56 @@ export const feedItem = (
   ...p,
   repostedBy,
   repostedAt: repostedBy ? "2026-01-03T10:00:00.000Z" : null,
+});
+
+/** The session as GET /api/session answers it. */
+export const session = (signedIn: User | null, isAdmin = false): Session => ({ user: signedIn, isAdmin });
+
+/** Audio features: these values, every other one unknown. */
+export const features = (values: Partial<AudioFeatures>): AudioFeatures => ({
+  danceability: null,
+  energy: null,
+  key: null,
+  loudness: null,
+  mode: null,
+  speechiness: null,
+  acousticness: null,
+  instrumentalness: null,
+  liveness: null,
+  valence: null,
+  tempo: null,
+  durationMs: null,
+  ...values,
+});
+
+/** A song of an answer; its passage is its second. */
+export const songHit = (id: string, overrides: Partial<SongHit> = {}): SongHit => ({
+  song: {
+    id,
+    title: `Song ${id}`,
+    artists: ["The Testers"],
+    album: null,
+    genre: null,
+    language: "en",
+    releaseDate: null,
+    features: features({}),
+  },
+  score: 0.5,
+  passage: { text: `a line of song ${id}`, ordinal: 1 },
+  ...overrides,
+});
+
+/** An answer of POST /api/ask with these songs. */
+export const answer = (
+  prompt: string,
+  results: SongHit[],
+  overrides: Partial<AskResponse> = {},
+): AskResponse => ({
+  prompt,
+  k: 10,
+  fit: null,
+  cached: false,
+  catalogVersion: 1,
+  results,
+  ...overrides,
 });

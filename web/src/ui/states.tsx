@@ -1,6 +1,7 @@
 /** The loading, empty and error states every page shows in the same way. */
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
+import { isApiError } from "../api/errors.js";
 import { errorText } from "../i18n/error-text.js";
 
 export function Loading({ label }: { label?: string }) {
@@ -17,12 +18,17 @@ export function Empty({ children }: { children: ReactNode }) {
   return <div className="state state-empty">{children}</div>;
 }
 
-export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/**
+ * A failure in words, with Try again when trying again may help: never for an answer that will
+ * not change (not found, a prompt too long), where the button could only fail again.
+ */
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: (() => void) | undefined }) {
   const { t } = useTranslation();
+  const retryable = !isApiError(error) || error.isRetryable;
   return (
     <div className="state state-error" role="alert">
       <p>{errorText(t, error)}</p>
-      {onRetry && (
+      {onRetry && retryable && (
         <button type="button" className="button" onClick={onRetry}>
           {t("common.retry")}
         </button>

@@ -1,83 +1,39 @@
 /**
- * Home: ask by meaning. The prompt lives in the URL (/?q=…), so an answer can be shared,
- * bookmarked and reloaded; each new prompt is a history entry, so Back returns to the last one.
+ * Home: ask by meaning. The prompt and its filters live in the URL (/?q=…&energy=…), so an
+ * answer can be shared, bookmarked and reloaded; each new prompt is a history entry, so Back
+ * returns to the last one. More songs of the same answer replace the entry instead.
  */
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useSearchParams } from "react-router";
-import { useAsk } from "../../api/ask.js";
+import { useSearchParams } from "react-router";
+import { answerSearch, readAnswerQuery, type AnswerQuery } from "../../api/answer-query.js";
 import { PageHeading } from "../../ui/PageHeading.js";
-import { Empty, ErrorState, Loading } from "../../ui/states.js";
 import { IngestNotice } from "../catalog/IngestNotice.js";
 import { useIngestWatch } from "../catalog/useIngestWatch.js";
-import { SongList } from "../songs/SongList.js";
+import { Answer } from "./Answer.js";
 import { PromptForm } from "./PromptForm.js";
-import { PublishPrompt } from "./PublishPrompt.js";
 import { SuggestedPrompts } from "./SuggestedPrompts.js";
-
-function Answer({
-  prompt,
-  ingesting,
-  catalogEmpty,
-}: {
-  prompt: string;
-  ingesting: boolean;
-  catalogEmpty: boolean;
-}) {
-  const { t } = useTranslation();
-  const answer = useAsk(prompt);
-  // Offline, the query waits for the network instead of failing: say so rather than spin.
-  if (answer.isPending && answer.fetchStatus === "paused") return <Empty>{t("errors.offline")}</Empty>;
-  if (answer.isPending) return <Loading label={t("ask.searching")} />;
-  if (answer.isError) return <ErrorState error={answer.error} onRetry={() => void answer.refetch()} />;
-  const hits = answer.data.results;
-  return (
-    <section aria-labelledby="answer-title" className="answer" aria-busy={answer.isFetching}>
-      <div className="answer-header">
-        <h2 id="answer-title" aria-live="polite">
-          {hits.length === 0
-            ? t("ask.noResultsTitle")
-            : ingesting
-              ? t("ask.resultsSoFar", { count: hits.length })
-              : t("ask.results", { count: hits.length })}
-        </h2>
-        <PublishPrompt key={prompt} prompt={prompt} />
-      </div>
-      {hits.length === 0 ? (
-        <Empty>
-          {ingesting ? (
-            <p>{t("ask.noResultsYet")}</p>
-          ) : catalogEmpty ? (
-            <p>
-              {t("ask.catalogEmpty")} <Link to="/catalog">{t("ask.catalogLink")}</Link>
-            </p>
-          ) : (
-            <p>{t("ask.noResults")}</p>
-          )}
-        </Empty>
-      ) : (
-        <SongList hits={hits} prompt={prompt} />
-      )}
-    </section>
-  );
-}
 
 export function AskPage() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
-  const prompt = (params.get("q") ?? "").trim();
+  const search = params.toString();
+  const query = useMemo(() => readAnswerQuery(new URLSearchParams(search)), [search]);
   const catalog = useIngestWatch();
-  const onAsk = (next: string) => setParams(next ? { q: next } : {});
+  const onAsk = (next: AnswerQuery) => setParams(answerSearch(next));
+  const onMore = (k: number) => setParams(answerSearch({ ...query, k }), { replace: true });
   return (
     <div className="ask">
-      <PageHeading title={prompt || t("ask.title")}>{t("ask.title")}</PageHeading>
+      <PageHeading title={query.prompt || t("ask.title")}>{t("ask.title")}</PageHeading>
       <p className="lead">{t("ask.intro")}</p>
-      <PromptForm prompt={prompt} onAsk={onAsk} />
+      <PromptForm query={query} onAsk={onAsk} />
       <IngestNotice catalog={catalog.data} />
-      {prompt ? (
+      {query.prompt ? (
         <Answer
-          prompt={prompt}
+          query={query}
           ingesting={catalog.data?.ingest != null}
           catalogEmpty={catalog.data !== undefined && catalog.data.songsWithPassages === 0}
+          onMore={onMore}
         />
       ) : (
         <SuggestedPrompts />

@@ -34,7 +34,8 @@ export function CatalogPage() {
                 ["catalog.passages", catalog.data.passages],
                 ["catalog.objectsDone", catalog.data.objects.done],
                 ["catalog.objectsFailed", catalog.data.objects.failed],
-                ["catalog.objectsWaiting", catalog.data.objects.queued + catalog.data.objects.processing],
+                ["catalog.objectsReading", catalog.data.objects.processing],
+                ["catalog.objectsWaiting", catalog.data.objects.queued],
               ] as const
             ).map(([label, value]) => (
               <div key={label} className="stat">

@@ -5,14 +5,15 @@ import { formatNumber } from "../../i18n/format.js";
 import { InlineError } from "../../ui/states.js";
 
 /**
- * "Scan now" lists the bucket at once instead of at the next crawl. The API does not say who
- * is an administrator, so every signed-in person sees the button and others are told why not.
+ * "Scan now" lists the bucket at once instead of at the next crawl: for administrators only, so
+ * nobody else is offered a button that can only be refused. A visitor is told who may scan.
  */
 export function ScanButton() {
   const { t } = useTranslation();
-  const { user } = useSession();
+  const { user, isAdmin } = useSession();
   const scan = useScan();
   if (!user) return <p className="muted">{t("catalog.scanSignIn")}</p>;
+  if (!isAdmin) return null;
   return (
     <div className="scan">
       <button

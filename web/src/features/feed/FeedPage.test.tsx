@@ -33,7 +33,7 @@ let feedCalls: string[];
 let failNextPage: boolean;
 
 function answer(url: string): Response {
-  if (url === "/api/me") return json(200, ana);
+  if (url === "/api/session") return json(200, { user: ana, isAdmin: false });
   if (url.startsWith("/api/feed")) {
     feedCalls.push(url);
     const cursor = new URL(url, "http://verso.test").searchParams.get("cursor");

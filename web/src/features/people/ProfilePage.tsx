@@ -3,7 +3,8 @@
  * prompts, whom they follow, who follows them), each its own URL.
  */
 import { useTranslation } from "react-i18next";
-import { NavLink, Outlet, useParams } from "react-router";
+import { Navigate, NavLink, Outlet, useLocation, useParams } from "react-router";
+import { isApiError } from "../../api/errors.js";
 import { useFollowers, useFollowing, useProfile } from "../../api/people.js";
 import { usePromptsBy } from "../../api/prompts.js";
 import type { Prompt, User } from "../../api/types.js";
@@ -18,10 +19,26 @@ import { UserCard } from "./UserCard.js";
 
 const useName = () => useParams().name ?? "";
 
+/**
+ * The name a person goes by now, when the address holds an older one: the API answers
+ * `{"movedTo"}` (or the browser followed its redirect and got the profile of the new name).
+ */
+function renamedTo(name: string, profile: ReturnType<typeof useProfile>): string | null {
+  if (profile.data) return profile.data.username === name.toLowerCase() ? null : profile.data.username;
+  return isApiError(profile.error) ? profile.error.movedTo : null;
+}
+
 export function ProfilePage() {
   const { t } = useTranslation();
   const name = useName();
+  const location = useLocation();
   const profile = useProfile(name);
+  const moved = renamedTo(name, profile);
+  if (moved) {
+    const tab = location.pathname.split("/").slice(3).join("/");
+    const to = `/people/${encodeURIComponent(moved)}${tab ? `/${tab}` : ""}${location.search}`;
+    return <Navigate replace to={to} />;
+  }
   if (profile.isPending) return <Loading />;
   if (profile.isError)
     return (

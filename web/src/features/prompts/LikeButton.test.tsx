@@ -17,7 +17,7 @@ const pageOf = <T,>(items: T[]): InfiniteData<Page<T>, string | null> => ({
 /** A signed-in reader whose cache holds the prompt in a search, in the feed twice and on its page. */
 function seeded(start: Prompt = rain) {
   const client = testQueryClient();
-  client.setQueryData(keys.me, user(2, "bruno"));
+  client.setQueryData(keys.session, { user: user(2, "bruno"), isAdmin: false });
   client.setQueryData(keys.promptSearch(""), pageOf([start, prompt(8, "songs about snow")]));
   client.setQueryData(
     keys.feed,
@@ -111,7 +111,7 @@ describe("liking a prompt", () => {
 
   it("only shows the count to who is not signed in", () => {
     const client = seeded();
-    client.setQueryData(keys.me, null);
+    client.setQueryData(keys.session, { user: null, isAdmin: false });
     renderWithApp(<PromptsPage />, client);
     expect(screen.queryByRole("button", { name: "Like “songs about rain”" })).toBeNull();
     expect(screen.getAllByTestId("like-count")[0]!.textContent).toBe("2 likes");

@@ -1,12 +1,14 @@
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { usePrompt } from "../../api/prompts.js";
-import { ApiError, hasCode } from "../../api/errors.js";
+import { ApiError } from "../../api/errors.js";
 import { formatDate } from "../../i18n/format.js";
 import { PageHeading } from "../../ui/PageHeading.js";
 import { Empty, ErrorState, Loading } from "../../ui/states.js";
 import { IngestNotice } from "../catalog/IngestNotice.js";
 import { useIngestWatch } from "../catalog/useIngestWatch.js";
+import { ShareButton } from "../../ui/ShareButton.js";
+import { FitNotice } from "../songs/FitNotice.js";
 import { SongList } from "../songs/SongList.js";
 import { LikeButton } from "./LikeButton.js";
 
@@ -20,10 +22,7 @@ export function PromptPage() {
     return (
       <>
         <PageHeading title={t("prompts.one")} />
-        <ErrorState
-          error={prompt.error}
-          onRetry={hasCode(prompt.error, "PROMPT_NOT_FOUND") ? undefined : () => void prompt.refetch()}
-        />
+        <ErrorState error={prompt.error} onRetry={() => void prompt.refetch()} />
       </>
     );
   }
@@ -38,7 +37,14 @@ export function PromptPage() {
         <span aria-hidden="true"> · </span>
         <time dateTime={createdAt}>{formatDate(createdAt)}</time>
       </p>
-      <LikeButton prompt={prompt.data} />
+      <div className="prompt-actions">
+        <LikeButton prompt={prompt.data} />
+        <ShareButton
+          url={`${window.location.origin}/prompts/${prompt.data.id}`}
+          title={text}
+          what={t("prompts.shareWhat")}
+        />
+      </div>
       <p>
         <Link to={`/?q=${encodeURIComponent(text)}`}>{t("prompts.askAgain")}</Link>
       </p>
@@ -53,7 +59,10 @@ export function PromptPage() {
         ) : results.length === 0 ? (
           <Empty>{t("ask.noResults")}</Empty>
         ) : (
-          <SongList hits={results} prompt={text} />
+          <>
+            <FitNotice fit={results[0]?.fit} />
+            <SongList hits={results} prompt={text} from={`/prompts/${prompt.data.id}`} />
+          </>
         )}
       </section>
     </article>

@@ -1,37 +1,65 @@
 /**
  * Sign in and sign up share one form. Errors name what to fix, next to the field they concern;
- * a rate limit says how long to wait and keeps the button off until then.
+ * sign-up says every problem it can see at once before asking the server; a rate limit says how
+ * long to wait and keeps the button off until then. Someone already signed in goes on at once.
  */
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate, useSearchParams } from "react-router";
-import { useSignIn } from "../../api/session.js";
+import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
+import { ApiError } from "../../api/errors.js";
+import { safePath } from "../../app/safe-path.js";
+import { useSession, useSignIn } from "../../api/session.js";
+import type { ErrorCode } from "../../api/types.js";
 import { errorField, errorText } from "../../i18n/error-text.js";
 import { formatWait } from "../../i18n/format.js";
 import { TextField } from "../../ui/Field.js";
 import { PageHeading } from "../../ui/PageHeading.js";
+import { Loading } from "../../ui/states.js";
 import { useRetryCountdown } from "../../ui/useCountdown.js";
+import { newCredentialProblems } from "./new-credentials.js";
 
-/** Only paths of this app: a `next` pointing elsewhere would make the form an open redirect. */
-export function safeNext(next: string | null): string {
-  return next && next.startsWith("/") && !next.startsWith("//") ? next : "/";
-}
+/** Where to go after signing in: a path of this app, else home. */
+export const safeNext = (next: string | null): string => safePath(next) ?? "/";
+
+/** A problem found before asking, in the words the server would use for it. */
+const refusal = (code: ErrorCode) => new ApiError(400, code, "checked before sending");
 
 export function AuthForm({ kind }: { kind: "login" | "register" }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
+  const session = useSession();
   const signIn = useSignIn(kind);
+  const form = useRef<HTMLFormElement>(null);
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
+  const [checked, setChecked] = useState(0);
   const wait = useRetryCountdown(signIn.error);
+  const register = kind === "register";
+  const local = register && checked > 0 ? newCredentialProblems(username, password) : null;
   const field = errorField(signIn.error);
   const message = signIn.error ? errorText(t, signIn.error) : null;
-  const register = kind === "register";
+  const fieldError = (name: "username" | "password") => {
+    const problem = local?.[name];
+    if (problem) return errorText(t, refusal(problem));
+    return field === name ? message : null;
+  };
+
+  // After a refused attempt, the first field to fix gets the focus.
+  useEffect(() => {
+    if (checked > 0) form.current?.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
+  }, [checked]);
+
+  if (session.isPending) return <Loading />;
+  if (session.user && !signIn.isSuccess) return <Navigate to={next} replace />;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    signIn.reset();
+    setChecked((count) => count + 1);
+    const problems = register ? newCredentialProblems(username, password) : null;
+    if (problems && (problems.username || problems.password)) return;
     signIn.mutate(
       { username: username.trim(), password },
       { onSuccess: () => void navigate(next, { replace: true }) },
@@ -41,7 +69,7 @@ export function AuthForm({ kind }: { kind: "login" | "register" }) {
   return (
     <div className="narrow">
       <PageHeading title={register ? t("auth.signUpTitle") : t("auth.signInTitle")} />
-      <form className="form" onSubmit={submit} noValidate>
+      <form ref={form} className="form" onSubmit={submit} noValidate>
         <TextField
           label={t("auth.username")}
           name="username"
@@ -52,7 +80,7 @@ export function AuthForm({ kind }: { kind: "login" | "register" }) {
           value={username}
           onChange={(event) => setUsername(event.target.value)}
           hint={register ? t("auth.usernameHint") : undefined}
-          error={field === "username" ? message : null}
+          error={fieldError("username")}
         />
         <TextField
           label={t("auth.password")}
@@ -63,7 +91,7 @@ export function AuthForm({ kind }: { kind: "login" | "register" }) {
           value={password}
           onChange={(event) => setPassword(event.target.value)}
           hint={register ? t("auth.passwordHint") : undefined}
-          error={field === "password" ? message : null}
+          error={fieldError("password")}
         />
         {message && field === null && (
           <p className="form-error" role="alert">

@@ -11,19 +11,20 @@ export function Lyrics({ songId, passage }: { songId: string; passage?: string }
   const box = useRef<HTMLDivElement>(null);
   const mark = useRef<HTMLElement>(null);
   const lyrics = song.data?.lyrics ?? null;
+  const found = lyrics && passage ? locatePassage(lyrics, passage) : null;
 
+  // The passage is scrolled into the box's view, whenever it comes (with the lyrics or after).
   useEffect(() => {
     const container = box.current;
     const marked = mark.current;
     if (!container || !marked) return;
     container.scrollTop = Math.max(0, marked.offsetTop - container.offsetTop - 24);
-  }, [lyrics]);
+  }, [lyrics, found?.start]);
 
   if (song.isPending) return <Loading label={t("songs.lyricsLoading")} />;
   if (song.isError) return <ErrorState error={song.error} onRetry={() => void song.refetch()} />;
   if (!lyrics) return <Empty>{t("songs.noLyrics")}</Empty>;
 
-  const found = passage ? locatePassage(lyrics, passage) : null;
   return (
     <div
       ref={box}

@@ -1,24 +1,8 @@
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
-import type { AudioFeatures } from "../../api/types.js";
+import { features } from "../../test/fixtures.js";
 import { moodOf } from "./mood.js";
 import { MoodGlance } from "./MoodGlance.js";
-
-const features = (values: Partial<AudioFeatures>): AudioFeatures => ({
-  danceability: null,
-  energy: null,
-  key: null,
-  loudness: null,
-  mode: null,
-  speechiness: null,
-  acousticness: null,
-  instrumentalness: null,
-  liveness: null,
-  valence: null,
-  tempo: null,
-  durationMs: null,
-  ...values,
-});
 
 describe("a song's mood", () => {
   it("reads energy, valence, danceability and tempo as levels", () => {

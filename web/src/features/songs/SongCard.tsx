@@ -6,6 +6,7 @@ import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { SongHit } from "../../api/types.js";
+import { ArtistLinks } from "./ArtistLinks.js";
 import { Highlighted } from "./Highlighted.js";
 import { Lyrics } from "./Lyrics.js";
 import { MoodGlance } from "./MoodGlance.js";
@@ -16,10 +17,18 @@ export interface SongCardProps {
   hit: SongHit;
   rank: number;
   best: number;
+  /** Whether the score is the song's own fit (0 to 1) rather than a share of the best song's. */
+  absolute: boolean;
   terms: ReadonlySet<string>;
+  /** The answer's address, for the song's page to lead back to. */
+  from: string;
 }
 
-export function SongCard({ hit, rank, best, terms }: SongCardProps) {
+/** The song's page, marking the passage that matched and leading back to the answer. */
+export const songPagePath = (hit: SongHit, from: string) =>
+  `/songs/${encodeURIComponent(hit.song.id)}?passage=${hit.passage.ordinal}&from=${encodeURIComponent(from)}`;
+
+export function SongCard({ hit, rank, best, absolute, terms, from }: SongCardProps) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<"lyrics" | "similar" | null>(null);
   const panelId = useId();
@@ -34,10 +43,21 @@ export function SongCard({ hit, rank, best, terms }: SongCardProps) {
         </span>
         <div className="song-identity">
           <h3 id={`${panelId}-title`} className="song-title">
-            <Link to={`/songs/${encodeURIComponent(song.id)}`}>{song.title}</Link>
+            <Link to={songPagePath(hit, from)} state={{ fromAnswer: true }}>
+              {song.title}
+            </Link>
           </h3>
+          {(hit.fit === "weak" || hit.fit === "none") && (
+            <p className="song-loose">
+              <span className="badge badge-loose" data-fit={hit.fit}>
+                {t("songs.loose")}
+              </span>
+            </p>
+          )}
           <p className="song-meta">
-            <span>{song.artists.join(", ")}</span>
+            <span>
+              <ArtistLinks artists={song.artists} />
+            </span>
             {song.album && (
               <>
                 <span aria-hidden="true"> · </span>
@@ -47,7 +67,7 @@ export function SongCard({ hit, rank, best, terms }: SongCardProps) {
             )}
           </p>
         </div>
-        <ScoreBar score={hit.score} best={best} />
+        <ScoreBar score={hit.score} best={best} absolute={absolute} />
       </header>
       <blockquote className="passage">
         <Highlighted text={hit.passage.text} terms={terms} language={song.language} />
