@@ -26,6 +26,8 @@ export const errorCatalogue = {
   // search and catalog
   PROMPT_EMPTY: "invalid",
   PROMPT_TOO_LONG: "invalid",
+  /** A published prompt with control characters, bidirectional overrides or broken Unicode. */
+  PROMPT_INVALID: "invalid",
   SONG_NOT_FOUND: "not_found",
   CATALOG_NOT_READY: "unavailable",
   OBJECT_NOT_FOUND: "not_found",
