@@ -38,6 +38,8 @@ export const errorCatalogue = {
   PASSWORD_TOO_SHORT: "invalid",
   PASSWORD_TOO_LONG: "invalid",
   PASSWORD_TOO_COMMON: "invalid",
+  /** A password with control characters or broken Unicode. */
+  PASSWORD_INVALID: "invalid",
   INVALID_CREDENTIALS: "unauthenticated",
   WRONG_PASSWORD: "forbidden",
   AUTH_REQUIRED: "unauthenticated",
