@@ -18,8 +18,8 @@ export function unstorableText(text: string): string | undefined {
  * Control characters (tab and line breaks aside) and the bidirectional overrides and isolates,
  * which would let "evil" display as "live" next to other people's text.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const garblingCharacters =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** Whether the text shows nothing at all: only spaces, control and format characters (zero-width ones, say). */
