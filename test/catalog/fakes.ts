@@ -59,6 +59,7 @@ export const songRow = (id: string, overrides: Partial<SongRow> = {}): SongRow =
 /** A bucket of text objects; each object's etag is its version number, bumped by `write`. */
 export function memoryBucket(url = "file:///bucket") {
   const objects = new Map<string, { text: string; etag: string }>();
+  const refused = new Map<string, string>();
   const opened: { key: string; start: number }[] = [];
   const bucket: Bucket & { partial?: boolean } = {
     url,
@@ -66,6 +67,8 @@ export function memoryBucket(url = "file:///bucket") {
       for (const [key, { text, etag }] of objects) {
         yield { key, etag, size: Buffer.byteLength(text), modifiedAt: T0 };
       }
+      for (const [key, reason] of refused)
+        yield { key, etag: "refused", size: 0, modifiedAt: T0, refused: reason };
     },
     async open(key, options = {}) {
       const object = objects.get(key);
@@ -88,6 +91,10 @@ export function memoryBucket(url = "file:///bucket") {
       return { key, etag, size: Buffer.byteLength(text), modifiedAt: T0 };
     },
     remove: (key: string) => objects.delete(key),
+    /** Lists `key` as an entry the bucket will not read, for `reason`. */
+    refuse(key: string, reason: string) {
+      refused.set(key, reason);
+    },
   };
 }
 

@@ -3,6 +3,7 @@ import { catalogObject, T0 } from "../../../test/catalog/fakes.js";
 import type { QueueStats } from "../ports.js";
 import {
   CatalogService,
+  PUBLIC_REASON_MAX,
   ROW_ERRORS_SHOWN,
   sanitizeReason,
   type CatalogServiceDeps,
@@ -159,6 +160,34 @@ describe("a reason fit for anyone", () => {
   it("keeps its first line, without file paths, addresses with credentials or stack frames", () => {
     expect(sanitizeReason("bad header in C:/data/in/a.csv\nError: at x")).toBe("bad header in …/a.csv");
     expect(sanitizeReason("postgres://verso:secret@db:5432/verso refused")).toBe("… refused");
-    expect(sanitizeReason("x".repeat(600))).toHaveLength(500);
+    expect(sanitizeReason("x".repeat(600))).toHaveLength(PUBLIC_REASON_MAX);
+  });
+
+  it("shows nothing of a file's content: what reasons quote of it is on later lines, or in quotes", () => {
+    expect(
+      sanitizeReason("no lyrics (lyrics / lyric) column in the header\ncolumns: secretline root:x:0:0"),
+    ).toBe("no lyrics (lyrics / lyric) column in the header");
+    expect(sanitizeReason('id "root:x:0:0" is not a valid id')).toBe("id “…” is not a valid id");
+    expect(sanitizeReason("value is 'secretline' here")).toBe("value is “…” here");
+  });
+
+  it("strips every path, one segment or many, absolute, relative or Windows", () => {
+    for (const [reason, shown] of [
+      ["cannot read /etc/passwd", "cannot read …"],
+      ["cannot read /secret", "cannot read …"],
+      ["cannot read ../outside/notes.txt now", "cannot read … now"],
+      ["cannot read ~/.ssh/id_rsa", "cannot read …"],
+      ["cannot read D:\\private\\keys.txt", "cannot read …"],
+      ["EACCES: permission denied, open '/srv/data/bucket/a.csv'", "EACCES: permission denied, open “…”"],
+      ["cannot read /srv/data/bucket/a.csv", "cannot read …/a.csv"],
+    ] as const)
+      expect(sanitizeReason(reason), reason).toBe(shown);
+    // Not a path: a fraction, "and/or", a key relative to the bucket.
+    expect(sanitizeReason("1/2 of artists/one.csv and/or more")).toBe("1/2 of artists/one.csv and/or more");
+  });
+
+  it("drops control characters and bidi overrides, and stays one short line", () => {
+    expect(sanitizeReason("bad\u0000row\u001b[31m \u202eevil")).toBe("bad row [31m evil");
+    expect(sanitizeReason("a\r\nsecond line")).toBe("a");
   });
 });

@@ -53,13 +53,29 @@ export interface CatalogServiceDeps {
 const statusCodec = cursorCodec("catalog-objects", ["integer"]);
 export const ROW_ERRORS_SHOWN = 20;
 
-/** A reason fit for anyone: its first line, without file paths, URLs with credentials or stack frames. */
+/** The longest reason a stranger is shown. */
+export const PUBLIC_REASON_MAX = 200;
+
+/**
+ * A reason fit for anyone, treated as untrusted output: its first line only (reasons put what
+ * they quote of a file, such as a header, on the lines after it), without URLs, without paths
+ * (absolute, relative or Windows; a catalog file's own name is kept), without anything quoted
+ * (a cell's value, say), without control characters, and short.
+ */
 export function sanitizeReason(reason: string): string {
-  const firstLine = reason.split("\n")[0] ?? "";
-  return firstLine
+  const firstLine = reason.split(/\r?\n/)[0] ?? "";
+  const clean = firstLine
     .replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"]*/gi, "…")
-    .replace(/(?:[A-Za-z]:)?(?:\/[^\s/'"]+){2,}/g, (match) => `…/${match.split("/").at(-1)}`)
-    .slice(0, 500);
+    .replace(/"(?:[^"\\]|\\.)*"|'[^'\s][^']*'|“[^”]*”|«[^»]*»/g, "“…”")
+    .replace(/(?<![\w.~-])(?:[A-Za-z]:|~|\.{1,2})?[\\/][^\s'"“”,;()]+/g, (match) => {
+      const name = match.split(/[\\/]/).at(-1) ?? "";
+      return /\.csv$/i.test(name) ? `…/${name}` : "…";
+    })
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return clean.length > PUBLIC_REASON_MAX ? `${clean.slice(0, PUBLIC_REASON_MAX - 1)}…` : clean;
 }
 
 export class CatalogService {

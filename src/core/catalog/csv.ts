@@ -91,7 +91,12 @@ export async function* readCatalogCsv(
         tooLargeAt ??= line;
         return undefined;
       }
-      skipped.push({ line, reason: `unreadable CSV: ${error?.message ?? "malformed record"}` });
+      // The parser's message quotes the record: on the second line, for administrators only.
+      const [kind, ...detail] = (error?.message ?? "malformed record").split(":");
+      skipped.push({
+        line,
+        reason: `unreadable CSV: ${kind}${detail.length > 0 ? `\n${detail.join(":").trim()}` : ""}`,
+      });
       return undefined;
     },
   });

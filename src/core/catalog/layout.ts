@@ -117,7 +117,10 @@ export function detectLayout(header: readonly string[]): CsvLayout {
   const missing = (["lyrics", "title", "artists"] as const).filter((f) => columns[f] === undefined);
   if (missing.length > 0) {
     const wanted = missing.map((f) => `${f} (${aliases[f].join(" / ")})`).join(", ");
-    throw new LayoutError(`no ${wanted} column in the header: ${names.join(", ")}`);
+    // What the file says goes on the second line: administrators see it, strangers see the first.
+    throw new LayoutError(
+      `no ${wanted} column in the header\ncolumns: ${names.map((n) => JSON.stringify(n.slice(0, 80))).join(", ")}`,
+    );
   }
   return { name: layoutName(names), columns, features };
 }
@@ -203,7 +206,10 @@ export function readRow(layout: CsvLayout, record: readonly string[]): RowResult
   if (layout.columns.id === undefined) id = derivedSongId(artists, title);
   else if (!id) return { ok: false, reason: "no id" };
   else if (!idPattern.test(id))
-    return { ok: false, reason: `id ${JSON.stringify(id.slice(0, 80))} is not a valid id` };
+    return {
+      ok: false,
+      reason: `not a valid id: 1 to 64 letters, digits, ".", "_", ":" or "-"\nid: ${JSON.stringify(id.slice(0, 80))}`,
+    };
 
   const features = emptyFeatures();
   for (const [feature, index] of Object.entries(layout.features) as [keyof AudioFeatures, number][]) {
