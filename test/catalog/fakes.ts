@@ -24,6 +24,7 @@ export const catalogObject = (overrides: Partial<CatalogObject> = {}): CatalogOb
   passages: 0,
   skipped: 0,
   errors: 0,
+  changed: 0,
   removed: 0,
   rowsDone: 0,
   linesDone: 0,

@@ -54,7 +54,7 @@ async function seedSongs(database: TestDatabase): Promise<void> {
     modelId: await stores.runs.modelId(model),
     songs,
     rowErrors: [],
-    counts: { songs: songs.length, passages: 0, skipped: songs.length, errors: 0 },
+    counts: { songs: songs.length, passages: 0, skipped: songs.length, errors: 0, changed: 0 },
     rowsDone: songs.length,
     linesDone: songs.length + 1,
     bytesDone: 10,

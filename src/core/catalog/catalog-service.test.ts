@@ -8,7 +8,7 @@ import {
   sanitizeReason,
   type CatalogServiceDeps,
 } from "./catalog-service.js";
-import type { CatalogObject, CatalogStatusStore, CatalogTotals } from "./store.js";
+import type { CatalogObject, CatalogStatusStore, CatalogTotals, RowReport } from "./store.js";
 
 const totals: CatalogTotals = {
   songs: 12,
@@ -19,10 +19,7 @@ const totals: CatalogTotals = {
 };
 
 /** A catalog of these objects (in id order) with these bad rows, recording what it is asked. */
-function memoryStatusStore(
-  objects: CatalogObject[],
-  rowErrors: Record<number, { line: number; reason: string }[]> = {},
-) {
+function memoryStatusStore(objects: CatalogObject[], rowErrors: Record<number, RowReport[]> = {}) {
   const asked: { list: unknown[]; rowErrors: [readonly number[], number][] } = { list: [], rowErrors: [] };
   const store: CatalogStatusStore = {
     totals: async () => totals,
@@ -85,25 +82,33 @@ describe("the catalog status", () => {
     expect(status.items).toHaveLength(5);
   });
 
-  it("reads the first bad rows of the shown objects that have any, in one request", async () => {
+  it("reads the first row reports of the shown objects that have any, bad rows or changed values, in one request", async () => {
     const objects = [
-      catalogObject({ id: 1, errors: 2 }),
+      catalogObject({ id: 1, errors: 1, changed: 1 }),
       catalogObject({ id: 2, errors: 0 }),
       catalogObject({ id: 3, errors: 1 }),
-      catalogObject({ id: 4, errors: 5 }),
+      catalogObject({ id: 5, changed: 1 }),
+      catalogObject({ id: 6, errors: 5 }),
     ];
     const bad = {
       1: [
-        { line: 3, reason: "no title" },
-        { line: 9, reason: "no lyrics column" },
+        { line: 3, reason: "no title", kind: "skipped" },
+        { line: 9, reason: "tempo is outside 0 to 400: left out", kind: "changed" },
       ],
-      3: [{ line: 2, reason: "x" }],
-    };
+      3: [{ line: 2, reason: "x", kind: "skipped" }],
+      5: [{ line: 4, reason: "the same song as an earlier row of this file", kind: "changed" }],
+    } satisfies Record<number, RowReport[]>;
     const { store, asked } = memoryStatusStore(objects, bad);
     const { service } = setUp(store);
-    const status = await service.status({ limit: 3, admin: true });
-    expect(asked.rowErrors).toEqual([[[1, 3], ROW_ERRORS_SHOWN]]);
-    expect(status.items.map((o) => o.rowErrors)).toEqual([bad[1], [], bad[3]]);
+    const status = await service.status({ limit: 4, admin: true });
+    expect(asked.rowErrors).toEqual([[[1, 3, 5], ROW_ERRORS_SHOWN]]);
+    expect(status.items.map((o) => o.rowErrors)).toEqual([bad[1], [], bad[3], bad[5]]);
+    expect(status.items.map((o) => [o.errors, o.changed])).toEqual([
+      [1, 1],
+      [0, 0],
+      [1, 0],
+      [0, 1],
+    ]);
   });
 
   it("shows a stranger no source, and reasons without paths or addresses; an administrator all", async () => {
@@ -114,13 +119,13 @@ describe("the catalog status", () => {
       errors: 1,
       error: "cannot read /srv/verso/data/bucket/a.csv\n    at open (node:fs)",
     });
-    const bad = { 1: [{ line: 4, reason: "fetch https://user:pw@host/x failed" }] };
+    const bad = { 1: [{ line: 4, reason: "fetch https://user:pw@host/x failed", kind: "skipped" as const }] };
     const { service } = setUp(memoryStatusStore([object], bad).store);
     const [stranger] = (await service.status({ limit: 1, admin: false })).items;
     expect(stranger).toMatchObject({
       source: null,
       error: "cannot read …/a.csv",
-      rowErrors: [{ line: 4, reason: "fetch … failed" }],
+      rowErrors: [{ line: 4, reason: "fetch … failed", kind: "skipped" }],
     });
     const [admin] = (await service.status({ limit: 1, admin: true })).items;
     expect(admin).toMatchObject({ source: object.source, error: object.error, rowErrors: bad[1] });

@@ -6,7 +6,7 @@
  */
 import type { QueueStats } from "../ports.js";
 import { cursorCodec, pageOf, type Page } from "../social/cursor.js";
-import type { CatalogObject, CatalogStatusStore, CatalogTotals, ObjectStatus } from "./store.js";
+import type { CatalogObject, CatalogStatusStore, CatalogTotals, ObjectStatus, RowReport } from "./store.js";
 
 export interface ObjectView {
   id: number;
@@ -20,11 +20,15 @@ export interface ObjectView {
   songs: number;
   passages: number;
   skipped: number;
+  /** Rows skipped: not songs. */
   errors: number;
+  /** Rows kept as songs with a value changed or left out. */
+  changed: number;
   removed: number;
   songsPerSecond: number | null;
   error: string | null;
-  rowErrors: { line: number; reason: string }[];
+  /** The first row reports: rows skipped, and values changed or left out. */
+  rowErrors: RowReport[];
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -97,7 +101,7 @@ export class CatalogService {
     ]);
     const shown = objects.slice(0, query.limit);
     const errors = await status.rowErrors(
-      shown.filter((o) => o.errors > 0).map((o) => o.id),
+      shown.filter((o) => o.errors > 0 || o.changed > 0).map((o) => o.id),
       ROW_ERRORS_SHOWN,
     );
     const page = pageOf(
@@ -115,11 +119,7 @@ export class CatalogService {
     return this.deps.scan({ force: true });
   }
 
-  private present(
-    o: CatalogObject,
-    rowErrors: { line: number; reason: string }[],
-    admin: boolean,
-  ): ObjectView {
+  private present(o: CatalogObject, rowErrors: RowReport[], admin: boolean): ObjectView {
     const now = this.clock().getTime();
     const seconds = o.durationMs
       ? o.durationMs / 1000
@@ -137,12 +137,11 @@ export class CatalogService {
       passages: o.passages,
       skipped: o.skipped,
       errors: o.errors,
+      changed: o.changed,
       removed: o.removed,
       songsPerSecond: seconds > 0 ? Number((o.songs / seconds).toFixed(2)) : null,
       error: o.error === null ? null : admin ? o.error : sanitizeReason(o.error),
-      rowErrors: admin
-        ? rowErrors
-        : rowErrors.map((e) => ({ line: e.line, reason: sanitizeReason(e.reason) })),
+      rowErrors: admin ? rowErrors : rowErrors.map((e) => ({ ...e, reason: sanitizeReason(e.reason) })),
       queuedAt: o.queuedAt,
       startedAt: o.startedAt,
       finishedAt: o.finishedAt,

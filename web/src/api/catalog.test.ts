@@ -13,6 +13,7 @@ const object = (key: string, values: Partial<CatalogObject>): CatalogObject => (
   passages: 0,
   skipped: 0,
   errors: 0,
+  changed: 0,
   removed: 0,
   songsPerSecond: null,
   error: null,

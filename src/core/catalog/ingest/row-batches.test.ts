@@ -15,6 +15,7 @@ const song = (row: number, overrides: Partial<SongRow> = {}): CsvRowEvent => ({
   lines: row + 1,
   bytes: row * 100,
   song: songRow(`s${row}`, { genre: null, language: null, lyrics: "words of a song", ...overrides }),
+  notes: [],
 });
 
 const badRow = (row: number): CsvRowEvent => ({
