@@ -83,18 +83,20 @@ export async function readCsvHeader(
   throw new LayoutError("the object is empty: no header row");
 }
 
-export async function* readCatalogCsv(
-  input: Readable,
-  options: CsvReadOptions = {},
-): AsyncGenerator<CsvRowEvent> {
-  const limits = options.limits ?? defaultCsvLimits;
-  const start = options.resume?.position ?? { row: 0, line: 0, byte: 0 };
-  const skipped: { line: number; reason: string }[] = [];
-  /** The line at which the parser found a record too long to go on. */
-  let tooLargeAt: number | undefined;
-  /** As the parser goes (ahead of the loop below): the last line of the last record it read, good or bad. */
+/**
+ * The parser of the object's records, from where `start` is, with the bad records it skipped:
+ * each once, at the line it began (a bad record may hold several errors, and may swallow the
+ * lines after it into an unclosed quote: it is one bad row, that says which lines it took).
+ * `tooLargeAt` is the line of a record beyond the size limit, past which nothing is trusted.
+ */
+function recordParser(limits: CsvLimits, start: CsvPosition) {
+  const state = {
+    skipped: [] as { line: number; reason: string }[],
+    tooLargeAt: undefined as number | undefined,
+  };
+  /** As the parser goes (ahead of its reader): the last line of the last record it read, good or bad. */
   let parsedTo = start.line;
-  /** The records count of the bad record last reported: one bad record is one bad row, however many errors it holds. */
+  /** The records count of the bad record last reported. */
   let reportedBadRecord: number | undefined;
   const parser = parse({
     ...parserOptions(limits),
@@ -106,7 +108,7 @@ export async function* readCatalogCsv(
       const line = start.line + (typeof error?.lines === "number" ? error.lines : 0);
       if (error?.code === "CSV_MAX_RECORD_SIZE") {
         // Past such a record the parser cannot be trusted to find where the next one starts.
-        tooLargeAt ??= line;
+        state.tooLargeAt ??= line;
         return undefined;
       }
       const records = typeof error?.records === "number" ? error.records : undefined;
@@ -117,13 +119,24 @@ export async function* readCatalogCsv(
       // The parser's message quotes the record: on the second line, for administrators only.
       const [kind = "malformed record", ...detail] = (error?.message ?? "malformed record").split(":");
       const span = line > from ? ` (lines ${from} to ${line}: an unclosed quote?)` : "";
-      skipped.push({
+      state.skipped.push({
         line: from,
         reason: `unreadable CSV: ${kind}${span}${detail.length > 0 ? `\n${detail.join(":").trim()}` : ""}`,
       });
       return undefined;
     },
   });
+  return { parser, state };
+}
+
+export async function* readCatalogCsv(
+  input: Readable,
+  options: CsvReadOptions = {},
+): AsyncGenerator<CsvRowEvent> {
+  const limits = options.limits ?? defaultCsvLimits;
+  const start = options.resume?.position ?? { row: 0, line: 0, byte: 0 };
+  const { parser, state } = recordParser(limits, start);
+  const { skipped } = state;
   input.on("error", (error) => parser.destroy(error));
   input.pipe(parser);
 
@@ -150,7 +163,7 @@ export async function* readCatalogCsv(
   }
   for await (const { record, info } of parser as AsyncIterable<Record_>) {
     // Records the parser read before the one too long are good; nothing after it is.
-    if (tooLargeAt !== undefined && start.line + info.lines > tooLargeAt) break;
+    if (state.tooLargeAt !== undefined && start.line + info.lines > state.tooLargeAt) break;
     // Where it began: its last line less the line breaks inside it (a bad record skipped before
     // it, or empty lines, put it further down than the line after the previous record).
     const line = Math.max(nextLine, start.line + info.lines - innerLineBreaks(record));
@@ -189,7 +202,7 @@ export async function* readCatalogCsv(
       ? { kind: "song", ...at, song: result.song, notes: result.notes }
       : { kind: "error", ...at, reason: result.reason };
   }
-  if (tooLargeAt !== undefined) {
+  if (state.tooLargeAt !== undefined) {
     input.destroy();
     throw new UnreadableObjectError(
       `line ${nextLine}: a record longer than ${limits.maxRecordChars} characters (an unclosed quote?)`,
