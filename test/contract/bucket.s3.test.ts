@@ -130,19 +130,6 @@ describe("s3 bucket", () => {
     await expectFailure(narrowed.open("root.csv"), "OBJECT_NOT_FOUND", "root.csv");
   });
 
-  it("lists keys a folder could not hold as refused, with why, so the catalog says they are not read", async () => {
-    const name = await plain.createBucket();
-    for (const key of ["in/back\\slash.csv", "in/fine.csv"]) await plain.put(name, key, "x");
-    const bucket = bucketOn(plain, { url: `s3://${name}/in` });
-    const objects = await listAll(bucket);
-    expect(objects.map((o) => [o.key, o.refused === undefined])).toEqual([
-      ["back\\slash.csv", false],
-      ["fine.csv", true],
-    ]);
-    expect(objects[0]?.refused).toMatch(/separator/);
-    await expectFailure(bucket.open("back\\slash.csv"), "VALIDATION_FAILED");
-  });
-
   it("gives S3's ETag without quotes, the size and the time of each object", async () => {
     const name = await plain.createBucket();
     await plain.put(name, "a.csv", "abc");

@@ -1,30 +1,11 @@
 import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import type { CatalogObject } from "../../api/catalog.js";
+import { catalogObject } from "../../test/fixtures.js";
 import { CatalogObjectCard } from "./CatalogObjectCard.js";
 
-const object = (values: Partial<CatalogObject>): CatalogObject => ({
-  id: 1,
-  source: null,
-  key: "incoming/songs.csv",
-  status: "done",
-  size: 1000,
-  progress: 1,
-  songs: 598,
-  passages: 1200,
-  skipped: 0,
-  errors: 0,
-  changed: 0,
-  removed: 0,
-  songsPerSecond: null,
-  error: null,
-  rowErrors: [],
-  queuedAt: "2026-01-01T10:00:00.000Z",
-  startedAt: null,
-  finishedAt: null,
-  durationMs: null,
-  ...values,
-});
+const object = (values: Partial<CatalogObject>): CatalogObject =>
+  catalogObject("incoming/songs.csv", { source: null, songs: 598, passages: 1200, ...values });
 
 describe("a file on the catalog page", () => {
   it("shows the rows skipped and, apart, the rows kept with a value changed or left out, each on its line", () => {
