@@ -26,6 +26,8 @@ export const errorCatalogue = {
   // search and catalog
   PROMPT_EMPTY: "invalid",
   PROMPT_TOO_LONG: "invalid",
+  /** A published prompt with control characters, bidirectional overrides or broken Unicode. */
+  PROMPT_INVALID: "invalid",
   SONG_NOT_FOUND: "not_found",
   PASSAGE_NOT_FOUND: "not_found",
   CATALOG_NOT_READY: "unavailable",
@@ -37,6 +39,8 @@ export const errorCatalogue = {
   PASSWORD_TOO_SHORT: "invalid",
   PASSWORD_TOO_LONG: "invalid",
   PASSWORD_TOO_COMMON: "invalid",
+  /** A password with control characters or broken Unicode. */
+  PASSWORD_INVALID: "invalid",
   INVALID_CREDENTIALS: "unauthenticated",
   WRONG_PASSWORD: "forbidden",
   AUTH_REQUIRED: "unauthenticated",

@@ -123,6 +123,12 @@ export interface BucketObject {
   etag: string;
   size: number;
   modifiedAt: Date;
+  /**
+   * Set when the bucket holds this entry but will not read it, and why: a symbolic link to a
+   * file outside a folder bucket, a name that cannot be a key. Listed so the catalog can say
+   * so; `open` refuses it.
+   */
+  refused?: string;
 }
 
 export interface OpenOptions {

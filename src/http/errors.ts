@@ -46,9 +46,16 @@ function fromFastify(error: FastifyError): VersoError | null {
       return new VersoError("BODY_TOO_LARGE", "the request body is too large");
     case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
       return new VersoError("UNSUPPORTED_MEDIA_TYPE", "send the body as application/json");
+    // A static file path that leaves its folder (`/api/docs/static/%2e%2e/…`): there is no such file.
+    case "FST_STATIC_FORBIDDEN_PATH":
+      return new VersoError("ROUTE_NOT_FOUND", "no file at this path");
   }
   if (error instanceof SyntaxError && error.statusCode === 400) {
     return new VersoError("INVALID_JSON", "the request body is not valid JSON");
+  }
+  // Any other refusal of a request by Fastify or one of its plugins is the client's, not a 500.
+  if (typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500) {
+    return new VersoError("VALIDATION_FAILED", `the request was refused: ${error.message}`);
   }
   return null;
 }

@@ -1,7 +1,8 @@
 /**
- * Routes name their limit in `config.rateLimit`; this hook counts each such request before its
- * handler runs (after the session hook, so a signed-in account is counted as itself) and
- * refuses it with 429 and Retry-After once a limit is spent.
+ * Routes name their limits in `config.rateLimit` (one, or several: editing a prompt is a write
+ * and costs a search); this hook counts each such request before its handler runs (after the
+ * session hook, so a signed-in account is counted as itself) and refuses it with 429 and
+ * Retry-After once a limit is spent.
  */
 import type { FastifyPluginAsync } from "fastify";
 import fp from "fastify-plugin";
@@ -9,8 +10,8 @@ import type { LimitedAction, RequestLimits } from "../core/limits/request-limits
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** The request limit this route counts against. */
-    rateLimit?: LimitedAction;
+    /** The request limits this route counts against. */
+    rateLimit?: LimitedAction | readonly LimitedAction[];
   }
 }
 
@@ -19,12 +20,12 @@ export const rateLimitPlugin = (limits: RequestLimits | null): FastifyPluginAsyn
     async (app) => {
       if (!limits) return;
       app.addHook("preHandler", async (request) => {
-        const action = request.routeOptions.config.rateLimit;
-        if (action === undefined) return;
-        await limits.admit(action, {
+        const actions = [request.routeOptions.config.rateLimit ?? []].flat();
+        const subject = {
           address: request.ip,
           account: request.viewer ? String(request.viewer.user.id) : undefined,
-        });
+        };
+        for (const action of actions) await limits.admit(action, subject);
       });
     },
     { name: "verso-rate-limit" },

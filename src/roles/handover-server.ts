@@ -28,11 +28,26 @@ export interface HandoverServer {
   close(): Promise<void>;
 }
 
-export function createHandoverServer(): HandoverServer {
+/**
+ * How long a client may take to send its request. Node's defaults (300 s for a whole request)
+ * let a client that sends one byte every few seconds hold a connection for minutes; every body
+ * Verso takes is small (64 KiB at most), so a request gets 30 s and its headers 15 s, checked
+ * every 2 s, after which the server answers 408 and closes the connection.
+ */
+export const requestTimeouts = { requestMs: 30_000, headersMs: 15_000, checkEveryMs: 2_000 };
+
+export function createHandoverServer(timeouts = requestTimeouts): HandoverServer {
   let current: Handler = (_request, response) => {
     response.writeHead(503, { "retry-after": "5", connection: "close" }).end();
   };
-  const server = http.createServer((request, response) => current(request, response));
+  const server = http.createServer(
+    {
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: timeouts.headersMs,
+      connectionsCheckingInterval: timeouts.checkEveryMs,
+    },
+    (request, response) => current(request, response),
+  );
   return {
     server,
     mount() {

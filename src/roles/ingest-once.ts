@@ -33,9 +33,12 @@ export async function ingestOnce(
   const unfinished = (await stores.objects.listObjects({ source: report.source })).filter(
     (o) => o.status === "queued" || o.status === "processing",
   );
-  // What this crawl queued, queued again or gave up on, and what earlier runs left unfinished.
+  // What this crawl queued, queued again, gave up on or refused, and what earlier runs left unfinished.
   const waitFor = new Map(
-    [...report.queued, ...report.requeued, ...report.failed, ...unfinished].map((o) => [o.id, o]),
+    [...report.queued, ...report.requeued, ...report.failed, ...report.refused, ...unfinished].map((o) => [
+      o.id,
+      o,
+    ]),
   );
   if (waitFor.size === 0) return { listed: report.listed, objects: [], ms: Date.now() - started };
   const ids = [...waitFor.keys()];

@@ -24,6 +24,7 @@ export const catalogObject = (overrides: Partial<CatalogObject> = {}): CatalogOb
   passages: 0,
   skipped: 0,
   errors: 0,
+  changed: 0,
   removed: 0,
   rowsDone: 0,
   linesDone: 0,
@@ -59,6 +60,7 @@ export const songRow = (id: string, overrides: Partial<SongRow> = {}): SongRow =
 /** A bucket of text objects; each object's etag is its version number, bumped by `write`. */
 export function memoryBucket(url = "file:///bucket") {
   const objects = new Map<string, { text: string; etag: string }>();
+  const refused = new Map<string, string>();
   const opened: { key: string; start: number }[] = [];
   const bucket: Bucket & { partial?: boolean } = {
     url,
@@ -66,6 +68,8 @@ export function memoryBucket(url = "file:///bucket") {
       for (const [key, { text, etag }] of objects) {
         yield { key, etag, size: Buffer.byteLength(text), modifiedAt: T0 };
       }
+      for (const [key, reason] of refused)
+        yield { key, etag: "refused", size: 0, modifiedAt: T0, refused: reason };
     },
     async open(key, options = {}) {
       const object = objects.get(key);
@@ -88,6 +92,10 @@ export function memoryBucket(url = "file:///bucket") {
       return { key, etag, size: Buffer.byteLength(text), modifiedAt: T0 };
     },
     remove: (key: string) => objects.delete(key),
+    /** Lists `key` as an entry the bucket will not read, for `reason`. */
+    refuse(key: string, reason: string) {
+      refused.set(key, reason);
+    },
   };
 }
 

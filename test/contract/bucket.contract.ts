@@ -16,8 +16,19 @@ export interface BucketHarness {
   rewrite(key: string): Promise<void>;
   /** Deletes an object. */
   remove(key: string): Promise<void>;
+  /**
+   * Stores that have links (a folder): makes `key` a symbolic link to a file or folder outside
+   * the bucket holding `content` ("outside-file", "outside-folder" with `content` as its x.csv),
+   * to another key inside it, or to nothing.
+   */
+  link?(key: string, to: "outside-file" | "outside-folder" | "nothing" | { inside: string }): Promise<void>;
+  /** Stores whose names are bytes (a folder): creates an object whose name is not UTF-8. */
+  putNonUtf8?(content: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What the files a link leads to outside the bucket hold: never to be seen through it. */
+export const OUTSIDE_SECRET = "secretline root:x:0:0";
 
 export type BucketFactory = () => Promise<BucketHarness>;
 
@@ -317,6 +328,100 @@ export function describeBucketContract(name: string, factory: BucketFactory): vo
       const objects = await listAll(bucket);
       expect(objects.map((o) => o.key)).toEqual(keys);
       expect(new Set(objects.map((o) => o.etag)).size).toBe(keys.length);
+    });
+
+    it("lists and opens keys with hostile names: quotes, dots, percent escapes, a leading dash, spaces, a long name", async () => {
+      const { bucket, put } = await setup();
+      const keys = [
+        `quote"and'apostrophe.csv`,
+        "a..b.csv",
+        "dots.in.the.name..csv",
+        "%2e%2e%2fescaped.csv",
+        "%00nul.csv",
+        "-starts-with-a-dash.csv",
+        " leading and trailing space .csv",
+        "semi;colon|pipe&amp.csv",
+        "<script>.csv",
+        `${"l".repeat(200)}.csv`,
+        "caf\u00e9.csv",
+        "cafe\u0301.csv",
+      ];
+      for (const key of keys) await put(key, `content of ${key}`);
+      const objects = await listAll(bucket);
+      expect(objects.map((o) => o.key)).toEqual([...keys].sort(byteOrder));
+      for (const object of objects) {
+        expect(object.refused, object.key).toBeUndefined();
+        expect(await text(bucket.open(object.key, { etag: object.etag }))).toBe(`content of ${object.key}`);
+      }
+    });
+
+    it("lists a name that cannot be a key (a backslash) as refused, with why, and refuses to open it", async () => {
+      const { bucket, put } = await setup();
+      await put("fine.csv", "x");
+      await put("back\\slash.csv", "x");
+      const objects = await listAll(bucket);
+      expect(objects.map((o) => [o.key, o.refused === undefined])).toEqual([
+        ["back\\slash.csv", false],
+        ["fine.csv", true],
+      ]);
+      expect(objects[0]?.refused).toMatch(/separator/);
+      await expectFailure(bucket.open("back\\slash.csv"), "VALIDATION_FAILED");
+    });
+
+    it("never reads a file outside the bucket through a link: listed as refused, never opened", async (context) => {
+      const harness = await setup();
+      if (!harness.link) return context.skip();
+      const { bucket, put, link } = harness;
+      await put("real.csv", "id,lyrics\n1,la\n");
+      await link("link-notes.csv", "outside-file");
+      const objects = await listAll(bucket);
+      expect(objects.map((o) => o.key)).toEqual(["link-notes.csv", "real.csv"]);
+      const [linked] = objects;
+      expect(linked?.refused).toMatch(/outside the bucket/);
+      expect(JSON.stringify(objects)).not.toContain("secretline");
+      const error = await expectFailure(bucket.open("link-notes.csv"), "VALIDATION_FAILED", "link-notes.csv");
+      expect(error.message).toMatch(/outside/);
+      expect(error.message).not.toContain("secretline");
+    });
+
+    it("does not walk a linked folder outside the bucket, nor open a key through it", async (context) => {
+      const harness = await setup();
+      if (!harness.link) return context.skip();
+      await harness.put("real.csv", "x");
+      await harness.link("elsewhere", "outside-folder");
+      expect((await listAll(harness.bucket)).map((o) => o.key)).toEqual(["real.csv"]);
+      const error = await harness.bucket.open("elsewhere/x.csv").then(
+        () => null,
+        (reason: unknown) => reason as VersoError,
+      );
+      expect(error?.code).toMatch(/^(VALIDATION_FAILED|OBJECT_NOT_FOUND)$/);
+    });
+
+    it("reads a link to another file of the bucket like that file, and lists a link to nothing as refused", async (context) => {
+      const harness = await setup();
+      if (!harness.link) return context.skip();
+      await harness.put("sub/real.csv", "inside");
+      await harness.link("alias.csv", { inside: "sub/real.csv" });
+      await harness.link("dangling.csv", "nothing");
+      const objects = await listAll(harness.bucket);
+      expect(objects.map((o) => [o.key, o.refused === undefined])).toEqual([
+        ["alias.csv", true],
+        ["dangling.csv", false],
+        ["sub/real.csv", true],
+      ]);
+      expect(await text(harness.bucket.open("alias.csv", { etag: objects[0]!.etag }))).toBe("inside");
+    });
+
+    it("lists a file whose name is not UTF-8 as refused, saying to rename it", async (context) => {
+      const harness = await setup();
+      if (!harness.putNonUtf8) return context.skip();
+      await harness.put("fine.csv", "x");
+      await harness.putNonUtf8("x");
+      const objects = await listAll(harness.bucket);
+      expect(objects).toHaveLength(2);
+      const refused = objects.filter((o) => o.refused !== undefined);
+      expect(refused).toHaveLength(1);
+      expect(refused[0]?.refused).toMatch(/UTF-8/);
     });
 
     it("refuses keys that could reach outside the bucket", async () => {

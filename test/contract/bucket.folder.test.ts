@@ -3,7 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createFolderBucket, RACY_MS } from "../../src/adapters/bucket/folder.js";
-import { describeBucketContract, expectFailure, listAll, readAll } from "./bucket.contract.js";
+import {
+  describeBucketContract,
+  expectFailure,
+  listAll,
+  OUTSIDE_SECRET,
+  readAll,
+} from "./bucket.contract.js";
 
 async function tempDir(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), "verso-bucket-"));
@@ -32,6 +38,28 @@ describeBucketContract("folder", async () => {
       await fs.utimes(file, later, later);
     },
     remove: (key) => fs.rm(path.join(root, ...key.split("/"))),
+    async link(key, to) {
+      const at = path.join(root, ...key.split("/"));
+      await fs.mkdir(path.dirname(at), { recursive: true });
+      if (to === "outside-file") {
+        await write(parent, "outside/notes.txt", `${OUTSIDE_SECRET}\n`);
+        await fs.symlink(path.join("..", "outside", "notes.txt"), at);
+      } else if (to === "outside-folder") {
+        await write(parent, "elsewhere/x.csv", `id,lyrics\n1,${OUTSIDE_SECRET}\n`);
+        await fs.symlink(path.join(parent, "elsewhere"), at);
+      } else if (to === "nothing") {
+        await fs.symlink(path.join(parent, "no-such-file.csv"), at);
+      } else {
+        await fs.symlink(path.relative(path.dirname(at), path.join(root, ...to.inside.split("/"))), at);
+      }
+    },
+    async putNonUtf8(content) {
+      // "caf\xe9.csv" in Latin-1: a name Node can only show with U+FFFD in it.
+      await fs.writeFile(
+        Buffer.concat([Buffer.from(`${root}/caf`), Buffer.from([0xe9]), Buffer.from(".csv")]),
+        content,
+      );
+    },
     close: () => fs.rm(parent, { recursive: true, force: true }),
   };
 });
@@ -139,18 +167,36 @@ describe("folder bucket", () => {
     expect((await listAll(createFolderBucket(dir))).map((o) => o.key)).toEqual(["visible.csv"]);
   });
 
-  it("lists a file behind a symbolic link but does not follow linked folders round in a loop", async () => {
+  it("lists a link to a file elsewhere as refused, unread, and does not follow linked folders round in a loop", async () => {
     const dir = await folder();
     const elsewhere = await folder();
     await write(dir, "real.csv", "x");
     await write(elsewhere, "linked.csv", "y");
     await fs.symlink(path.join(elsewhere, "linked.csv"), path.join(dir, "link.csv"));
     await fs.symlink(dir, path.join(dir, "loop"));
-    const objects = await listAll(createFolderBucket(dir));
-    expect(objects.map((o) => [o.key, o.size])).toEqual([
-      ["link.csv", 1],
-      ["real.csv", 1],
+    const bucket = createFolderBucket(dir);
+    const objects = await listAll(bucket);
+    expect(objects.map((o) => [o.key, o.size, o.refused ?? null])).toEqual([
+      ["link.csv", 0, expect.stringMatching(/outside the bucket/)],
+      ["real.csv", 1, null],
     ]);
+    // Its content was not even hashed.
+    expect(bucket.hashStats().files).toBe(1);
+  });
+
+  it("refuses a link swapped in for a listed file before it is opened", async () => {
+    const dir = await folder();
+    const elsewhere = await folder();
+    await write(dir, "songs.csv", "id,lyrics\n");
+    await write(elsewhere, "secret.csv", OUTSIDE_SECRET);
+    const bucket = createFolderBucket(dir);
+    const [listed] = await listAll(bucket);
+    await fs.rm(path.join(dir, "songs.csv"));
+    await fs.symlink(path.join(elsewhere, "secret.csv"), path.join(dir, "songs.csv"));
+    for (const options of [{}, { etag: listed!.etag }, { start: 2 }]) {
+      const error = await expectFailure(bucket.open("songs.csv", options), "VALIDATION_FAILED", "songs.csv");
+      expect(error.message).toMatch(/outside the bucket/);
+    }
   });
 
   it("fails clearly when the folder does not exist", async () => {

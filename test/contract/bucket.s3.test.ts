@@ -130,14 +130,6 @@ describe("s3 bucket", () => {
     await expectFailure(narrowed.open("root.csv"), "OBJECT_NOT_FOUND", "root.csv");
   });
 
-  it("skips objects whose keys a folder could not hold, so every listed key opens", async () => {
-    const name = await plain.createBucket();
-    await plain.put(name, "in/back\\slash.csv", "x");
-    await plain.put(name, "in/fine.csv", "x");
-    const bucket = bucketOn(plain, { url: `s3://${name}/in` });
-    expect((await listAll(bucket)).map((o) => o.key)).toEqual(["fine.csv"]);
-  });
-
   it("gives S3's ETag without quotes, the size and the time of each object", async () => {
     const name = await plain.createBucket();
     await plain.put(name, "a.csv", "abc");

@@ -118,6 +118,7 @@ export function catalogFixture(open: OpenCatalogStores) {
           passages: list.reduce((s, x) => s + x.passages.length, 0),
           skipped: list.filter((x) => x.passages.length === 0).length,
           errors: 0,
+          changed: 0,
         },
         rowsDone: list.length,
         linesDone: list.length + 1,

@@ -100,8 +100,8 @@ export function describeIngestRunStoreContract(name: string, open: OpenCatalogSt
       const { object, lease } = await fx.startedObject();
       await runs.commitBatch(
         await fx.batchOf(lease, [ingested(songRow("s1"), [unit(1, 1, 0, 0)])], {
-          rowErrors: [{ line: 7, reason: "no title" }],
-          counts: { songs: 1, passages: 1, skipped: 0, errors: 1 },
+          rowErrors: [{ line: 7, reason: "no title", kind: "skipped" }],
+          counts: { songs: 1, passages: 1, skipped: 0, errors: 1, changed: 0 },
           rowsDone: 2,
           linesDone: 3,
           bytesDone: 55,
@@ -116,13 +116,17 @@ export function describeIngestRunStoreContract(name: string, open: OpenCatalogSt
         bytesDone: 55,
       });
       expect((await status.rowErrors([object.id], 10)).get(object.id)).toEqual([
-        { line: 7, reason: "no title" },
+        { line: 7, reason: "no title", kind: "skipped" },
       ]);
-      const many = Array.from({ length: 1200 }, (_, i) => ({ line: 100 + i, reason: `bad ${i}` }));
+      const many = Array.from({ length: 1200 }, (_, i) => ({
+        line: 100 + i,
+        reason: `bad ${i}`,
+        kind: "skipped" as const,
+      }));
       await runs.commitBatch(
         await fx.batchOf(lease, [], {
           rowErrors: many,
-          counts: { songs: 0, passages: 0, skipped: 0, errors: many.length },
+          counts: { songs: 0, passages: 0, skipped: 0, errors: many.length, changed: 0 },
           rowsDone: 1202,
         }),
       );
@@ -135,6 +139,55 @@ export function describeIngestRunStoreContract(name: string, open: OpenCatalogSt
       expect(await runs.finishObject(lease, { status: "done" }, fx.now)).not.toBeNull();
       expect(await runs.getObject(object.id)).toMatchObject({ status: "done", leaseExpiresAt: null });
       expect((await status.totals()).objects.done).toBe(1);
+    });
+
+    it("records rows kept with a value changed apart from bad rows, and counts each kind", async () => {
+      const { runs, status } = fx.stores;
+      const { object, lease } = await fx.startedObject();
+      await runs.commitBatch(
+        await fx.batchOf(lease, [ingested(songRow("s1"), [unit(1, 1, 0, 0)])], {
+          rowErrors: [
+            { line: 2, reason: 'tempo is outside 0 to 400: left out\nvalue: "-100"', kind: "changed" },
+            { line: 3, reason: "no title", kind: "skipped" },
+          ],
+          counts: { songs: 1, passages: 1, skipped: 0, errors: 1, changed: 1 },
+        }),
+      );
+      expect(await runs.getObject(object.id)).toMatchObject({ errors: 1, changed: 1 });
+      expect((await status.rowErrors([object.id], 10)).get(object.id)).toEqual([
+        { line: 2, reason: 'tempo is outside 0 to 400: left out\nvalue: "-100"', kind: "changed" },
+        { line: 3, reason: "no title", kind: "skipped" },
+      ]);
+    });
+
+    it("reports a row whose id an earlier row of the run had, in this batch or an earlier one, on its line", async () => {
+      const { runs, status, songs } = fx.stores;
+      const { object, lease } = await fx.startedObject();
+      const row = (id: string, title: string, line: number) => ({
+        ...ingested(songRow(id, { title }), [unit(1, 0, 0, 0)]),
+        line,
+      });
+      await runs.commitBatch(await fx.batchOf(lease, [row("s1", "First", 2), row("s2", "Other", 3)]));
+      await runs.commitBatch(await fx.batchOf(lease, [row("s1", "Second", 4), row("s1", "Third", 5)]));
+      expect((await songs.getSong("s1"))?.title).toBe("Third");
+      const reports = (await status.rowErrors([object.id], 10)).get(object.id) ?? [];
+      expect(reports.map((r) => [r.line, r.kind, r.reason.split("\n")[0]])).toEqual([
+        [4, "changed", "the same song as an earlier row of this file: this row replaces it"],
+        [5, "changed", "the same song as an earlier row of this file: this row replaces it"],
+      ]);
+      expect(await runs.getObject(object.id)).toMatchObject({ changed: 2, errors: 0 });
+    });
+
+    it("does not take a song of the object's previous run for a repeat in its new one", async () => {
+      const { runs, status } = fx.stores;
+      await fx.ingestedObject("a.csv", [{ ...ingested(songRow("s1"), [unit(1, 0, 0, 0)]), line: 2 }]);
+      const { object } = await fx.offer("a.csv", "e2");
+      const started = await fx.take(object);
+      if (started.status !== "started") throw new Error(started.status);
+      await runs.commitBatch(
+        await fx.batchOf(started.lease, [{ ...ingested(songRow("s1"), [unit(1, 0, 0, 0)]), line: 2 }]),
+      );
+      expect((await status.rowErrors([object.id], 10)).get(object.id)).toBeUndefined();
     });
 
     it("refuses every write of a worker whose lease was taken over, writing nothing", async () => {

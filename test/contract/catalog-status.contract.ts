@@ -64,11 +64,15 @@ export function describeCatalogStatusStoreContract(name: string, open: OpenCatal
       const { status, runs } = fx.stores;
       const rowsOf = async (key: string, lines: number[]) => {
         const { object, lease } = await fx.startedObject(key);
-        const rowErrors = lines.map((line) => ({ line, reason: `bad line ${line}` }));
+        const rowErrors = lines.map((line) => ({
+          line,
+          reason: `bad line ${line}`,
+          kind: "skipped" as const,
+        }));
         await runs.commitBatch(
           await fx.batchOf(lease, [], {
             rowErrors,
-            counts: { songs: 0, passages: 0, skipped: 0, errors: lines.length },
+            counts: { songs: 0, passages: 0, skipped: 0, errors: lines.length, changed: 0 },
           }),
         );
         return object.id;
@@ -78,10 +82,10 @@ export function describeCatalogStatusStoreContract(name: string, open: OpenCatal
       const clean = await rowsOf("clean.csv", []);
       const errors = await status.rowErrors([a, b, clean], 2);
       expect(errors.get(a)).toEqual([
-        { line: 3, reason: "bad line 3" },
-        { line: 5, reason: "bad line 5" },
+        { line: 3, reason: "bad line 3", kind: "skipped" },
+        { line: 5, reason: "bad line 5", kind: "skipped" },
       ]);
-      expect(errors.get(b)).toEqual([{ line: 2, reason: "bad line 2" }]);
+      expect(errors.get(b)).toEqual([{ line: 2, reason: "bad line 2", kind: "skipped" }]);
       expect(errors.has(clean)).toBe(false);
       expect((await status.rowErrors([b], 10)).has(a)).toBe(false);
       expect((await status.rowErrors([], 10)).size).toBe(0);

@@ -72,7 +72,7 @@ describe("ingesting a folder", () => {
   it("reports each bad row with its line and reason", async () => {
     const id = first["original.csv"]!.id;
     expect((await (await t.verso.catalogStores()).status.rowErrors([id], 10)).get(id)).toEqual([
-      { line: 7, reason: "no title" }, // the row before spans lines 2-6
+      { line: 7, reason: "no title", kind: "skipped" }, // the row before spans lines 2-6
     ]);
   });
 

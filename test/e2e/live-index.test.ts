@@ -43,7 +43,7 @@ describe("the live vector index", () => {
     modelId: await stores.runs.modelId(model),
     songs,
     rowErrors: [],
-    counts: { songs: songs.length, passages: 0, skipped: 0, errors: 0 },
+    counts: { songs: songs.length, passages: 0, skipped: 0, errors: 0, changed: 0 },
     rowsDone: 1,
     linesDone: 2,
     bytesDone: 1,

@@ -28,6 +28,8 @@ export interface Reply {
 
 export interface World {
   t: TestApp;
+  /** Calls so far that cost an embedding or a search: asks, similar songs, people found. */
+  costlyCalls(): number;
   /** Gives the ordinary user and the administrator a working session each. */
   ensureActors(): Promise<void>;
   send(request: FuzzRequest): Promise<Reply>;
@@ -50,12 +52,15 @@ export async function buildWorld(): Promise<World> {
     queueStats: async () => ({ ready: 0, inFlight: 0, dead: 0 }),
     scan: async () => ({ listed: 0, queued: 0, requeued: 0, removed: 0 }),
   });
+  const search = fakeSongSearch();
+  let similarCalls = 0;
   const t = await buildTestApp({
     otherRoutes: [
-      searchRoutes(fakeSongSearch()),
+      searchRoutes(search),
       songsRoutes({
         pages: new SongPages(songs),
         similar: async (id) => {
+          similarCalls += 1;
           if (!(await songs.getSong(id))) throw new VersoError("SONG_NOT_FOUND", `no song with id ${id}`);
           return [];
         },
@@ -64,6 +69,14 @@ export async function buildWorld(): Promise<World> {
       catalogRoutes(catalog),
     ] as FastifyPluginAsync[],
   });
+  // The social routes' searches: asks through the app's own fake search, and finding people.
+  let peopleSearches = 0;
+  const people = t.module.people;
+  const searchPeople = people.search.bind(people);
+  people.search = (...args) => {
+    peopleSearches += 1;
+    return searchPeople(...args);
+  };
   const knownHash = await lightHasher().hash(PASSWORD);
   const tokens: Record<"user" | "admin", string> = { user: "", admin: "" };
 
@@ -121,6 +134,7 @@ export async function buildWorld(): Promise<World> {
   let sent = 0;
   const world: World = {
     t,
+    costlyCalls: () => search.asked.length + t.search.asked.length + similarCalls + peopleSearches,
     ensureActors,
     get sent() {
       return sent;

@@ -156,6 +156,40 @@ const table: BadRequest[] = [
     status: 400,
     code: "PASSWORD_MATCHES_USERNAME",
   },
+  ...(
+    [
+      ["eight a's", "aaaaaaaa", "PASSWORD_TOO_COMMON"],
+      ["eight spaces", "        ", "PASSWORD_TOO_COMMON"],
+      ["eight NULs", "\u0000".repeat(8), "PASSWORD_INVALID"],
+      ["the username and a digit", "newbie991", "PASSWORD_MATCHES_USERNAME"],
+      ["the username and a year", "Newbie99-2024", "PASSWORD_MATCHES_USERNAME"],
+    ] as const
+  ).map(([what, password, code]): BadRequest => ({
+    name: `register with ${what} as password`,
+    method: "POST",
+    url: "/api/auth/register",
+    body: { username: "newbie99", password },
+    status: 400,
+    code,
+  })),
+  {
+    name: "change my password to eight a's",
+    method: "PUT",
+    url: "/api/me/password",
+    body: { currentPassword: PASSWORD, newPassword: "aaaaaaaa" },
+    signedIn: true,
+    status: 400,
+    code: "PASSWORD_TOO_COMMON",
+  },
+  {
+    name: "change my password to my name and a digit",
+    method: "PUT",
+    url: "/api/me/password",
+    body: { currentPassword: PASSWORD, newPassword: "alice1234" },
+    signedIn: true,
+    status: 400,
+    code: "PASSWORD_MATCHES_USERNAME",
+  },
   {
     name: "register with a 5,000-character password",
     method: "POST",

@@ -77,6 +77,8 @@ export interface TestApp {
   statuses: number[];
   /** Every route the app declares, as "METHOD /url". */
   declaredRoutes: string[];
+  /** The request limits each declared route counts against, by "METHOD /url". */
+  routeLimits: Map<string, string[]>;
   call(method: string, url: string, options?: Call): Promise<Reply>;
   /** Makes an existing account an administrator, as `verso admin grant` does. */
   grantAdmin(username: string): Promise<void>;
@@ -109,9 +111,13 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.maxHashesWaiting !== undefined ? { maxHashesWaiting: options.maxHashesWaiting } : {}),
   });
   const declaredRoutes: string[] = [];
+  const routeLimits = new Map<string, string[]>();
   const routeRecorder = fp(async (app) => {
     app.addHook("onRoute", (route) => {
-      for (const method of [route.method].flat()) declaredRoutes.push(`${method} ${route.url}`);
+      for (const method of [route.method].flat()) {
+        declaredRoutes.push(`${method} ${route.url}`);
+        routeLimits.set(`${method} ${route.url}`, [route.config?.rateLimit ?? []].flat());
+      }
     });
   });
   const app = await buildHttpApp({
@@ -165,6 +171,7 @@ export async function buildTestApp(options: TestAppOptions = {}): Promise<TestAp
     search,
     statuses,
     declaredRoutes,
+    routeLimits,
     call,
     async grantAdmin(username) {
       await module.administration.grantAdmin(username);

@@ -6,6 +6,10 @@
  * Given a single file, the bucket is that file's folder narrowed to that one key: ingesting
  * `dir/songs.csv` and later `dir` then name the same catalog object, and an unchanged file is
  * not ingested twice.
+ *
+ * Nothing outside the folder is ever read, whatever a symbolic link says: a link to a file
+ * inside is read like the file, one that leads outside (or nowhere) is listed as refused and
+ * never opened, and every open checks where the path really leads before and after opening.
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -13,7 +17,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { VersoError } from "../../core/errors.js";
 import type { Bucket, BucketObject, OpenOptions } from "../../core/ports.js";
-import { assertKey, compareKeys, isCatalogKey } from "./keys.js";
+import { assertKey, compareKeys, isCatalogKey, refusedEntry, refusedKey } from "./keys.js";
 import { objectChanged, objectNotFound, readRequest, startBeyondEnd } from "./reads.js";
 
 export interface FolderBucket extends Bucket {
@@ -82,11 +86,22 @@ export function createFolderBucket(location: string): FolderBucket {
   async function* list(): AsyncIterable<BucketObject> {
     const rootStat = await statOrNull(root);
     if (!rootStat?.isDirectory()) throw new Error(`bucket ${url}: no such folder`);
-    const files = only === undefined ? await walk(root) : [only];
-    files.sort(compareKeys);
+    const entries = only === undefined ? await walk(root) : [{ key: only }];
+    entries.sort((a, b) => compareKeys(a.key, b.key));
+    const realRoot = await fs.promises.realpath(root);
     const seen = new Set<string>();
-    for (const key of files) {
+    for (const entry of entries) {
+      if (entry.refused !== undefined) {
+        yield entry.refused;
+        continue;
+      }
+      const { key } = entry;
       const file = path.join(root, ...key.split("/"));
+      const outside = await leadsOutside(realRoot, file);
+      if (outside !== undefined) {
+        yield refusedEntry(key, outside);
+        continue;
+      }
       const stat = await statOrNull(file);
       // Gone since the walk: it is simply not there any more.
       if (!stat?.isFile()) {
@@ -97,11 +112,11 @@ export function createFolderBucket(location: string): FolderBucket {
       let content: Awaited<ReturnType<typeof etagOf>>;
       try {
         content = await etagOf(file, stat, {
-          hash: () => withFile(file, sha256),
+          hash: () => withFile(openInside(root, file, { notFound: gone, outside: gone }), sha256),
           stat: () => fs.promises.stat(file),
         });
       } catch (error) {
-        if (only === undefined && isErrno(error, "ENOENT")) continue;
+        if (only === undefined && (isErrno(error, "ENOENT") || error === GONE)) continue;
         throw error;
       }
       const { etag, stat: current } = content;
@@ -114,13 +129,11 @@ export function createFolderBucket(location: string): FolderBucket {
   async function open(key: string, options?: OpenOptions): Promise<Readable> {
     const file = resolveKey(root, key, url);
     const { etag, start } = readRequest(url, key, options);
-    let handle: fs.promises.FileHandle;
-    try {
-      handle = await fs.promises.open(file, "r");
-    } catch (error) {
-      if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR")) throw objectNotFound(url, key);
-      throw error;
-    }
+    const handle = await openInside(root, file, {
+      notFound: () => objectNotFound(url, key),
+      outside: (why) =>
+        new VersoError("VALIDATION_FAILED", `bucket ${url}: refused key ${JSON.stringify(key)}: ${why}`),
+    });
     // Everything below reads through this handle, so a file replaced by a rename meanwhile is
     // neither hashed nor streamed: the open file is the one version that is checked and read.
     try {
@@ -145,32 +158,117 @@ export function createFolderBucket(location: string): FolderBucket {
   return { url, list, open, hashStats: () => ({ ...reads }) };
 }
 
+interface WalkEntry {
+  key: string;
+  /** Set for an entry listed as refused: a name that cannot be a key. */
+  refused?: BucketObject;
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+const lossyUtf8 = new TextDecoder("utf-8");
+
 /**
  * Every *.csv under root, as POSIX keys. Hidden entries (".git", macOS "._x.csv" resource
- * forks) are not catalog data. Symbolic links to directories are not followed, so a link
- * loop cannot make the crawl endless; links to files are listed like files.
+ * forks) are not catalog data. Symbolic links to directories are not followed, so a link loop
+ * cannot make the crawl endless and no folder outside is walked; links to files are listed like
+ * files (where they lead is checked by the listing). A name that is not UTF-8, or that cannot
+ * be a key, is listed as refused.
  */
-async function walk(root: string): Promise<string[]> {
-  const keys: string[] = [];
+async function walk(root: string): Promise<WalkEntry[]> {
+  const entries: WalkEntry[] = [];
   const pending: string[] = [""];
   while (pending.length > 0) {
     const prefix = pending.pop() as string;
-    let entries: fs.Dirent[];
+    let dirents: fs.Dirent<Buffer>[];
     try {
-      entries = await fs.promises.readdir(path.join(root, ...prefix.split("/")), { withFileTypes: true });
+      dirents = await fs.promises.readdir(path.join(root, ...prefix.split("/")), {
+        withFileTypes: true,
+        encoding: "buffer",
+      });
     } catch (error) {
       // A subfolder removed during the walk holds nothing to list.
       if (prefix !== "" && isErrno(error, "ENOENT")) continue;
       throw error;
     }
-    for (const entry of entries) {
-      if (entry.name.startsWith(".")) continue;
-      const key = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-      if (entry.isDirectory()) pending.push(key);
-      else if ((entry.isFile() || entry.isSymbolicLink()) && isCatalogKey(key)) keys.push(key);
+    for (const dirent of dirents) {
+      const name = lossyUtf8.decode(dirent.name);
+      if (name.startsWith(".")) continue;
+      const key = prefix === "" ? name : `${prefix}/${name}`;
+      if (dirent.isDirectory()) {
+        if (isUtf8(dirent.name)) pending.push(key);
+        continue;
+      }
+      if (!(dirent.isFile() || dirent.isSymbolicLink()) || !isCatalogKey(key)) continue;
+      const refused = isUtf8(dirent.name)
+        ? refusedKey(key)
+        : refusedEntry(key, "its name is not valid UTF-8: rename the file");
+      entries.push(refused ? { key, refused } : { key });
     }
   }
-  return keys;
+  return entries;
+}
+
+function isUtf8(name: Buffer): boolean {
+  try {
+    utf8.decode(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Why a path leads outside the folder (through a symbolic link), or undefined when it does not. */
+async function leadsOutside(realRoot: string, file: string): Promise<string | undefined> {
+  let real: string;
+  try {
+    real = await fs.promises.realpath(file);
+  } catch (error) {
+    if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR")) {
+      const link = await fs.promises.lstat(file).catch(() => null);
+      return link?.isSymbolicLink() ? "a symbolic link to nothing: not read" : undefined;
+    }
+    if (isErrno(error, "ELOOP")) return "a loop of symbolic links: not read";
+    throw error;
+  }
+  const relative = path.relative(realRoot, real);
+  return relative === "" || relative.startsWith("..") || path.isAbsolute(relative)
+    ? "a symbolic link to a file outside the bucket: not read"
+    : undefined;
+}
+
+/**
+ * Opens a file of the folder for reading, never one outside it: where the path really leads is
+ * checked before opening, the last step is opened without following a link, and the file opened
+ * must be the one checked (a path swapped for a link meanwhile fails the comparison).
+ */
+async function openInside(
+  root: string,
+  file: string,
+  errors: { notFound: () => Error; outside: (why: string) => Error },
+): Promise<fs.promises.FileHandle> {
+  const realRoot = await fs.promises.realpath(root);
+  const outside = await leadsOutside(realRoot, file);
+  if (outside !== undefined) throw errors.outside(outside);
+  let handle: fs.promises.FileHandle;
+  let real: string;
+  try {
+    real = await fs.promises.realpath(file);
+    handle = await fs.promises.open(real, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch (error) {
+    if (isErrno(error, "ENOENT") || isErrno(error, "ENOTDIR")) throw errors.notFound();
+    if (isErrno(error, "ELOOP")) throw errors.outside("a symbolic link changed while it was opened");
+    throw error;
+  }
+  try {
+    const [opened, now] = await Promise.all([handle.stat(), fs.promises.stat(real)]);
+    const again = await leadsOutside(realRoot, real);
+    if (again !== undefined || opened.ino !== now.ino || opened.dev !== now.dev)
+      throw errors.outside("the file changed into a link while it was opened");
+    return handle;
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
 }
 
 /** The file behind a key, refusing anything that could name a file outside the folder. */
@@ -236,8 +334,15 @@ class FileVersionStream extends Readable {
   }
 }
 
-async function withFile<T>(file: string, use: (handle: fs.promises.FileHandle) => Promise<T>): Promise<T> {
-  const handle = await fs.promises.open(file, "r");
+/** A file that went away, or turned into a link outside, between the walk and its hashing: not listed. */
+const GONE = new Error("gone since it was listed");
+const gone = () => GONE;
+
+async function withFile<T>(
+  opening: Promise<fs.promises.FileHandle>,
+  use: (handle: fs.promises.FileHandle) => Promise<T>,
+): Promise<T> {
+  const handle = await opening;
   try {
     return await use(handle);
   } finally {

@@ -5,6 +5,7 @@
  */
 import path from "node:path";
 import { VersoError } from "../../core/errors.js";
+import type { BucketObject } from "../../core/ports.js";
 
 /** Why a key cannot name an object of a bucket, or undefined when it can. */
 export function keyProblem(key: unknown): string | undefined {
@@ -28,13 +29,24 @@ export function assertKey(url: string, key: string): void {
 }
 
 /**
- * Whether a key is catalog data that a listing yields: a *.csv (any case) that can be opened.
- * Hidden entries anywhere in the path (".git/…", macOS "._x.csv" resource forks) are not.
+ * Whether a name is catalog data that a listing yields: a *.csv (any case). Hidden entries
+ * anywhere in the path (".git/…", macOS "._x.csv" resource forks) are not. One that is, but
+ * cannot be a key (see keyProblem), is listed as refused, so the catalog says why it is not read.
  */
 export function isCatalogKey(key: string): boolean {
-  if (keyProblem(key) !== undefined) return false;
   const segments = key.split("/");
   return segments.every((s) => !s.startsWith(".")) && /\.csv$/i.test(segments[segments.length - 1] ?? "");
+}
+
+/** A listed entry the bucket will not read, with the reason, the same in every adapter. */
+export function refusedEntry(key: string, reason: string, size = 0, modifiedAt = new Date(0)): BucketObject {
+  return { key, etag: `refused:${reason}`, size, modifiedAt, refused: reason };
+}
+
+/** A catalog key that no object may have: listed as refused, with why. */
+export function refusedKey(key: string): BucketObject | undefined {
+  const problem = keyProblem(key);
+  return problem === undefined ? undefined : refusedEntry(key, `its name cannot be a key: ${problem}`);
 }
 
 /** UTF-8 byte order of the whole key, as S3 lists: "a-b.csv" comes before "a/b.csv". */

@@ -21,7 +21,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { VersoError } from "../../core/errors.js";
 import type { Bucket, BucketObject, OpenOptions } from "../../core/ports.js";
-import { assertKey, compareKeys, isCatalogKey, keyProblem } from "./keys.js";
+import { assertKey, compareKeys, isCatalogKey, keyProblem, refusedKey } from "./keys.js";
 import { objectChanged, objectNotFound, readRequest, startBeyondEnd } from "./reads.js";
 
 export interface S3Credentials {
@@ -117,6 +117,11 @@ export function createS3Bucket(options: S3BucketOptions): S3Bucket {
         if (entry.Key === undefined || !entry.Key.startsWith(keyPrefix)) continue;
         const key = entry.Key.slice(keyPrefix.length);
         if (!isCatalogKey(key)) continue;
+        const refused = refusedKey(key);
+        if (refused) {
+          objects.push({ ...refused, size: entry.Size ?? 0, modifiedAt: entry.LastModified ?? new Date(0) });
+          continue;
+        }
         if (entry.ETag === undefined || entry.Size === undefined || entry.LastModified === undefined)
           throw failure(
             "listing",

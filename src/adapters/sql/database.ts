@@ -9,6 +9,7 @@ import { connectMariadb } from "./dialects/mariadb.js";
 import { connectPostgres } from "./dialects/postgres.js";
 import { connectSqlite } from "./dialects/sqlite.js";
 import { migrateToLatest } from "./migrations/index.js";
+import { textGuard } from "./text-guard.js";
 
 export type SqlDialect = "sqlite" | "mariadb" | "postgres";
 
@@ -66,9 +67,10 @@ export function dialectOf(url: string): SqlDialect {
 export function createDatabase(url: string, options: DatabaseOptions = {}): SqlDatabase {
   const dialect = dialectOf(url);
   const safeUrl = redactUrl(url);
+  // Every query of every dialect goes through the text guard (text-guard.ts).
   if (dialect === "sqlite") {
     const { db, directory } = connectSqlite(url.replace(/^sqlite:/i, ""));
-    return { db, dialect, directory, safeUrl, close: () => db.destroy() };
+    return { db: db.withPlugin(textGuard), dialect, directory, safeUrl, close: () => db.destroy() };
   }
   const server = {
     poolSize: options.poolSize ?? 10,
@@ -78,7 +80,7 @@ export function createDatabase(url: string, options: DatabaseOptions = {}): SqlD
   };
   const parsed = new URL(url);
   const db = dialect === "mariadb" ? connectMariadb(parsed, server) : connectPostgres(parsed, server);
-  return { db, dialect, directory: null, safeUrl, close: () => db.destroy() };
+  return { db: db.withPlugin(textGuard), dialect, directory: null, safeUrl, close: () => db.destroy() };
 }
 
 /** Opens the database and brings its schema up to date; fails at once if it cannot. */

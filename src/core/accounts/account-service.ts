@@ -23,6 +23,9 @@ export const defaultAccountRateRules: AccountRateRules = {
   login: {
     perAddress: { limit: 60, windowSeconds: minutes(10) },
     perAddressAndName: { limit: 5, windowSeconds: minutes(15) },
+    // However many addresses guess: 20 tries in 15 minutes against one account, but from the
+    // addresses it signed in from in the last 30 days.
+    perName: { limit: 20, windowSeconds: minutes(15), trustDays: 30 },
   },
   register: {
     perAddress: { limit: 20, windowSeconds: minutes(60) },

@@ -1,52 +1,38 @@
 import { describe, expect, it } from "vitest";
-import type { Cache } from "../ports.js";
-import { AttemptLimiter } from "./attempt-limiter.js";
+import { counterCache } from "../../../test/support/counter-cache.js";
+import { AttemptLimiter, type AttemptRules } from "./attempt-limiter.js";
 
-/** Counters only, expiring as the Cache port promises; the limiter needs nothing else. */
-function counterCache(now: () => number): Cache {
-  const counters = new Map<string, { count: number; expiresAt: number }>();
-  return {
-    get: async () => undefined,
-    set: async () => {},
-    delete: async (key) => {
-      counters.delete(key);
-    },
-    increment: async (key, ttlSeconds) => {
-      const current = counters.get(key);
-      if (current && current.expiresAt > now()) return ++current.count;
-      counters.set(key, { count: 1, expiresAt: now() + ttlSeconds * 1000 });
-      return 1;
-    },
-    close: async () => {},
-  };
-}
-
-const rules = {
+const rules: AttemptRules = {
   perAddress: { limit: 5, windowSeconds: 60 },
   perAddressAndName: { limit: 2, windowSeconds: 600 },
 };
 
-function setup(startIso = "2026-12-01T12:00:00.000Z") {
+function setup(startIso = "2026-12-01T12:00:00.000Z", withRules: AttemptRules = rules) {
   let now = Date.parse(startIso);
   const limiter = new AttemptLimiter(
     counterCache(() => now),
     () => new Date(now),
     "login",
-    rules,
+    withRules,
   );
   return { limiter, advance: (ms: number) => (now += ms) };
 }
 
+const refused = { code: "RATE_LIMITED" };
+
 describe("attempt limiter", () => {
-  it("refuses the attempt after the limit on one name, with the seconds left in the window", async () => {
+  it("refuses the attempt after the limit on one name, until the attempts are a window old", async () => {
     const { limiter, advance } = setup();
     await limiter.admit({ address: "a", name: "alice" });
     await limiter.admit({ address: "a", name: "alice" });
     advance(90_000);
-    await expect(limiter.admit({ address: "a", name: "alice" })).rejects.toMatchObject({
-      code: "RATE_LIMITED",
-      retryAfterSeconds: 600 - 90,
-    });
+    const error = await limiter.admit({ address: "a", name: "alice" }).catch((e: unknown) => e);
+    expect(error).toMatchObject(refused);
+    const wait = (error as { retryAfterSeconds: number }).retryAfterSeconds;
+    // Not before the first two attempts are ten minutes old.
+    expect(wait).toBeGreaterThanOrEqual(600 - 90);
+    advance(wait * 1000);
+    await expect(limiter.admit({ address: "a", name: "alice" })).resolves.toBeDefined();
   });
 
   it("keeps one address's failures from counting against another's", async () => {
@@ -75,12 +61,36 @@ describe("attempt limiter", () => {
     await expect(limiter.admit({ address: "a", name: "alice" })).resolves.toBeDefined();
   });
 
-  it("starts counting again in the next window", async () => {
+  it("lets attempts through again once the earlier ones are more than a window old", async () => {
     const { limiter, advance } = setup();
     await limiter.admit({ address: "a", name: "alice" });
     await limiter.admit({ address: "a", name: "alice" });
-    advance(600_000);
+    advance(800_000);
     await expect(limiter.admit({ address: "a", name: "alice" })).resolves.toBeDefined();
+  });
+
+  it("limits one account across addresses: many addresses share one budget of guesses", async () => {
+    const { limiter } = setup(undefined, {
+      ...rules,
+      perName: { limit: 3, windowSeconds: 900, trustDays: 30 },
+    });
+    for (const address of ["a1", "a2", "a3"]) await limiter.admit({ address, name: "alice" });
+    // A fourth address, a first try from it, and still refused: the account's budget is spent.
+    await expect(limiter.admit({ address: "a4", name: "alice" })).rejects.toMatchObject(refused);
+    // Other accounts are not held back.
+    await expect(limiter.admit({ address: "a4", name: "bob" })).resolves.toBeDefined();
+  });
+
+  it("does not hold back the owner, from an address the account signed in from, while others guess", async () => {
+    const { limiter } = setup(undefined, {
+      ...rules,
+      perName: { limit: 3, windowSeconds: 900, trustDays: 30 },
+    });
+    await limiter.succeeded(await limiter.admit({ address: "home", name: "alice" }));
+    for (const address of ["x1", "x2", "x3", "x4"])
+      await limiter.admit({ address, name: "alice" }).catch(() => {});
+    await expect(limiter.admit({ address: "x5", name: "alice" })).rejects.toMatchObject(refused);
+    await expect(limiter.admit({ address: "home", name: "alice" })).resolves.toBeDefined();
   });
 
   it("does not let a name that looks like a key part collide with another subject", async () => {

@@ -1,9 +1,9 @@
 import type { Cache } from "../ports.js";
 import { addressGroup } from "../limits/address-group.js";
-import { countInWindow, type RateRule } from "../limits/fixed-window.js";
+import { countInWindow, type RateRule } from "../limits/sliding-window.js";
 import type { Clock } from "./user.js";
 
-export type { RateRule } from "../limits/fixed-window.js";
+export type { RateRule } from "../limits/sliding-window.js";
 
 export interface AttemptRules {
   /** Every attempt from one client address, whatever the username. */
@@ -14,6 +14,13 @@ export interface AttemptRules {
    * owner out of their own account.
    */
   perAddressAndName: RateRule;
+  /**
+   * Attempts on one username from every address an account was never signed in from: many
+   * addresses share one budget against one account, however many an attacker has. An address
+   * the account signed in from before (remembered for `trustDays`) does not count against it,
+   * so the owner is not locked out by someone guessing from elsewhere.
+   */
+  perName?: RateRule & { trustDays: number };
 }
 
 export interface AttemptSubject {
@@ -23,7 +30,8 @@ export interface AttemptSubject {
 
 /** An attempt that was let through; hand it back on success to forget its failures. */
 export interface Admission {
-  readonly nameKey: string;
+  readonly subject: AttemptSubject;
+  readonly nameKeys: readonly string[];
 }
 
 /** Limits on sign-in-like attempts, shared by every API process through the Cache port. */
@@ -38,18 +46,31 @@ export class AttemptLimiter {
   /** Counts the attempt, or refuses it with RATE_LIMITED and the seconds until it may retry. */
   async admit(subject: AttemptSubject): Promise<Admission> {
     const address = addressGroup(subject.address);
-    await countInWindow(this.cache, this.clock, `${this.action}:address`, [address], this.rules.perAddress);
-    const nameKey = await countInWindow(
-      this.cache,
-      this.clock,
-      `${this.action}:name`,
+    const { cache, clock, action, rules } = this;
+    await countInWindow(cache, clock, `${action}:address`, [address], rules.perAddress);
+    const nameKeys = await countInWindow(
+      cache,
+      clock,
+      `${action}:name`,
       [address, subject.name],
-      this.rules.perAddressAndName,
+      rules.perAddressAndName,
     );
-    return { nameKey };
+    if (rules.perName && (await cache.get(this.trustKey(address, subject.name))) === undefined) {
+      await countInWindow(cache, clock, `${action}:account`, [subject.name], rules.perName);
+    }
+    return { subject, nameKeys };
   }
 
   async succeeded(admission: Admission): Promise<void> {
-    await this.cache.delete(admission.nameKey);
+    await Promise.all(admission.nameKeys.map((key) => this.cache.delete(key)));
+    const { perName } = this.rules;
+    if (perName) {
+      const { address, name } = admission.subject;
+      await this.cache.set(this.trustKey(addressGroup(address), name), "1", perName.trustDays * 86_400);
+    }
+  }
+
+  private trustKey(address: string, name: string): string {
+    return `ratelimit:${this.action}:trusted:${JSON.stringify([address, name])}`;
   }
 }

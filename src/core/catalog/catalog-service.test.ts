@@ -3,11 +3,12 @@ import { catalogObject, T0 } from "../../../test/catalog/fakes.js";
 import type { QueueStats } from "../ports.js";
 import {
   CatalogService,
+  PUBLIC_REASON_MAX,
   ROW_ERRORS_SHOWN,
   sanitizeReason,
   type CatalogServiceDeps,
 } from "./catalog-service.js";
-import type { CatalogObject, CatalogStatusStore, CatalogTotals } from "./store.js";
+import type { CatalogObject, CatalogStatusStore, CatalogTotals, RowReport } from "./store.js";
 
 const totals: CatalogTotals = {
   songs: 12,
@@ -18,10 +19,7 @@ const totals: CatalogTotals = {
 };
 
 /** A catalog of these objects (in id order) with these bad rows, recording what it is asked. */
-function memoryStatusStore(
-  objects: CatalogObject[],
-  rowErrors: Record<number, { line: number; reason: string }[]> = {},
-) {
+function memoryStatusStore(objects: CatalogObject[], rowErrors: Record<number, RowReport[]> = {}) {
   const asked: { list: unknown[]; rowErrors: [readonly number[], number][] } = { list: [], rowErrors: [] };
   const store: CatalogStatusStore = {
     totals: async () => totals,
@@ -84,25 +82,33 @@ describe("the catalog status", () => {
     expect(status.items).toHaveLength(5);
   });
 
-  it("reads the first bad rows of the shown objects that have any, in one request", async () => {
+  it("reads the first row reports of the shown objects that have any, bad rows or changed values, in one request", async () => {
     const objects = [
-      catalogObject({ id: 1, errors: 2 }),
+      catalogObject({ id: 1, errors: 1, changed: 1 }),
       catalogObject({ id: 2, errors: 0 }),
       catalogObject({ id: 3, errors: 1 }),
-      catalogObject({ id: 4, errors: 5 }),
+      catalogObject({ id: 5, changed: 1 }),
+      catalogObject({ id: 6, errors: 5 }),
     ];
     const bad = {
       1: [
-        { line: 3, reason: "no title" },
-        { line: 9, reason: "no lyrics column" },
+        { line: 3, reason: "no title", kind: "skipped" },
+        { line: 9, reason: "tempo is outside 0 to 400: left out", kind: "changed" },
       ],
-      3: [{ line: 2, reason: "x" }],
-    };
+      3: [{ line: 2, reason: "x", kind: "skipped" }],
+      5: [{ line: 4, reason: "the same song as an earlier row of this file", kind: "changed" }],
+    } satisfies Record<number, RowReport[]>;
     const { store, asked } = memoryStatusStore(objects, bad);
     const { service } = setUp(store);
-    const status = await service.status({ limit: 3, admin: true });
-    expect(asked.rowErrors).toEqual([[[1, 3], ROW_ERRORS_SHOWN]]);
-    expect(status.items.map((o) => o.rowErrors)).toEqual([bad[1], [], bad[3]]);
+    const status = await service.status({ limit: 4, admin: true });
+    expect(asked.rowErrors).toEqual([[[1, 3, 5], ROW_ERRORS_SHOWN]]);
+    expect(status.items.map((o) => o.rowErrors)).toEqual([bad[1], [], bad[3], bad[5]]);
+    expect(status.items.map((o) => [o.errors, o.changed])).toEqual([
+      [1, 1],
+      [0, 0],
+      [1, 0],
+      [0, 1],
+    ]);
   });
 
   it("shows a stranger no source, and reasons without paths or addresses; an administrator all", async () => {
@@ -113,13 +119,13 @@ describe("the catalog status", () => {
       errors: 1,
       error: "cannot read /srv/verso/data/bucket/a.csv\n    at open (node:fs)",
     });
-    const bad = { 1: [{ line: 4, reason: "fetch https://user:pw@host/x failed" }] };
+    const bad = { 1: [{ line: 4, reason: "fetch https://user:pw@host/x failed", kind: "skipped" as const }] };
     const { service } = setUp(memoryStatusStore([object], bad).store);
     const [stranger] = (await service.status({ limit: 1, admin: false })).items;
     expect(stranger).toMatchObject({
       source: null,
       error: "cannot read …/a.csv",
-      rowErrors: [{ line: 4, reason: "fetch … failed" }],
+      rowErrors: [{ line: 4, reason: "fetch … failed", kind: "skipped" }],
     });
     const [admin] = (await service.status({ limit: 1, admin: true })).items;
     expect(admin).toMatchObject({ source: object.source, error: object.error, rowErrors: bad[1] });
@@ -159,6 +165,34 @@ describe("a reason fit for anyone", () => {
   it("keeps its first line, without file paths, addresses with credentials or stack frames", () => {
     expect(sanitizeReason("bad header in C:/data/in/a.csv\nError: at x")).toBe("bad header in …/a.csv");
     expect(sanitizeReason("postgres://verso:secret@db:5432/verso refused")).toBe("… refused");
-    expect(sanitizeReason("x".repeat(600))).toHaveLength(500);
+    expect(sanitizeReason("x".repeat(600))).toHaveLength(PUBLIC_REASON_MAX);
+  });
+
+  it("shows nothing of a file's content: what reasons quote of it is on later lines, or in quotes", () => {
+    expect(
+      sanitizeReason("no lyrics (lyrics / lyric) column in the header\ncolumns: secretline root:x:0:0"),
+    ).toBe("no lyrics (lyrics / lyric) column in the header");
+    expect(sanitizeReason('id "root:x:0:0" is not a valid id')).toBe("id “…” is not a valid id");
+    expect(sanitizeReason("value is 'secretline' here")).toBe("value is “…” here");
+  });
+
+  it("strips every path, one segment or many, absolute, relative or Windows", () => {
+    for (const [reason, shown] of [
+      ["cannot read /etc/passwd", "cannot read …"],
+      ["cannot read /secret", "cannot read …"],
+      ["cannot read ../outside/notes.txt now", "cannot read … now"],
+      ["cannot read ~/.ssh/id_rsa", "cannot read …"],
+      ["cannot read D:\\private\\keys.txt", "cannot read …"],
+      ["EACCES: permission denied, open '/srv/data/bucket/a.csv'", "EACCES: permission denied, open “…”"],
+      ["cannot read /srv/data/bucket/a.csv", "cannot read …/a.csv"],
+    ] as const)
+      expect(sanitizeReason(reason), reason).toBe(shown);
+    // Not a path: a fraction, "and/or", a key relative to the bucket.
+    expect(sanitizeReason("1/2 of artists/one.csv and/or more")).toBe("1/2 of artists/one.csv and/or more");
+  });
+
+  it("drops control characters and bidi overrides, and stays one short line", () => {
+    expect(sanitizeReason("bad\u0000row\u001b[31m \u202eevil")).toBe("bad row [31m evil");
+    expect(sanitizeReason("a\r\nsecond line")).toBe("a");
   });
 });

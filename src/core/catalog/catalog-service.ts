@@ -6,7 +6,7 @@
  */
 import type { QueueStats } from "../ports.js";
 import { cursorCodec, pageOf, type Page } from "../social/cursor.js";
-import type { CatalogObject, CatalogStatusStore, CatalogTotals, ObjectStatus } from "./store.js";
+import type { CatalogObject, CatalogStatusStore, CatalogTotals, ObjectStatus, RowReport } from "./store.js";
 
 export interface ObjectView {
   id: number;
@@ -20,11 +20,15 @@ export interface ObjectView {
   songs: number;
   passages: number;
   skipped: number;
+  /** Rows skipped: not songs. */
   errors: number;
+  /** Rows kept as songs with a value changed or left out. */
+  changed: number;
   removed: number;
   songsPerSecond: number | null;
   error: string | null;
-  rowErrors: { line: number; reason: string }[];
+  /** The first row reports: rows skipped, and values changed or left out. */
+  rowErrors: RowReport[];
   queuedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
@@ -53,13 +57,29 @@ export interface CatalogServiceDeps {
 const statusCodec = cursorCodec("catalog-objects", ["integer"]);
 export const ROW_ERRORS_SHOWN = 20;
 
-/** A reason fit for anyone: its first line, without file paths, URLs with credentials or stack frames. */
+/** The longest reason a stranger is shown. */
+export const PUBLIC_REASON_MAX = 200;
+
+/**
+ * A reason fit for anyone, treated as untrusted output: its first line only (reasons put what
+ * they quote of a file, such as a header, on the lines after it), without URLs, without paths
+ * (absolute, relative or Windows; a catalog file's own name is kept), without anything quoted
+ * (a cell's value, say), without control characters, and short.
+ */
 export function sanitizeReason(reason: string): string {
-  const firstLine = reason.split("\n")[0] ?? "";
-  return firstLine
+  const firstLine = reason.split(/\r?\n/)[0] ?? "";
+  const clean = firstLine
     .replace(/[a-z][a-z0-9+.-]*:\/\/[^\s'"]*/gi, "…")
-    .replace(/(?:[A-Za-z]:)?(?:\/[^\s/'"]+){2,}/g, (match) => `…/${match.split("/").at(-1)}`)
-    .slice(0, 500);
+    .replace(/"(?:[^"\\]|\\.)*"|'[^'\s][^']*'|“[^”]*”|«[^»]*»/g, "“…”")
+    .replace(/(?<![\w.~-])(?:[A-Za-z]:|~|\.{1,2})?[\\/][^\s'"“”,;()]+/g, (match) => {
+      const name = match.split(/[\\/]/).at(-1) ?? "";
+      return /\.csv$/i.test(name) ? `…/${name}` : "…";
+    })
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  return clean.length > PUBLIC_REASON_MAX ? `${clean.slice(0, PUBLIC_REASON_MAX - 1)}…` : clean;
 }
 
 export class CatalogService {
@@ -81,7 +101,7 @@ export class CatalogService {
     ]);
     const shown = objects.slice(0, query.limit);
     const errors = await status.rowErrors(
-      shown.filter((o) => o.errors > 0).map((o) => o.id),
+      shown.filter((o) => o.errors > 0 || o.changed > 0).map((o) => o.id),
       ROW_ERRORS_SHOWN,
     );
     const page = pageOf(
@@ -99,11 +119,7 @@ export class CatalogService {
     return this.deps.scan({ force: true });
   }
 
-  private present(
-    o: CatalogObject,
-    rowErrors: { line: number; reason: string }[],
-    admin: boolean,
-  ): ObjectView {
+  private present(o: CatalogObject, rowErrors: RowReport[], admin: boolean): ObjectView {
     const now = this.clock().getTime();
     const seconds = o.durationMs
       ? o.durationMs / 1000
@@ -121,12 +137,11 @@ export class CatalogService {
       passages: o.passages,
       skipped: o.skipped,
       errors: o.errors,
+      changed: o.changed,
       removed: o.removed,
       songsPerSecond: seconds > 0 ? Number((o.songs / seconds).toFixed(2)) : null,
       error: o.error === null ? null : admin ? o.error : sanitizeReason(o.error),
-      rowErrors: admin
-        ? rowErrors
-        : rowErrors.map((e) => ({ line: e.line, reason: sanitizeReason(e.reason) })),
+      rowErrors: admin ? rowErrors : rowErrors.map((e) => ({ ...e, reason: sanitizeReason(e.reason) })),
       queuedAt: o.queuedAt,
       startedAt: o.startedAt,
       finishedAt: o.finishedAt,

@@ -122,6 +122,21 @@ describe("the crawler", () => {
     expect(t.jobs).toHaveLength(2);
   });
 
+  it("records an entry the bucket will not read as failed with the bucket's reason, and never queues it", async () => {
+    const t = setUp();
+    t.files.write("a.csv", "a");
+    t.files.refuse("link-notes.csv", "a symbolic link to a file outside the bucket: not read");
+    const report = await t.crawler.crawl(t.files.bucket);
+    expect(report.queued.map((o) => o.key)).toEqual(["a.csv"]);
+    expect(report.refused.map((o) => o.key)).toEqual(["link-notes.csv"]);
+    expect(t.jobs.map((j) => j.key)).toEqual(["a.csv"]);
+    expect(t.objects.failed).toEqual([
+      { id: report.refused[0]!.id, error: "a symbolic link to a file outside the bucket: not read" },
+    ]);
+    // Listed, so not removed from the catalog either.
+    expect(report.removed).toBe(0);
+  });
+
   it("queues an object again when it changed, for its new run", async () => {
     const t = setUp();
     t.files.write("a.csv", "a");

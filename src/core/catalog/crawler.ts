@@ -7,6 +7,8 @@
  *  - an object that is queued or processing but that no worker holds, while the queue has no
  *    job waiting, lost its job (a crash between offering and enqueueing, a job dead-lettered):
  *    it is queued again, or marked failed when its workers kept stopping on it.
+ * An entry the bucket lists as refused (a link to a file outside a folder, a name that cannot
+ * be a key) is recorded as failed with the bucket's reason, never queued.
  * Listing again changes nothing while the objects stay the same.
  */
 import type { Bucket, JobQueue } from "../ports.js";
@@ -23,6 +25,8 @@ export interface CrawlReport {
   removed: number;
   /** Objects marked failed because their workers kept stopping on them. */
   failed: CatalogObject[];
+  /** Entries the bucket listed but will not read (a link outside a folder, say): failed with why, not queued. */
+  refused: CatalogObject[];
 }
 
 export interface CrawlerDeps {
@@ -59,6 +63,7 @@ const emptyReport = (source: string): CrawlReport => ({
   requeued: [],
   removed: 0,
   failed: [],
+  refused: [],
 });
 
 export class Crawler {
@@ -82,6 +87,12 @@ export class Crawler {
         ...(options.force ? { force: true } : {}),
       });
       if (!enqueue) continue;
+      // Recorded with its reason, so the catalog says why it is not read, and never queued.
+      if (listed.refused !== undefined) {
+        await objects.failObject(object.id, listed.refused, this.clock());
+        report.refused.push(object);
+        continue;
+      }
       await this.enqueue(object);
       report.queued.push(object);
     }

@@ -9,12 +9,13 @@
  * the position it reached (row, line, byte), the stream is read from that byte on.
  */
 import type { Readable } from "node:stream";
-import { parse, type CsvError } from "csv-parse";
+import { parse, type CsvError, type InfoRecord } from "csv-parse";
 import { detectLayout, LayoutError, readRow, type CsvLayout, type SongRow } from "./layout.js";
 import { UnreadableObjectError } from "./unreadable.js";
 
+/** A row read: a song (with notes on the values changed or left out on the way) or a bad row. */
 export type CsvRowEvent =
-  | { kind: "song"; row: number; line: number; lines: number; bytes: number; song: SongRow }
+  | { kind: "song"; row: number; line: number; lines: number; bytes: number; song: SongRow; notes: string[] }
   | { kind: "error"; row: number; line: number; lines: number; bytes: number; reason: string };
 
 export interface CsvLimits {
@@ -47,10 +48,19 @@ interface Record_ {
   info: { lines: number; bytes: number };
 }
 
+/** Line breaks inside a record's fields: how many lines before its last one it began. */
+const innerLineBreaks = (record: readonly string[]): number =>
+  record.reduce((n, field) => n + (field.match(/\r\n|\n|\r/g)?.length ?? 0), 0);
+
+/**
+ * A quote inside a field that is not quoted (`Title "live" edit`), or text after a closing
+ * quote, is read as it is written, as most CSV writers mean it, rather than failing the row.
+ */
 const parserOptions = (limits: CsvLimits) => ({
   bom: true,
   info: true,
   relax_column_count: true,
+  relax_quotes: true,
   skip_empty_lines: true,
   skip_records_with_error: true,
   max_record_size: limits.maxRecordChars,
@@ -73,28 +83,60 @@ export async function readCsvHeader(
   throw new LayoutError("the object is empty: no header row");
 }
 
+/**
+ * The parser of the object's records, from where `start` is, with the bad records it skipped:
+ * each once, at the line it began (a bad record may hold several errors, and may swallow the
+ * lines after it into an unclosed quote: it is one bad row, that says which lines it took).
+ * `tooLargeAt` is the line of a record beyond the size limit, past which nothing is trusted.
+ */
+function recordParser(limits: CsvLimits, start: CsvPosition) {
+  const state = {
+    skipped: [] as { line: number; reason: string }[],
+    tooLargeAt: undefined as number | undefined,
+  };
+  /** As the parser goes (ahead of its reader): the last line of the last record it read, good or bad. */
+  let parsedTo = start.line;
+  /** The records count of the bad record last reported. */
+  let reportedBadRecord: number | undefined;
+  const parser = parse({
+    ...parserOptions(limits),
+    on_record: (record: string[], context: InfoRecord) => {
+      parsedTo = start.line + context.lines;
+      return record;
+    },
+    on_skip: (error: CsvError | undefined) => {
+      const line = start.line + (typeof error?.lines === "number" ? error.lines : 0);
+      if (error?.code === "CSV_MAX_RECORD_SIZE") {
+        // Past such a record the parser cannot be trusted to find where the next one starts.
+        state.tooLargeAt ??= line;
+        return undefined;
+      }
+      const records = typeof error?.records === "number" ? error.records : undefined;
+      if (records !== undefined && records === reportedBadRecord) return undefined;
+      reportedBadRecord = records;
+      const from = parsedTo + 1;
+      parsedTo = Math.max(parsedTo, line);
+      // The parser's message quotes the record: on the second line, for administrators only.
+      const [kind = "malformed record", ...detail] = (error?.message ?? "malformed record").split(":");
+      const span = line > from ? ` (lines ${from} to ${line}: an unclosed quote?)` : "";
+      state.skipped.push({
+        line: from,
+        reason: `unreadable CSV: ${kind}${span}${detail.length > 0 ? `\n${detail.join(":").trim()}` : ""}`,
+      });
+      return undefined;
+    },
+  });
+  return { parser, state };
+}
+
 export async function* readCatalogCsv(
   input: Readable,
   options: CsvReadOptions = {},
 ): AsyncGenerator<CsvRowEvent> {
   const limits = options.limits ?? defaultCsvLimits;
   const start = options.resume?.position ?? { row: 0, line: 0, byte: 0 };
-  const skipped: { line: number; reason: string }[] = [];
-  /** The line at which the parser found a record too long to go on. */
-  let tooLargeAt: number | undefined;
-  const parser = parse({
-    ...parserOptions(limits),
-    on_skip: (error: CsvError | undefined) => {
-      const line = start.line + (typeof error?.lines === "number" ? error.lines : 0);
-      if (error?.code === "CSV_MAX_RECORD_SIZE") {
-        // Past such a record the parser cannot be trusted to find where the next one starts.
-        tooLargeAt ??= line;
-        return undefined;
-      }
-      skipped.push({ line, reason: `unreadable CSV: ${error?.message ?? "malformed record"}` });
-      return undefined;
-    },
-  });
+  const { parser, state } = recordParser(limits, start);
+  const { skipped } = state;
   input.on("error", (error) => parser.destroy(error));
   input.pipe(parser);
 
@@ -121,8 +163,10 @@ export async function* readCatalogCsv(
   }
   for await (const { record, info } of parser as AsyncIterable<Record_>) {
     // Records the parser read before the one too long are good; nothing after it is.
-    if (tooLargeAt !== undefined && start.line + info.lines > tooLargeAt) break;
-    const line = nextLine;
+    if (state.tooLargeAt !== undefined && start.line + info.lines > state.tooLargeAt) break;
+    // Where it began: its last line less the line breaks inside it (a bad record skipped before
+    // it, or empty lines, put it further down than the line after the previous record).
+    const line = Math.max(nextLine, start.line + info.lines - innerLineBreaks(record));
     lines = start.line + info.lines;
     nextLine = lines + 1;
     bytes = start.byte + info.bytes;
@@ -136,7 +180,13 @@ export async function* readCatalogCsv(
     row += 1;
     const at = { row, line, lines, bytes };
     if (record.length !== width) {
-      yield { kind: "error", ...at, reason: `has ${record.length} fields where the header has ${width}` };
+      // Over several lines, it most likely swallowed rows into a field: said, with where.
+      const span = lines > line ? ` (lines ${line} to ${lines}: an unclosed quote?)` : "";
+      yield {
+        kind: "error",
+        ...at,
+        reason: `has ${record.length} fields where the header has ${width}${span}`,
+      };
       continue;
     }
     const result = readRow(layout, record);
@@ -149,10 +199,10 @@ export async function* readCatalogCsv(
       continue;
     }
     yield result.ok
-      ? { kind: "song", ...at, song: result.song }
+      ? { kind: "song", ...at, song: result.song, notes: result.notes }
       : { kind: "error", ...at, reason: result.reason };
   }
-  if (tooLargeAt !== undefined) {
+  if (state.tooLargeAt !== undefined) {
     input.destroy();
     throw new UnreadableObjectError(
       `line ${nextLine}: a record longer than ${limits.maxRecordChars} characters (an unclosed quote?)`,

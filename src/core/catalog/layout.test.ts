@@ -191,5 +191,14 @@ describe("parseArtists", () => {
     expect(parseArtists("[]")).toEqual([]);
     expect(parseArtists("[dunkelbunt]")).toEqual(["[dunkelbunt]"]);
     expect(parseArtists("[:SITD:]")).toEqual(["[:SITD:]"]);
+    expect(parseArtists("['A', 'B',]")).toEqual(["A", "B"]);
+  });
+
+  it("keeps brackets around quotes that make no list whole, as one name, rather than guessing", () => {
+    const names = parseArtists("['=cmd|' /C calc'!A0']");
+    expect([...names]).toEqual(["['=cmd|' /C calc'!A0']"]);
+    expect(names.malformed).toBe(true);
+    expect(parseArtists("['A' 'B']").malformed).toBe(true);
+    expect(parseArtists("['A', 'B']").malformed).toBeUndefined();
   });
 });

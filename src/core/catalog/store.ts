@@ -6,6 +6,19 @@ import type { SongRow } from "./layout.js";
 
 export type ObjectStatus = "queued" | "processing" | "done" | "failed";
 
+/**
+ * What a row report says of its row: skipped (not a song: a bad row), or changed (a song, with
+ * a value Verso changed or left out on the way: a feature out of range, an id repeated from an
+ * earlier row of the object, …). The reason's first line says what; later lines quote the file.
+ */
+export type RowReportKind = "skipped" | "changed";
+
+export interface RowReport {
+  line: number;
+  reason: string;
+  kind: RowReportKind;
+}
+
 export interface CatalogObject {
   id: number;
   source: string;
@@ -17,7 +30,10 @@ export interface CatalogObject {
   songs: number;
   passages: number;
   skipped: number;
+  /** Rows skipped: not songs (bad rows). */
   errors: number;
+  /** Rows kept as songs with a value changed or left out (see RowReport). */
+  changed: number;
   /** Songs that left the catalog because the object's last run no longer held them. */
   removed: number;
   rowsDone: number;
@@ -50,6 +66,8 @@ export interface IngestJob {
 
 export interface IngestedSong {
   song: SongRow;
+  /** The line of its object the song's row began on: a row that repeats an earlier row's id is reported there. */
+  line?: number;
   lyricsStatus: LyricsStatus;
   /** Passages in order, with their vectors; empty when the lyrics are missing or a placeholder. */
   passages: { text: string; vector: Float32Array }[];
@@ -68,9 +86,10 @@ export interface IngestBatch {
   lease: Lease;
   modelId: number;
   songs: IngestedSong[];
-  rowErrors: { line: number; reason: string }[];
-  /** Counters to add to the object's totals. */
-  counts: { songs: number; passages: number; skipped: number; errors: number };
+  /** Reports of the batch's rows; the store adds one for each song whose id an earlier row of the run had. */
+  rowErrors: RowReport[];
+  /** Counters to add to the object's totals (the store adds the repeated ids to `changed`). */
+  counts: { songs: number; passages: number; skipped: number; errors: number; changed: number };
   /** Position reached after this batch, where a restarted worker resumes. */
   rowsDone: number;
   linesDone: number;
@@ -174,8 +193,9 @@ export interface IngestRunStore extends EmbeddingModelIds, Pick<CatalogObjectSto
   releaseLease(lease: Lease): Promise<void>;
   /**
    * Writes a batch in one transaction: songs upserted by id, their passages replaced, row
-   * errors (up to a bound per object) and progress recorded, catalog version bumped. Null when
-   * the lease was lost: nothing is written.
+   * reports (up to a bound per object) and progress recorded, catalog version bumped. A song
+   * whose id an earlier row of the same run (generation) had replaces it, and is reported as
+   * changed on its line. Null when the lease was lost: nothing is written.
    */
   commitBatch(batch: IngestBatch): Promise<CommittedBatch | null>;
   /** Notes that the run failed for a passing reason; answers since when it has been failing. */
@@ -193,11 +213,8 @@ export interface IngestRunStore extends EmbeddingModelIds, Pick<CatalogObjectSto
 
 /** What the catalog holds and how ingest is going, for people. */
 export interface CatalogStatusStore extends Pick<CatalogObjectStore, "listObjects"> {
-  /** The first row errors of each object, by line. */
-  rowErrors(
-    objectIds: readonly number[],
-    limitPerObject: number,
-  ): Promise<Map<number, { line: number; reason: string }[]>>;
+  /** The first row reports of each object, by line. */
+  rowErrors(objectIds: readonly number[], limitPerObject: number): Promise<Map<number, RowReport[]>>;
   totals(): Promise<CatalogTotals>;
 }
 

@@ -1,14 +1,19 @@
 /**
- * Limits on what a stranger can make us do: the routes that cost us work (a search embeds the
- * prompt and reads the index; a publish, like or follow writes and fans out) are counted per
+ * Limits on what a stranger can make us do: the routes that cost us work are counted per
  * account when someone is signed in and per client address always, so that neither one
  * account from many places nor many throwaway accounts from one place get past them.
+ *
+ * One budget, `search`, covers everything that can cost an embedding or a search, wherever it
+ * is reached from: asking, a prompt's page (it answers the prompt's songs), editing a prompt
+ * (its page then answers the new text), similar songs and finding people. Spending it one way
+ * spends it for all: a refused ask cannot be had through prompts instead. Publishing, liking
+ * and following write and fan out, each with a budget of its own.
  */
 import type { Cache } from "../ports.js";
 import { addressGroup } from "./address-group.js";
-import { countInWindow, type LimitClock, type RateRule } from "./fixed-window.js";
+import { countInWindow, type LimitClock, type RateRule } from "./sliding-window.js";
 
-export const limitedActions = ["ask", "similar", "publish", "like", "follow"] as const;
+export const limitedActions = ["search", "publish", "like", "follow"] as const;
 export type LimitedAction = (typeof limitedActions)[number];
 
 export interface RequestRule {
@@ -21,13 +26,12 @@ export type RequestRules = Record<LimitedAction, RequestRule>;
 const perMinute = (limit: number): RateRule => ({ limit, windowSeconds: 60 });
 
 /**
- * Generous for a person (a search every second, all minute long) and far below what one
+ * Generous for a person (about a search a second, all minute long) and far below what one
  * process can serve; an address is allowed more than an account since a household or an
  * office shares one.
  */
 export const defaultRequestRules: RequestRules = {
-  ask: { perAccount: perMinute(60), perAddress: perMinute(180) },
-  similar: { perAccount: perMinute(60), perAddress: perMinute(180) },
+  search: { perAccount: perMinute(60), perAddress: perMinute(180) },
   publish: { perAccount: perMinute(10), perAddress: perMinute(30) },
   like: { perAccount: perMinute(60), perAddress: perMinute(180) },
   follow: { perAccount: perMinute(60), perAddress: perMinute(180) },

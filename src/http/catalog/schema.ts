@@ -16,15 +16,26 @@ export const ObjectStatusSchema = Type.Object({
   songs: Type.Integer(),
   passages: Type.Integer(),
   skipped: Type.Integer({ description: "songs stored without passages: no lyrics or placeholder lyrics" }),
-  errors: Type.Integer({ description: "rows that could not be read" }),
+  errors: Type.Integer({ description: "rows that could not be read: skipped" }),
+  changed: Type.Integer({
+    description:
+      "rows kept as songs with a value changed or left out (out of range, not a number, a repeated id…)",
+  }),
   removed: Type.Integer({
     description: "songs that left the catalog because this object no longer holds them",
   }),
   songsPerSecond: Nullable(Type.Number()),
   error: Nullable(Type.String({ description: "why the object failed (or is being retried)" })),
-  rowErrors: Type.Array(Type.Object({ line: Type.Integer(), reason: Type.String() }), {
-    description: "the first rows that could not be read",
-  }),
+  rowErrors: Type.Array(
+    Type.Object({
+      line: Type.Integer(),
+      reason: Type.String(),
+      kind: Type.Union([Type.Literal("skipped"), Type.Literal("changed")], {
+        description: "skipped: the row is not a song; changed: a song, with a value changed or left out",
+      }),
+    }),
+    { description: "the first row reports, by line" },
+  ),
   queuedAt: Type.String(),
   startedAt: Nullable(Type.String()),
   finishedAt: Nullable(Type.String()),

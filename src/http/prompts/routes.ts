@@ -44,8 +44,10 @@ export const promptRoutes =
           tags: ["prompts"],
           summary: "One prompt with the songs it finds",
           params: PromptParams,
-          response: { 200: PromptWithSongsSchema, ...errors(400, 404) },
+          response: { 200: PromptWithSongsSchema, ...errors(400, 404, 429) },
         },
+        // It answers the prompt's songs: a search.
+        config: { rateLimit: "search" },
       },
       async (request) => {
         const { prompt, results, resultsError } = await prompts.read(request.params.id, request.viewer);
@@ -61,8 +63,10 @@ export const promptRoutes =
           summary: "Edit my prompt",
           params: PromptParams,
           body: PromptBody,
-          response: { 200: PromptSchema, ...errors(400, 401, 403, 404, 413, 415) },
+          response: { 200: PromptSchema, ...errors(400, 401, 403, 404, 413, 415, 429) },
         },
+        // A write, and a new text whose songs its page then searches.
+        config: { rateLimit: ["publish", "search"] },
       }),
       async (request) => prompts.edit(requireViewer(request), request.params.id, request.body.text),
     );

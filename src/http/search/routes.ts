@@ -15,7 +15,7 @@ export const searchRoutes =
           body: AskBody,
           response: { 200: AskResponseSchema, ...errors(400, 413, 415, 429, 503) },
         },
-        config: { rateLimit: "ask" },
+        config: { rateLimit: "search" },
       },
       async (request) => search.ask(request.body),
     );

@@ -1,36 +1,50 @@
 import { Type } from "typebox";
 import { DEFAULT_K, MAX_K, MAX_PROMPT_LENGTH, MIN_K } from "../../core/search/types.js";
 
-const range = (min: number, max: number, what: string) =>
+/** A range of a song attribute, with an example that keeps most songs (what the docs' "Try it out" sends). */
+const range = (min: number, max: number, what: string, example: { min: number; max: number }) =>
   Type.Optional(
     Type.Object(
       {
-        min: Type.Optional(Type.Number({ minimum: min, maximum: max })),
-        max: Type.Optional(Type.Number({ minimum: min, maximum: max })),
+        min: Type.Optional(Type.Number({ minimum: min, maximum: max, examples: [example.min] })),
+        max: Type.Optional(Type.Number({ minimum: min, maximum: max, examples: [example.max] })),
       },
-      { additionalProperties: false, description: `${what}, inclusive bounds` },
+      { additionalProperties: false, description: `${what}, inclusive bounds`, examples: [example] },
     ),
   );
+const share = { min: 0, max: 1 };
 
 /** Restrictions on song metadata, applied while candidates are gathered (see song-filter.ts). */
 export const SongFilterSchema = Type.Object(
   {
     language: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 16, description: "ISO 639-1 code, e.g. en, es" }),
+      Type.String({
+        minLength: 1,
+        maxLength: 16,
+        description: "ISO 639-1 code, e.g. en, es",
+        examples: ["en"],
+      }),
     ),
-    genre: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    year: range(0, 9999, "release year"),
-    danceability: range(0, 1, "danceability, 0 to 1"),
-    energy: range(0, 1, "energy, 0 to 1"),
-    valence: range(0, 1, "valence (how happy it sounds), 0 to 1"),
-    tempo: range(0, 400, "tempo in beats per minute"),
-    acousticness: range(0, 1, "acousticness, 0 to 1"),
-    instrumentalness: range(0, 1, "instrumentalness, 0 to 1"),
-    speechiness: range(0, 1, "speechiness, 0 to 1"),
-    liveness: range(0, 1, "liveness, 0 to 1"),
+    genre: Type.Optional(Type.String({ minLength: 1, maxLength: 100, examples: ["rock"] })),
+    year: range(0, 9999, "release year", { min: 1960, max: 2030 }),
+    danceability: range(0, 1, "danceability, 0 to 1", share),
+    energy: range(0, 1, "energy, 0 to 1", share),
+    valence: range(0, 1, "valence (how happy it sounds), 0 to 1", share),
+    tempo: range(0, 400, "tempo in beats per minute", { min: 40, max: 220 }),
+    acousticness: range(0, 1, "acousticness, 0 to 1", share),
+    instrumentalness: range(0, 1, "instrumentalness, 0 to 1", share),
+    speechiness: range(0, 1, "speechiness, 0 to 1", share),
+    liveness: range(0, 1, "liveness, 0 to 1", share),
   },
-  { additionalProperties: false, description: "only songs that match every condition given" },
+  {
+    additionalProperties: false,
+    description: "only songs that match every condition given",
+    examples: [{ language: "en" }],
+  },
 );
+
+/** What the docs' "Try it out" sends first: a prompt, a count and one filter that keeps the demo catalog. */
+export const askExample = { prompt: "songs about leaving home", k: 5, filters: { language: "en" } };
 
 export const AskBody = Type.Object(
   {
@@ -42,7 +56,7 @@ export const AskBody = Type.Object(
     ),
     filters: Type.Optional(SongFilterSchema),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, examples: [askExample] },
 );
 
 /** How well an answer fits its prompt (see src/core/search/fit-model.ts). */

@@ -55,7 +55,7 @@ export const songsRoutes =
           querystring: SimilarSongsQuery,
           response: { 200: SimilarSongsSchema, ...errors(400, 404, 429) },
         },
-        config: { rateLimit: "similar" },
+        config: { rateLimit: "search" },
       },
       async (request) => ({ results: await deps.similar(request.params.id, request.query.k ?? 10) }),
     );

@@ -29,8 +29,9 @@ export const userRoutes =
           tags: ["users"],
           summary: "Find people by name: usernames starting with q first",
           querystring: UserSearchQuery,
-          response: { 200: Paged(UserSchema), ...errors(400) },
+          response: { 200: Paged(UserSchema), ...errors(400, 429) },
         },
+        config: { rateLimit: "search" },
       },
       async (request) => people.search(request.query.q, request.query),
     );

@@ -69,7 +69,7 @@ export function pagePreviews(deps: {
     async answer(prompt, { asker, songs }) {
       if (!songs) return answerPreview(prompt, []);
       const found = async () => {
-        await deps.limits?.admit("ask", asker);
+        await deps.limits?.admit("search", asker);
         return (await deps.search.ask({ prompt })).results;
       };
       return answerPreview(prompt, await within(found(), []));

@@ -1,28 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { catalogObject } from "../test/fixtures.js";
 import { ingestRun, type CatalogObject } from "./catalog.js";
 
 let lastId = 0;
-const object = (key: string, values: Partial<CatalogObject>): CatalogObject => ({
-  id: ++lastId,
-  source: "file:///bucket",
-  key,
-  status: "done",
-  size: 1000,
-  progress: 1,
-  songs: 0,
-  passages: 0,
-  skipped: 0,
-  errors: 0,
-  removed: 0,
-  songsPerSecond: null,
-  error: null,
-  rowErrors: [],
-  queuedAt: "2026-01-01T10:00:00.000Z",
-  startedAt: null,
-  finishedAt: null,
-  durationMs: null,
-  ...values,
-});
+const object = (key: string, values: Partial<CatalogObject>): CatalogObject =>
+  catalogObject(key, { id: ++lastId, ...values });
 
 describe("the ingest under way", () => {
   it("is none when nothing waits or is read", () => {

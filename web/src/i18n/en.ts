@@ -278,6 +278,11 @@ export const en = {
     badRows_other: "{{formatted}} rows could not be read",
     badRow: "Line {{line}}: {{reason}}",
     moreBadRows: "The first {{shown}} of {{total}} are shown.",
+    countChanged_one: "{{formatted}} row changed",
+    countChanged_other: "{{formatted}} rows changed",
+    changedRows_one: "{{formatted}} row was kept with a value changed or left out",
+    changedRows_other: "{{formatted}} rows were kept with a value changed or left out",
+    moreChangedRows: "The first {{shown}} are shown.",
     status: { queued: "waiting", processing: "reading", done: "done", failed: "failed" },
   },
   errors: {

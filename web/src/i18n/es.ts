@@ -287,6 +287,11 @@ export const es: Messages<typeof en> = {
     badRows_other: "No se pudieron leer {{formatted}} filas",
     badRow: "Línea {{line}}: {{reason}}",
     moreBadRows: "Se muestran las primeras {{shown}} de {{total}}.",
+    countChanged_one: "{{formatted}} fila modificada",
+    countChanged_other: "{{formatted}} filas modificadas",
+    changedRows_one: "Se guardó {{formatted}} fila con un valor cambiado u omitido",
+    changedRows_other: "Se guardaron {{formatted}} filas con un valor cambiado u omitido",
+    moreChangedRows: "Se muestran las primeras {{shown}}.",
     status: { queued: "en espera", processing: "leyendo", done: "terminado", failed: "fallido" },
   },
   errors: {

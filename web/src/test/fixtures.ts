@@ -1,5 +1,14 @@
 /** API objects for component tests, typed by the server's own shapes. */
-import type { AskResponse, AudioFeatures, FeedItem, Prompt, Session, SongHit, User } from "../api/types.js";
+import type {
+  AskResponse,
+  AudioFeatures,
+  CatalogObjectStatus,
+  FeedItem,
+  Prompt,
+  Session,
+  SongHit,
+  User,
+} from "../api/types.js";
 
 export const user = (id: number, username: string): User => ({
   id,
@@ -79,4 +88,31 @@ export const answer = (
   catalogVersion: 1,
   results,
   ...overrides,
+});
+
+/** A file of the catalog, done, with nothing to report; `values` set what a test cares about. */
+export const catalogObject = (
+  key: string,
+  values: Partial<CatalogObjectStatus> = {},
+): CatalogObjectStatus => ({
+  id: 1,
+  source: "file:///bucket",
+  key,
+  status: "done",
+  size: 1000,
+  progress: 1,
+  songs: 0,
+  passages: 0,
+  skipped: 0,
+  errors: 0,
+  changed: 0,
+  removed: 0,
+  songsPerSecond: null,
+  error: null,
+  rowErrors: [],
+  queuedAt: "2026-01-01T10:00:00.000Z",
+  startedAt: null,
+  finishedAt: null,
+  durationMs: null,
+  ...values,
 });

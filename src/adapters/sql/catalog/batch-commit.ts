@@ -2,11 +2,12 @@
  * One commit of an ingest run, in one transaction: the lease fence first (an UPDATE guarded by
  * the lease token, which also locks the object's row so that nobody takes the lease over
  * mid-commit), then the catalog version, the songs upserted by id with their passages
- * replaced, which objects hold them, and the bad rows.
+ * replaced, which objects hold them, and the row reports: bad rows, values changed, and the
+ * rows that repeat the id of an earlier row of the run.
  */
-import type { CommittedBatch, IngestBatch, IngestedSong } from "../../../core/catalog/store.js";
+import type { CommittedBatch, IngestBatch, IngestedSong, RowReport } from "../../../core/catalog/store.js";
 import { songAttributes } from "../../../core/catalog/song-filter.js";
-import { insertedValue, transaction, type SqlContext } from "../dialect-sql.js";
+import { insertedValue, isAnyOf, transaction, type SqlContext } from "../dialect-sql.js";
 import { encodeVector } from "../vector-codec.js";
 import { bumpVersion } from "./catalog-version.js";
 import { chunks, ROWS_PER_STATEMENT } from "./chunks.js";
@@ -31,6 +32,7 @@ async function fence(
       passages: eb("passages", "+", batch.counts.passages),
       skipped: eb("skipped", "+", batch.counts.skipped),
       errors: eb("errors", "+", batch.counts.errors),
+      changed: eb("changed", "+", batch.counts.changed),
       rows_done: batch.rowsDone,
       lines_done: batch.linesDone,
       bytes_done: batch.bytesDone,
@@ -45,6 +47,50 @@ async function fence(
     .select(["generation", "errors"])
     .where("id", "=", batch.lease.objectId)
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * A report for each song of the batch whose id an earlier row of the run (the object's
+ * `generation`) had, in an earlier commit or earlier in this batch: the later row replaces
+ * the earlier one, which is said on the later row's line.
+ */
+async function repeatedIds(
+  { db, dialect }: SqlContext,
+  songs: readonly IngestedSong[],
+  owner: { objectId: number; generation: number },
+): Promise<RowReport[]> {
+  const held = new Set<string>();
+  for (const part of chunks([...new Set(songs.map((s) => s.song.id))])) {
+    const rows = await db
+      .selectFrom("catalog_object_songs")
+      .select("song_id")
+      .where("object_id", "=", owner.objectId)
+      .where("generation", "=", owner.generation)
+      .where(isAnyOf(dialect, "song_id", part))
+      .execute();
+    for (const row of rows) held.add(row.song_id);
+  }
+  const reports: RowReport[] = [];
+  for (const { song, line } of songs) {
+    if (held.has(song.id))
+      reports.push({
+        line: line ?? 0,
+        reason: `the same song as an earlier row of this file: this row replaces it\nid: ${JSON.stringify(song.id)}`,
+        kind: "changed",
+      });
+    held.add(song.id);
+  }
+  return reports;
+}
+
+/** Row reports stored of an object: a bounded number, the first ones by the order they came in. */
+async function storedReports(db: SqlContext["db"], objectId: number): Promise<number> {
+  const { n } = await db
+    .selectFrom("catalog_row_errors")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("object_id", "=", objectId)
+    .executeTakeFirstOrThrow();
+  return Number(n);
 }
 
 /** Upserts the songs by id and records that the object's run `generation` holds them. */
@@ -86,6 +132,23 @@ async function upsertSongs(
   }
 }
 
+/** Adds the rows that repeated an id, and had no other change reported, to the object's `changed`. */
+async function countRepeats(
+  { db }: SqlContext,
+  objectId: number,
+  batch: IngestBatch,
+  repeats: readonly RowReport[],
+): Promise<void> {
+  const noted = new Set(batch.rowErrors.filter((r) => r.kind === "changed").map((r) => r.line));
+  const more = new Set(repeats.map((r) => r.line).filter((line) => !noted.has(line))).size;
+  if (more === 0) return;
+  await db
+    .updateTable("catalog_objects")
+    .set((eb) => ({ changed: eb("changed", "+", more) }))
+    .where("id", "=", objectId)
+    .execute();
+}
+
 /** Writes the batch, or nothing (null) when its lease was lost. */
 export function commitBatch({ db, dialect }: SqlContext, batch: IngestBatch): Promise<CommittedBatch | null> {
   return transaction(db, async (trxDb) => {
@@ -95,7 +158,8 @@ export function commitBatch({ db, dialect }: SqlContext, batch: IngestBatch): Pr
     const objectId = batch.lease.objectId;
     const catalogVersion = await bumpVersion(trxDb);
 
-    // The same id twice in one batch: the later row wins, as it would across batches.
+    // The same id twice in a run: the later row wins, and says so.
+    const repeats = await repeatedIds(trx, batch.songs, { objectId, generation: owner.generation });
     const songs = [...new Map(batch.songs.map((s) => [s.song.id, s])).values()];
     const removed = await removePassagesOf(
       trx,
@@ -109,13 +173,15 @@ export function commitBatch({ db, dialect }: SqlContext, batch: IngestBatch): Pr
     });
     const added = await insertPassages(trx, passages, { modelId: batch.modelId, catalogVersion });
 
+    await countRepeats(trx, objectId, batch, repeats);
     // A file with a million bad rows must not store a million reasons: the first ones show
-    // what is wrong, the counter says how often.
-    const room = Math.max(0, STORED_ROW_ERRORS - owner.errors + batch.counts.errors);
-    for (const part of chunks(batch.rowErrors.slice(0, room))) {
+    // what is wrong, the counters say how often.
+    const reports = [...batch.rowErrors, ...repeats].sort((a, b) => a.line - b.line);
+    const room = Math.max(0, STORED_ROW_ERRORS - (await storedReports(trxDb, objectId)));
+    for (const part of chunks(reports.slice(0, room))) {
       await trxDb
         .insertInto("catalog_row_errors")
-        .values(part.map((e) => ({ object_id: objectId, line: e.line, reason: e.reason })))
+        .values(part.map((e) => ({ object_id: objectId, line: e.line, reason: e.reason, kind: e.kind })))
         .execute();
     }
     return { catalogVersion, added, removed };

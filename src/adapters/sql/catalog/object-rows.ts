@@ -19,6 +19,7 @@ export const toObject = (row: Selectable<CatalogObjectsTable>): CatalogObject =>
   passages: row.passages,
   skipped: row.skipped,
   errors: row.errors,
+  changed: row.changed,
   removed: row.removed,
   rowsDone: row.rows_done,
   linesDone: row.lines_done,

@@ -32,6 +32,7 @@ const freshRun = (listed: BucketObject, model: string, at: string) => ({
   passages: 0,
   skipped: 0,
   errors: 0,
+  changed: 0,
   removed: 0,
   rows_done: 0,
   lines_done: 0,

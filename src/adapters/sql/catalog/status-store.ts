@@ -1,6 +1,11 @@
 /** What the catalog holds and how ingest is going, on SQL: counts, objects, their first bad rows. */
 import { sql } from "kysely";
-import type { CatalogStatusStore, CatalogTotals, ObjectStatus } from "../../../core/catalog/store.js";
+import type {
+  CatalogStatusStore,
+  CatalogTotals,
+  ObjectStatus,
+  RowReport,
+} from "../../../core/catalog/store.js";
 import { isAnyOf, type SqlContext } from "../dialect-sql.js";
 import { currentVersion } from "./catalog-version.js";
 import { listObjects } from "./object-rows.js";
@@ -10,11 +15,16 @@ export function createSqlCatalogStatusStore({ db, dialect }: SqlContext): Catalo
     listObjects: (options) => listObjects(db, options),
 
     async rowErrors(objectIds, limitPerObject) {
-      const out = new Map<number, { line: number; reason: string }[]>();
+      const out = new Map<number, RowReport[]>();
       if (objectIds.length === 0 || limitPerObject <= 0) return out;
-      const { rows } = await sql<{ object_id: number; line: number; reason: string }>`
-        SELECT object_id, line, reason FROM (
-          SELECT object_id, line, reason,
+      const { rows } = await sql<{
+        object_id: number;
+        line: number;
+        reason: string;
+        kind: RowReport["kind"];
+      }>`
+        SELECT object_id, line, reason, kind FROM (
+          SELECT object_id, line, reason, kind,
             ROW_NUMBER() OVER (PARTITION BY object_id ORDER BY line) AS position
           FROM catalog_row_errors WHERE ${isAnyOf(dialect, "object_id", objectIds)}
         ) numbered
@@ -22,7 +32,7 @@ export function createSqlCatalogStatusStore({ db, dialect }: SqlContext): Catalo
         ORDER BY object_id, line`.execute(db);
       for (const row of rows) {
         const list = out.get(row.object_id) ?? [];
-        list.push({ line: row.line, reason: row.reason });
+        list.push({ line: row.line, reason: row.reason, kind: row.kind });
         out.set(row.object_id, list);
       }
       return out;

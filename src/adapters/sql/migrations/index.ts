@@ -7,6 +7,7 @@ import * as songVocabulary from "./2026-11-27-0003-song-vocabulary.js";
 import * as ingestLeases from "./2026-12-01-0004-ingest-leases-and-changes.js";
 import * as promptSearchText from "./2026-12-01-0005-prompt-search-text.js";
 import * as adminAccounts from "./2026-12-02-0006-admin-accounts.js";
+import * as rowReports from "./2026-12-06-0007-row-reports.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the schema of their own time
 type AnyDb = Kysely<any>;
@@ -24,6 +25,7 @@ const migrations: Record<string, DialectMigration> = {
   "2026-12-01-0004-ingest-leases-and-changes": ingestLeases,
   "2026-12-01-0005-prompt-search-text": promptSearchText,
   "2026-12-02-0006-admin-accounts": adminAccounts,
+  "2026-12-06-0007-row-reports": rowReports,
 };
 
 /** The same versioned migrations for every dialect; each writes its dialect's own SQL where it must. */

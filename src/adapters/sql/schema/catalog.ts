@@ -85,6 +85,8 @@ export interface CatalogObjectsTable {
   passages: number;
   skipped: number;
   errors: number;
+  /** Rows kept as songs with a value changed or left out. */
+  changed: Generated<number>;
   /** Data rows committed so far: where a restarted worker resumes. */
   rows_done: number;
   bytes_done: number;
@@ -114,6 +116,8 @@ export interface CatalogRowErrorsTable {
   object_id: number;
   line: number;
   reason: string;
+  /** "skipped" (a bad row) or "changed" (a song with a value changed or left out). */
+  kind: Generated<"skipped" | "changed">;
 }
 
 export interface CatalogStateTable {

@@ -30,10 +30,11 @@ export interface PipelineRun {
 
 const withVectors = (batch: RowBatch, vectors: Float32Array[]): IngestedSong[] => {
   let next = 0;
-  return batch.songs.map(({ song, status, passages }) => {
+  return batch.songs.map(({ song, line, status, passages }) => {
     const embedded = passages.map((text) => ({ text, vector: vectors[next++]! }));
     return {
       song,
+      line,
       lyricsStatus: status,
       passages: embedded,
       vector: meanVector(embedded.map((p) => p.vector)),
@@ -93,14 +94,14 @@ export class CommitPipeline {
       songs: songs.length,
       passages: batch.passageCount,
       skipped: songs.filter((s) => s.lyricsStatus !== "ok").length,
-      errors: batch.rowErrors.length,
+      errors: batch.rowErrors.filter((r) => r.kind === "skipped").length,
     };
     const commit: IngestBatch = {
       lease: this.run.lease,
       modelId: this.run.modelId,
       songs,
       rowErrors: batch.rowErrors,
-      counts,
+      counts: { ...counts, changed: batch.changedRows },
       rowsDone: batch.rowsDone,
       linesDone: batch.linesDone,
       bytesDone: batch.bytesDone,

@@ -20,9 +20,13 @@ describe("why a run stopped", () => {
     [
       "the object changed since it was listed",
       new VersoError("OBJECT_CHANGED", "changed"),
-      { kind: "superseded" },
+      { kind: "superseded", changed: expect.stringMatching(/^the file changed while it was read/) },
     ],
-    ["the object left the bucket", new VersoError("OBJECT_NOT_FOUND", "gone"), { kind: "superseded" }],
+    [
+      "the object left the bucket",
+      new VersoError("OBJECT_NOT_FOUND", "gone"),
+      { kind: "superseded", changed: "the file went away while it was read" },
+    ],
     [
       "no retry can read the object",
       new UnreadableObjectError("the header has no lyrics column"),
@@ -66,6 +70,10 @@ describe("how a delivery ends", () => {
 
   it("drops the job when the run was superseded, whatever the attempt", () => {
     expect(decide({ kind: "superseded" }, { attempt: 3 })).toEqual({ outcome: "superseded" });
+    expect(decide({ kind: "superseded", changed: "it changed" }, { attempt: 1 })).toEqual({
+      outcome: "superseded",
+      changed: "it changed",
+    });
   });
 
   it("fails at once when no retry can read the object", () => {

@@ -2,8 +2,10 @@
  * How a delivery of an ingest job ends, decided from how its run stopped, without side effects:
  *  - the run read its object to the end: done;
  *  - its slice ran out (or the worker is stopping): it goes on in a new job;
- *  - it lost its lease, or the object changed or left the bucket: superseded, the job is
- *    dropped (another worker, or a newer job, carries the object);
+ *  - it lost its lease: superseded, the job is dropped (another worker carries the object);
+ *  - the object changed or left the bucket while it was read: superseded too, and the object
+ *    is ended failed with why, not left "processing" until the next crawl lists its new version
+ *    (which queues it again at once);
  *  - it failed: an object no retry can read fails at once; a passing failure (the embedder,
  *    the database, the bucket away) is retried for as long as `retryTransientForMs` allows,
  *    counted from its first occurrence; any other error is retried `maxAttempts` times.
@@ -14,9 +16,11 @@ import { describeError, failureKind, type FailureKind } from "../failures.js";
 export type RunStop =
   { kind: "complete" } | { kind: "sliced" } | { kind: "lease-lost" } | { kind: "error"; error: unknown };
 
-/** Why a run stopped, with the reason of a failure. */
+/** Why a run stopped, with the reason of a failure (or of a change of the object). */
 export type StopCause =
-  { kind: "complete" | "sliced" | "superseded" } | { kind: FailureKind; reason: string };
+  | { kind: "complete" | "sliced" }
+  | { kind: "superseded"; changed?: string }
+  | { kind: FailureKind; reason: string };
 
 export interface DeliveryFacts {
   /** This delivery's number, from 1. */
@@ -32,14 +36,18 @@ export interface DeliveryFacts {
 export type DeliveryDecision =
   | { outcome: "done" }
   | { outcome: "sliced" }
-  | { outcome: "superseded" }
+  /** With `changed` when the object itself changed or went away: it is ended failed with that. */
+  | { outcome: "superseded"; changed?: string }
   | { outcome: "retrying"; reason: string }
   | { outcome: "failed"; reason: string };
 
-/** The object changed or vanished in the bucket since it was listed: the crawler will see to it. */
-function isSuperseded(error: unknown): boolean {
+/** Why the object changed or vanished in the bucket since it was listed, or undefined. */
+function changeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === "OBJECT_CHANGED" || code === "OBJECT_NOT_FOUND";
+  if (code === "OBJECT_CHANGED")
+    return "the file changed while it was read: its new version is read once the next crawl lists it";
+  if (code === "OBJECT_NOT_FOUND") return "the file went away while it was read";
+  return undefined;
 }
 
 export function stopCause(stop: RunStop): StopCause {
@@ -49,10 +57,12 @@ export function stopCause(stop: RunStop): StopCause {
       return { kind: stop.kind };
     case "lease-lost":
       return { kind: "superseded" };
-    case "error":
-      return isSuperseded(stop.error)
-        ? { kind: "superseded" }
+    case "error": {
+      const changed = changeOf(stop.error);
+      return changed !== undefined
+        ? { kind: "superseded", changed }
         : { kind: failureKind(stop.error), reason: describeError(stop.error) };
+    }
   }
 }
 
@@ -61,8 +71,11 @@ export function decideDelivery(cause: StopCause, facts: DeliveryFacts): Delivery
     case "complete":
       return { outcome: "done" };
     case "sliced":
+      return { outcome: "sliced" };
     case "superseded":
-      return { outcome: cause.kind };
+      return cause.changed === undefined
+        ? { outcome: "superseded" }
+        : { outcome: "superseded", changed: cause.changed };
     case "permanent":
       return { outcome: "failed", reason: cause.reason };
     case "transient": {

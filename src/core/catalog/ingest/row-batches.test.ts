@@ -20,6 +20,7 @@ const song = (row: number, overrides: Partial<SongRow> = {}): CsvRowEvent => ({
     lyrics: "words of a song about the night, the road and the long way home",
     ...overrides,
   }),
+  notes: [],
 });
 
 const badRow = (row: number): CsvRowEvent => ({

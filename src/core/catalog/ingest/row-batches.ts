@@ -6,11 +6,19 @@
 import type { CsvRowEvent } from "../csv.js";
 import { guessLanguage } from "../language.js";
 import { judgeLyrics, toPassages, type ChunkOptions } from "../lyrics.js";
-import type { IngestedSong } from "../store.js";
+import type { IngestedSong, RowReport } from "../store.js";
 
 export interface RowBatch {
-  songs: { song: IngestedSong["song"]; status: IngestedSong["lyricsStatus"]; passages: string[] }[];
-  rowErrors: { line: number; reason: string }[];
+  songs: {
+    song: IngestedSong["song"];
+    line: number;
+    status: IngestedSong["lyricsStatus"];
+    passages: string[];
+  }[];
+  /** Bad rows (skipped) and the values changed or left out of the songs (changed). */
+  rowErrors: RowReport[];
+  /** Songs with at least one value changed or left out. */
+  changedRows: number;
   rowsDone: number;
   linesDone: number;
   bytesDone: number;
@@ -23,6 +31,7 @@ const ROWS_PER_BATCH = 256;
 const emptyBatch = (): RowBatch => ({
   songs: [],
   rowErrors: [],
+  changedRows: 0,
   rowsDone: 0,
   linesDone: 0,
   bytesDone: 0,
@@ -44,13 +53,16 @@ export class RowBatcher {
   add(event: CsvRowEvent): RowBatch | null {
     const pending = this.pending;
     if (event.kind === "error") {
-      pending.rowErrors.push({ line: event.line, reason: event.reason });
+      pending.rowErrors.push({ line: event.line, reason: event.reason, kind: "skipped" });
     } else {
+      for (const note of event.notes)
+        pending.rowErrors.push({ line: event.line, reason: note, kind: "changed" });
+      if (event.notes.length > 0) pending.changedRows += 1;
       const lyrics = judgeLyrics(event.song.lyrics);
       const passages = lyrics.status === "ok" ? toPassages(lyrics.text, this.options.chunking) : [];
       const song = { ...event.song, lyrics: lyrics.status === "ok" ? lyrics.text : event.song.lyrics.trim() };
       if (!song.language && lyrics.status === "ok") song.language = guessLanguage(lyrics.text);
-      pending.songs.push({ song, status: lyrics.status, passages });
+      pending.songs.push({ song, line: event.line, status: lyrics.status, passages });
       pending.passageCount += passages.length;
     }
     pending.rowsDone = event.row;

@@ -108,11 +108,11 @@ describe("an ingest run", () => {
     });
     expect(Array.from(s1!.vector!)).toEqual(Array.from(s1!.passages[0]!.vector));
     expect(s3).toMatchObject({ lyricsStatus: "placeholder", passages: [], vector: null });
-    expect(commits[1]!.rowErrors).toEqual([{ line: 5, reason: expect.any(String) }]);
+    expect(commits[1]!.rowErrors).toEqual([{ line: 5, reason: expect.any(String), kind: "skipped" }]);
     expect(commits.map((c) => c.counts)).toEqual([
-      { songs: 2, passages: 2, skipped: 0, errors: 0 },
-      { songs: 3, passages: 2, skipped: 1, errors: 1 },
-      { songs: 1, passages: 1, skipped: 0, errors: 0 },
+      { songs: 2, passages: 2, skipped: 0, errors: 0, changed: 0 },
+      { songs: 3, passages: 2, skipped: 1, errors: 1, changed: 0 },
+      { songs: 1, passages: 1, skipped: 0, errors: 0, changed: 0 },
     ]);
   });
 

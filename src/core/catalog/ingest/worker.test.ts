@@ -237,8 +237,19 @@ describe("the ingest worker", () => {
     expect(t.deliveries).toEqual([["done"]]);
   });
 
-  it("drops the job when the object changed in the bucket since it was listed", async () => {
+  it("drops the job and ends the object failed, saying why, when its file changed while it was read", async () => {
+    // Not left "processing" until the next crawl: the new version is queued when it is listed.
     const t = setUp(failingWith(new VersoError("OBJECT_CHANGED", "a.csv changed")));
+    await t.worker.handle(t.message());
+    expect(t.runs.calls).toEqual(["finish failed"]);
+    expect(t.finished.map(([o, outcome]) => [o.status, outcome, o.error])).toEqual([
+      ["failed", "failed", expect.stringMatching(/^the file changed while it was read/)],
+    ]);
+    expect(t.deliveries).toEqual([["superseded"]]);
+  });
+
+  it("only gives the object up when another worker took its lease: that worker carries it on", async () => {
+    const t = setUp(async () => "lease-lost");
     await t.worker.handle(t.message());
     expect(t.runs.calls).toEqual(["release"]);
     expect(t.deliveries).toEqual([["superseded"]]);

@@ -120,6 +120,14 @@ export class IngestWorker {
         await this.deps.enqueue(order.job);
         break;
       case "superseded":
+        // The file changed or went away under the run: ended failed with why, not left
+        // "processing"; its new version starts a new run once the crawler lists it.
+        if (decision.changed !== undefined) {
+          await this.finish(order, { status: "failed", error: decision.changed }, startedAt);
+          break;
+        }
+        await store.releaseLease(order.lease).catch(() => {});
+        break;
       case "retrying":
         // Guarded by the token: a lease already taken over is left alone.
         await store.releaseLease(order.lease).catch(() => {});

@@ -17,6 +17,7 @@ const reading: CatalogObjectStatus = {
   passages: 40,
   skipped: 0,
   errors: 0,
+  changed: 0,
   removed: 0,
   songsPerSecond: 3,
   error: null,
