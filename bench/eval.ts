@@ -241,9 +241,20 @@ async function main() {
             ),
           );
         const aside = new Set(judgments.queries.filter((q) => q.set === "holdout").map((q) => q.qid));
-        log(`\nthe model learned on every development prompt of the 2k set, ranking this set's candidates:`);
-        log(`  kept-aside prompts (never learned from): nDCG@10 ${f3(ndcgOf((p) => aside.has(p.qid)))}`);
-        log(`  every prompt:                            nDCG@10 ${f3(ndcgOf(() => true))}`);
+        const reference = results.get(referenceFusion.name);
+        const referenceOf = (keep: (p: PromptScore) => boolean) =>
+          reference ? ` (reference fusion ${f3(meanNdcg(reference.filter(keep)))})` : "";
+        log(
+          `\nthe model learned on every development prompt of the 2k set, ranking this set's candidates` +
+            (key === "2k" ? ":" : " (it never learned from this set: every figure is out of sample):"),
+        );
+        log(
+          `  kept-aside prompts (never learned from): nDCG@10 ${f3(ndcgOf((p) => aside.has(p.qid)))}` +
+            referenceOf((p) => p.set === "holdout"),
+        );
+        log(
+          `  every prompt:                            nDCG@10 ${f3(ndcgOf(() => true))}${referenceOf(() => true)}`,
+        );
         log(`  calibration (score bin: songs, mean score, mean judged grade / 2):`);
         for (const bin of calibrationTable(model, prompts)) {
           log(
