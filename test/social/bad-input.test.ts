@@ -496,6 +496,13 @@ const table: BadRequest[] = [
     code: "VALIDATION_FAILED",
   },
   {
+    name: "read prompt beyond what an id column holds",
+    method: "GET",
+    url: "/api/prompts/2147483648",
+    status: 400,
+    code: "VALIDATION_FAILED",
+  },
+  {
     name: "read a prompt that does not exist",
     method: "GET",
     url: "/api/prompts/424242",

@@ -29,6 +29,7 @@ describe("cursors", () => {
     ["a string for an integer", b64(["feed", "1"])],
     ["a fraction for an integer", b64(["feed", 1.5])],
     ["an unsafe integer", b64(["feed", 2 ** 60])],
+    ["an integer no id column holds", b64(["feed", 2 ** 31])],
     ["null", b64(["feed", null])],
     ["too long", "a".repeat(600)],
   ])("refuses %s with INVALID_CURSOR", (_what, cursor) => {

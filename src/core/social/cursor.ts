@@ -19,13 +19,20 @@ export interface CursorCodec<Shape extends readonly KeyPart[]> {
 
 const MAX_CURSOR_LENGTH = 512;
 
+/**
+ * The largest integer every database stores in an id or year column (a 32-bit signed integer:
+ * PostgreSQL's and MariaDB's integer). A larger one given to PostgreSQL to compare with such a
+ * column is an error of the query, so ids and keys from outside are bounded here first.
+ */
+export const MAX_STORED_INTEGER = 2_147_483_647;
+
 const invalidCursor = (): VersoError =>
   new VersoError("INVALID_CURSOR", "the cursor is not one this list gave out; start again without it");
 
 const fits = (part: KeyPart, value: unknown): boolean => {
   switch (part) {
     case "integer":
-      return Number.isSafeInteger(value);
+      return Number.isInteger(value) && Math.abs(value as number) <= MAX_STORED_INTEGER;
     case "number":
       return typeof value === "number" && Number.isFinite(value);
     case "string":

@@ -1,5 +1,6 @@
 import { Type } from "typebox";
 import { MAX_PROMPT_LENGTH } from "../../core/search/types.js";
+import { MAX_STORED_INTEGER } from "../../core/social/cursor.js";
 import { ErrorSchema, Nullable, PageQuery, TextInteger } from "../schemas.js";
 import { UserRefSchema } from "../users/schema.js";
 
@@ -36,7 +37,7 @@ export const PromptBody = Type.Object(
 );
 
 export const PromptParams = Type.Object({
-  id: TextInteger({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+  id: TextInteger({ minimum: 1, maximum: MAX_STORED_INTEGER }),
 });
 
 export const PromptListQuery = Type.Object({
