@@ -52,7 +52,7 @@ export async function ingest(target: string, options: Record<string, unknown>): 
   try {
     await (await verso.index()).refresh();
     const bar = progressBar(
-      "{bar} {percentage}% | {songs} songs | {passages} passages | {rate} songs/s | ETA {eta}",
+      "{bar} {percentage}% | {songs} songs | {passages} passages | {rate} songs/s | ETA {timeLeft}",
     );
     const started = Date.now();
     let barStarted = false;

@@ -13,11 +13,16 @@ export interface ProgressBar {
   stop(): void;
 }
 
-/** `format` names cli-progress's tokens and the payload's; `{eta}` is the time left. */
-export function progressBar(format: string): ProgressBar {
+/**
+ * `format` names cli-progress's tokens and the payload's; `{timeLeft}` is the time left (its own
+ * `{eta}` and `{eta_formatted}` are the estimates this replaces). `output` is standard error
+ * unless given.
+ */
+export function progressBar(format: string, output?: NodeJS.WritableStream): ProgressBar {
   const bar = new cliProgress.SingleBar(
     {
       format,
+      ...(output ? { stream: output } : {}),
       hideCursor: true,
       // Redirected to a log, a line every ten seconds still shows that work goes on.
       noTTYOutput: true,
@@ -31,10 +36,10 @@ export function progressBar(format: string): ProgressBar {
     start(size, payload) {
       began = Date.now();
       total = size;
-      bar.start(size, 0, { ...payload, eta: formatEta(null) });
+      bar.start(size, 0, { ...payload, timeLeft: formatEta(null) });
     },
     update(value, payload) {
-      bar.update(value, { ...payload, eta: formatEta(secondsLeft(value, total, Date.now() - began)) });
+      bar.update(value, { ...payload, timeLeft: formatEta(secondsLeft(value, total, Date.now() - began)) });
     },
     stop: () => bar.stop(),
   };

@@ -14,7 +14,9 @@ export async function reindex(options: Record<string, unknown>): Promise<number>
       await verso.index(),
     ];
     await index.refresh();
-    const bar = progressBar("{bar} {percentage}% | {value}/{total} passages | {songs} songs | ETA {eta}");
+    const bar = progressBar(
+      "{bar} {percentage}% | {value}/{total} passages | {songs} songs | ETA {timeLeft}",
+    );
     let started = false;
     const reindexing = new CatalogReindex({ store: reembedding, embedder, indexWriter: index });
     const result = await reindexing.run((p) => {

@@ -1,8 +1,14 @@
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildIfChanged, type BuildIfChangedOptions } from "./source-stamp.js";
+import { buildIfChanged, sourceHash, type BuildIfChangedOptions } from "./source-stamp.js";
+
+const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const repositoryRoot = path.dirname(webRoot);
 
 const folders: string[] = [];
 afterEach(() => {
@@ -66,5 +72,21 @@ describe("buildIfChanged", () => {
     expect(await buildIfChanged(options)).toBe("built");
     expect(await buildIfChanged({ ...options, force: true })).toBe("built");
     expect(builds).toHaveLength(3);
+  });
+});
+
+describe("npm run build:web", () => {
+  it("does not build the web app again into a folder built from the same sources", async () => {
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "verso-web-out-"));
+    folders.push(outDir);
+    // What a first build leaves: the page and the hash of the sources it was built from.
+    const hash = sourceHash({ webRoot, extraFiles: [path.join(repositoryRoot, "package-lock.json")] });
+    write(path.join(outDir, "index.html"), "<div id=root></div>");
+    write(path.join(outDir, ".vite", "sources.sha256"), `${hash}\n`);
+    const tsx = path.join(repositoryRoot, "node_modules", ".bin", "tsx");
+    const script = path.join(webRoot, "build", "build-if-changed.ts");
+    const { stdout } = await promisify(execFile)(tsx, [script, "--out-dir", outDir], { cwd: repositoryRoot });
+    expect(stdout).toContain("web app unchanged since its last build");
+    expect(fs.readdirSync(outDir).sort()).toEqual([".vite", "index.html"]);
   });
 });
