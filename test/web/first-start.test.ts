@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { createTestDatabaseUrl } from "../support/databases.js";
 import { freePort } from "../support/ports.js";
 import { startRelay, type TcpRelay } from "../support/tcp-relay.js";
+import { seriousViolations } from "./support/axe.js";
 import { launchChromium, openPage } from "./support/browser.js";
 import { text } from "./support/texts.js";
 import { repositoryRoot } from "./support/verso-process.js";
@@ -130,6 +131,7 @@ it("shows the page, saying Verso is starting, as soon as the port answers, and t
     expect(await page.locator("body").innerText()).not.toContain("DEPENDENCY_UNAVAILABLE");
     expect(await page.getByRole("searchbox", { name: text("en", "ask.label") }).count()).toBe(1);
     expect((await fetch(`${verso.url}/readyz`)).status).toBe(503);
+    expect(await seriousViolations(page)).toEqual([]);
 
     await relay.restore();
     await starting.waitFor({ state: "detached", timeout: 180_000 });
