@@ -7,6 +7,7 @@ import path from "node:path";
 import { Command, Option } from "commander";
 import cliProgress from "cli-progress";
 import { pino } from "pino";
+import { addModelCommand } from "./cli-model.js";
 import { ConfigError, loadConfig, settings, type Config, type SettingName } from "./config.js";
 import { composeVerso, type Verso } from "./compose/index.js";
 import type { AccountAdministration } from "./core/accounts/administration.js";
@@ -265,6 +266,8 @@ withSettingFlags(
 ).action(async (options: Record<string, unknown>) => {
   process.exitCode = await reindex(options);
 });
+
+addModelCommand(program, withSettingFlags, configFrom);
 
 const admin = program
   .command("admin")

@@ -57,13 +57,13 @@ function tokenVector(token: string): number[] {
 }
 
 /**
- * Writes the model as a sentence-transformers export: onnx/model.onnx, tokenizer.json,
+ * Writes the model as a sentence-transformers export: the graph (onnx/model.onnx), tokenizer.json,
  * tokenizer_config.json, config.json and 1_Pooling/config.json (mean pooling).
  */
-export function writeTestModel(folder: string): void {
-  fs.mkdirSync(path.join(folder, "onnx"), { recursive: true });
+export function writeTestModel(folder: string, graphFile = "onnx/model.onnx"): void {
+  fs.mkdirSync(path.dirname(path.join(folder, graphFile)), { recursive: true });
   fs.mkdirSync(path.join(folder, "1_Pooling"), { recursive: true });
-  fs.writeFileSync(path.join(folder, "onnx", "model.onnx"), testModelGraph());
+  fs.writeFileSync(path.join(folder, graphFile), testModelGraph());
   const json = (file: string, value: unknown) =>
     fs.writeFileSync(path.join(folder, file), JSON.stringify(value, null, 1));
   json("tokenizer.json", testTokenizer());
