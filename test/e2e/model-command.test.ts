@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { knownModel } from "../../src/core/embedding-models.js";
 import { startModelHub, type ModelHub } from "../support/model-hub.js";
-import { writeTestModel } from "../support/onnx-test-model.js";
+import { writeTestModel } from "../../bench/tiny-onnx-model.js";
 import { tempDir } from "../support/verso.js";
 
 const run = promisify(execFile);

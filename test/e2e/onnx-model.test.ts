@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ingestOnce } from "../../src/roles/ingest-once.js";
-import { testModelDimension, writeTestModel } from "../support/onnx-test-model.js";
+import { testModelDimension, writeTestModel } from "../../bench/tiny-onnx-model.js";
 import { openTestVerso, tempDir, writeCsv } from "../support/verso.js";
 
 const stanza = (words: string) =>

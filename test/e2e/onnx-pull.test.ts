@@ -11,7 +11,7 @@ import { createOnnxEmbedder } from "../../src/adapters/embedder/onnx.js";
 import { pullModel, type PullProgress } from "../../src/adapters/embedder/onnx-pull.js";
 import type { KnownModel } from "../../src/core/embedding-models.js";
 import { startModelHub, type ModelHub } from "../support/model-hub.js";
-import { testModelDimension, writeTestModel } from "../support/onnx-test-model.js";
+import { testModelDimension, writeTestModel } from "../../bench/tiny-onnx-model.js";
 import { openTestVerso, tempDir } from "../support/verso.js";
 
 const testModel: KnownModel = {

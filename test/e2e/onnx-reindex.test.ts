@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CatalogReindex } from "../../src/core/catalog/reindex.js";
 import type { Embedder } from "../../src/core/ports.js";
 import { ingestOnce } from "../../src/roles/ingest-once.js";
-import { writeTestModel } from "../support/onnx-test-model.js";
+import { writeTestModel } from "../../bench/tiny-onnx-model.js";
 import { openTestVerso, tempDir, writeCsv } from "../support/verso.js";
 
 const stanza = (words: string) => `${words} all night\n${words} in my dreams\n\n${words} on and on`;

@@ -1,7 +1,7 @@
 /**
- * A small sentence model of the tests' own, since no real one can be downloaded here: a
- * WordPiece tokenizer.json over a few dozen words, and an ONNX graph that looks each token up in
- * an embedding table and zeroes the padding (what a real export's last_hidden_state is to its
+ * A small sentence model of Verso's own, for the tests and the bench, since no real one can be
+ * downloaded where Verso is developed: a WordPiece tokenizer.json over a few dozen words, and an
+ * ONNX graph that looks each token up in an embedding table and zeroes the padding (what a real export's last_hidden_state is to its
  * pooling). Words of one topic share a direction, in English and in Spanish alike, so the model
  * is "multilingual" and ranks songs by topic. The graph's protobuf is encoded here by hand: it
  * takes five message types.
