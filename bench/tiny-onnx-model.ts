@@ -13,7 +13,7 @@ import path from "node:path";
 export const testTopics = [
   ["sea", "ocean", "waves", "tide", "ship", "sail", "mar", "olas", "barco"],
   ["fire", "flame", "flames", "burn", "burning", "smoke", "fuego", "llamas", "humo"],
-  ["love", "heart", "kiss", "lover", "amor", "corazon", "beso"],
+  ["love", "heart", "kiss", "lover", "broken", "crying", "goodbye", "amor", "corazon", "beso"],
   ["road", "highway", "drive", "miles", "camino", "carretera"],
   ["night", "moon", "stars", "dark", "noche", "luna", "estrellas"],
   ["rain", "storm", "clouds", "lluvia", "tormenta", "nubes"],
