@@ -105,6 +105,24 @@ describe("pulling a model from the hub", () => {
     expect(ranges.slice(1).every((r) => /bytes=[1-9]\d*-$/.test(r))).toBe(true);
   });
 
+  it("starts a file over when the server answers a resumed transfer with the whole file", async () => {
+    modelsDir = tempDir("verso-models-");
+    hub.breakNext("onnx/model.onnx");
+    hub.ignoreRanges(true);
+    try {
+      const folder = await pull();
+      expect(fs.readFileSync(path.join(folder, "onnx/model.onnx"))).toEqual(
+        fs.readFileSync(path.join(source, "onnx/model.onnx")),
+      );
+      expect(hub.requests.filter((r) => r.startsWith("GET /lfs/"))).toEqual([
+        "GET /lfs/onnx/model.onnx",
+        expect.stringMatching(/^GET \/lfs\/onnx\/model\.onnx bytes=[1-9]\d*-$/),
+      ]);
+    } finally {
+      hub.ignoreRanges(false);
+    }
+  });
+
   it("leaves no model in place when the transfer keeps breaking, and the next pull resumes the part", async () => {
     modelsDir = tempDir("verso-models-");
     hub.breakNext("onnx/model.onnx", 3);

@@ -16,6 +16,8 @@ export interface ModelHub {
   requests: string[];
   /** The next transfers of this file stop after half its bytes, the connection cut. */
   breakNext(file: string, times?: number): void;
+  /** Answer every request with the whole file, as a server without Range support does. */
+  ignoreRanges(ignore: boolean): void;
   /** This file is served with one byte changed (or again as it is), the headers stating the true hash. */
   corrupt(file: string, corrupted?: boolean): void;
   close(): Promise<void>;
@@ -26,6 +28,7 @@ export async function startModelHub(repo: string, revision: string, folder: stri
   const requests: string[] = [];
   const breaks = new Map<string, number>();
   const corrupted = new Set<string>();
+  let rangesIgnored = false;
   const prefix = `/${repo}/resolve/${revision}/`;
 
   const server = http.createServer((request, response) => {
@@ -51,7 +54,7 @@ export async function startModelHub(repo: string, revision: string, folder: stri
     }
     const served = corrupted.has(file) ? Buffer.from(bytes) : bytes;
     if (corrupted.has(file)) served[served.length >> 1]! ^= 0xff;
-    const start = Number(/^bytes=(\d+)-$/.exec(request.headers.range ?? "")?.[1] ?? 0);
+    const start = rangesIgnored ? 0 : Number(/^bytes=(\d+)-$/.exec(request.headers.range ?? "")?.[1] ?? 0);
     const headers = { "content-length": String(served.length - start), "accept-ranges": "bytes" };
     if (start > 0) {
       response.writeHead(206, {
@@ -77,6 +80,7 @@ export async function startModelHub(repo: string, revision: string, folder: stri
     url: `http://127.0.0.1:${port}`,
     requests,
     breakNext: (file, times = 1) => void breaks.set(file, times),
+    ignoreRanges: (ignore) => void (rangesIgnored = ignore),
     corrupt: (file, on = true) => void (on ? corrupted.add(file) : corrupted.delete(file)),
     close: () =>
       new Promise((resolve) => {
