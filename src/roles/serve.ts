@@ -30,6 +30,8 @@ export interface ServeOptions {
   logger: FastifyBaseLogger;
   /** More route plugins for the api role (the web app). */
   extraRoutes?: FastifyPluginAsync[];
+  /** Called once the port is open: the web app's page is served from then on. */
+  onListening?: () => void;
 }
 
 export function serveProcess(config: Config, options: ServeOptions): RunningProcess {
@@ -53,6 +55,7 @@ export function serveProcess(config: Config, options: ServeOptions): RunningProc
     standIn.activate();
     await server.listen(config.port, config.host);
     log(`listening on ${config.host}:${config.port} while the roles start`);
+    options.onListening?.();
 
     if (roles.has("worker") || roles.has("crawler")) await verso.catalogStores();
     if (roles.has("api")) {

@@ -3,13 +3,15 @@
  * process's own roles only) and /metrics always; the API with the api role; the embedding
  * service with the embedder role. While the process waits for its dependencies at start (a
  * database that is not up yet), a starting server answers health and metrics, /readyz says
- * what is missing with 503, and every other request gets 503 with Retry-After.
+ * what is missing with 503, the web app's files are served (with the api role), and every other
+ * request gets 503 with Retry-After.
  */
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyServerFactory } from "fastify";
 import type { Verso } from "../compose/index.js";
 import type { Role } from "../config.js";
 import { buildHttpApp, type HttpApp } from "../http/app.js";
 import { healthRoutes } from "../http/health/routes.js";
+import { webAppRoutes, type WebAppOptions } from "../http/web/routes.js";
 import { VersoError } from "../core/errors.js";
 import { apiRoutes } from "./api.js";
 import { embedderServiceRoutes } from "./embedder.js";
@@ -84,12 +86,27 @@ export async function buildProcessApp(
   });
 }
 
+const everyMethod = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+const starting = async () => {
+  throw new VersoError("DEPENDENCY_UNAVAILABLE", "Verso is starting: its dependencies are not ready yet", {
+    retryAfterSeconds: 5,
+  });
+};
+
+/**
+ * The stand-in while the roles start. With the api role it already serves the web app's files,
+ * so a person who opens the page at once gets the page (which says that Verso is starting, from
+ * the API's 503) rather than an error in JSON.
+ */
 export async function buildStartingApp(
   verso: Verso,
   roles: ReadonlySet<Role>,
   logger?: FastifyBaseLogger,
   serverFactory?: FastifyServerFactory,
+  webApp: WebAppOptions = {},
 ): Promise<HttpApp> {
+  const servesPage = roles.has("api");
   const app = await buildHttpApp({
     ...(serverFactory ? { serverFactory } : {}),
     metrics: verso.metrics,
@@ -101,21 +118,16 @@ export async function buildStartingApp(
         checks: readinessChecks(verso, roles),
         metricsToken: verso.config.metricsToken,
       }) as FastifyPluginAsync,
+      ...(servesPage ? [webAppRoutes(webApp) as FastifyPluginAsync] : []),
     ],
   });
-  app.route({
-    method: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-    url: "/*",
-    schema: { hide: true },
-    handler: async () => {
-      throw new VersoError(
-        "DEPENDENCY_UNAVAILABLE",
-        "Verso is starting: its dependencies are not ready yet",
-        {
-          retryAfterSeconds: 5,
-        },
-      );
-    },
-  });
+  const schema = { hide: true };
+  if (servesPage) {
+    app.route({ method: everyMethod, url: "/api/*", schema, handler: starting });
+    const notReading = everyMethod.filter((method) => method !== "GET" && method !== "HEAD");
+    app.route({ method: notReading, url: "/*", schema, handler: starting });
+  } else {
+    app.route({ method: everyMethod, url: "/*", schema, handler: starting });
+  }
   return app;
 }

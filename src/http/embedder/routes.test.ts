@@ -174,6 +174,25 @@ describe("POST /v1/embeddings", () => {
   });
 });
 
+describe("GET /v1/models", () => {
+  it("lists the served model in OpenAI's shape, the name POST /v1/embeddings takes", async () => {
+    const before = Math.floor(Date.now() / 1000);
+    await serve(fakeEmbedder());
+    const answer = await call("GET", "/v1/models");
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      object: "list",
+      data: [{ id: "fake-v1", object: "model", created: expect.any(Number), owned_by: "verso-embedder" }],
+    });
+    const { created } = answer.body.data[0];
+    expect(Number.isInteger(created)).toBe(true);
+    expect(created).toBeGreaterThanOrEqual(before);
+    expect(created).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    const embedded = await post("/v1/embeddings", { input: "rain", model: answer.body.data[0].id });
+    expect(embedded.status).toBe(200);
+  });
+});
+
 describe("bad input", () => {
   const long = "a".repeat(41);
   const cases: [string, string, unknown, RegExp][] = [
@@ -334,6 +353,7 @@ describe("GET /status", () => {
     for (const [method, path] of [
       ["post", "/encode"],
       ["post", "/v1/embeddings"],
+      ["get", "/v1/models"],
       ["get", "/status"],
     ] as const) {
       const operation = doc.body.paths[path]?.[method];

@@ -6,6 +6,8 @@
  *   POST /encode {texts} → {embeddings: [[…], …], texts}: the batch form.
  * - POST /v1/embeddings: OpenAI-compatible, so any OpenAI client (and Verso's remote adapter,
  *   which also speaks to TEI, Ollama or vLLM) can use it.
+ * - GET /v1/models: the model served, in OpenAI's shape, which OpenAI-compatible clients ask
+ *   for before anything else.
  * - GET /status: the model, whether it is ready and why not, and the load.
  *
  * Every request is bulk work unless the x-verso-priority header says interactive. Texts
@@ -18,6 +20,7 @@ import type { EmbedPriority, Embedder } from "../../core/ports.js";
 import { errors } from "../schemas.js";
 import {
   EmbedderStatusSchema,
+  ModelListSchema,
   PriorityHeaders,
   defaultEmbedderLimits,
   embedderService,
@@ -152,6 +155,29 @@ export const embedderRoutes =
           usage: { prompt_tokens: tokens, total_tokens: tokens },
         };
       },
+    );
+
+    const servingSince = Math.floor(Date.now() / 1000);
+    app.get(
+      "/v1/models",
+      {
+        schema: {
+          tags: ["embedder"],
+          summary: "The model this embedder serves, OpenAI-compatible",
+          response: { 200: ModelListSchema },
+        },
+      },
+      async () => ({
+        object: "list" as const,
+        data: [
+          {
+            id: embedder.model.name,
+            object: "model" as const,
+            created: servingSince,
+            owned_by: embedderService,
+          },
+        ],
+      }),
     );
 
     app.get(

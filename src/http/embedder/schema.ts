@@ -1,4 +1,7 @@
-/** Request and response schemas of the embedder role (POST /encode, POST /v1/embeddings, GET /status). */
+/**
+ * Request and response schemas of the embedder role (POST /encode, POST /v1/embeddings,
+ * GET /v1/models, GET /status).
+ */
 import { Type } from "typebox";
 import { Nullable } from "../schemas.js";
 
@@ -112,6 +115,19 @@ export function openAiSchemas(limits: EmbedderLimits) {
   });
   return { body, response };
 }
+
+/** OpenAI's model list: the one model this embedder serves. */
+export const ModelListSchema = Type.Object({
+  object: Type.Literal("list"),
+  data: Type.Array(
+    Type.Object({
+      id: Type.String({ description: "the name to send as `model` to POST /v1/embeddings" }),
+      object: Type.Literal("model"),
+      created: Type.Integer({ description: "when this embedder began serving it, in Unix seconds" }),
+      owned_by: Type.String(),
+    }),
+  ),
+});
 
 const laneCounts = Type.Object({ interactive: Type.Integer(), bulk: Type.Integer() });
 

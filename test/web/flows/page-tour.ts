@@ -40,7 +40,7 @@ export function pageTour(harness: Harness) {
   describe("every page, in both themes, on a phone and a desktop", () => {
     it("is screenshotted, has no serious accessibility violation, and fits 360 px", async () => {
       const owner = uniqueUsername("tour");
-      const prompt = "songs to dedicate to my mother";
+      const prompt = "songs about the ocean";
 
       // Something to show on every page: an account with a published prompt.
       const setup = await open(harness);

@@ -5,6 +5,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { request } from "./client.js";
+import { hasCode } from "./errors.js";
 import { keys } from "./keys.js";
 import type { CatalogObjectStatus, CatalogStatus, ScanReport } from "./types.js";
 
@@ -69,14 +70,20 @@ export function summarize(status: CatalogStatus): CatalogOverview {
   };
 }
 
-/** Polled often while an ingest runs, rarely otherwise. */
+/** The server is up and its roles are not yet: the API answers 503 DEPENDENCY_UNAVAILABLE. */
+export const isStarting = (error: unknown) => hasCode(error, "DEPENDENCY_UNAVAILABLE");
+
+/** Polled often while Verso starts or an ingest runs, rarely otherwise. */
 export function useCatalog(options: { idlePollMs?: number | false } = {}) {
   const idle = options.idlePollMs ?? 30_000;
   return useQuery({
     queryKey: keys.catalog,
     queryFn: ({ signal }) => request<CatalogStatus>("GET", "/api/catalog/status", { signal }),
     select: summarize,
+    // While Verso starts the poll below asks again; retries would only hide that it is starting.
+    retry: (failures, error) => !isStarting(error) && failures < 2,
     refetchInterval: (query) => {
+      if (isStarting(query.state.error)) return 1500;
       const data = query.state.data;
       if (data && ingestRun(data.items)) return 1500;
       return idle;

@@ -94,6 +94,10 @@ export const en = {
     shared: "Shared.",
     manual: "Copy this link:",
   },
+  starting: {
+    title: "Verso is starting",
+    body: "It is opening its catalog and its model. This page follows along and is ready in a moment.",
+  },
   ingest: {
     title: "The catalog is still loading",
     partial:

@@ -101,6 +101,10 @@ export const es: Messages<typeof en> = {
     shared: "Compartido.",
     manual: "Copia este enlace:",
   },
+  starting: {
+    title: "Verso está arrancando",
+    body: "Está abriendo su catálogo y su modelo. Esta página lo sigue y estará lista en un momento.",
+  },
   ingest: {
     title: "El catálogo aún se está cargando",
     partial:

@@ -71,3 +71,30 @@ describe("asking", () => {
     await waitFor(() => expect(document.activeElement).toBe(link));
   });
 });
+
+describe("while Verso starts", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("says that Verso is starting, and stops saying it once the API answers", async () => {
+    let started = false;
+    calls = stubApi(({ url }) => {
+      if (url === "/api/session") return json(200, session(null));
+      if (url.startsWith("/api/catalog/status")) {
+        if (started) return json(200, idleCatalog);
+        return json(503, {
+          error: {
+            code: "DEPENDENCY_UNAVAILABLE",
+            message: "Verso is starting: its dependencies are not ready yet",
+          },
+        });
+      }
+    });
+    renderAt(routes, "/");
+    const notice = await screen.findByRole("status", { name: "Verso is starting" });
+    expect(notice.textContent).toContain("This page follows along and is ready in a moment.");
+    started = true;
+    await waitFor(() => expect(screen.queryByRole("status", { name: "Verso is starting" })).toBeNull(), {
+      timeout: 5000,
+    });
+  });
+});

@@ -9,6 +9,7 @@ import { useSearchParams } from "react-router";
 import { answerSearch, readAnswerQuery, type AnswerQuery } from "../../api/answer-query.js";
 import { PageHeading } from "../../ui/PageHeading.js";
 import { IngestNotice } from "../catalog/IngestNotice.js";
+import { StartingNotice } from "../catalog/StartingNotice.js";
 import { useIngestWatch } from "../catalog/useIngestWatch.js";
 import { Answer } from "./Answer.js";
 import { PromptForm } from "./PromptForm.js";
@@ -27,6 +28,7 @@ export function AskPage() {
       <PageHeading title={query.prompt || t("ask.title")}>{t("ask.title")}</PageHeading>
       <p className="lead">{t("ask.intro")}</p>
       <PromptForm query={query} onAsk={onAsk} />
+      <StartingNotice error={catalog.error} />
       <IngestNotice catalog={catalog.data} />
       {query.prompt ? (
         <Answer

@@ -4,19 +4,17 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { placedModelFile } from "./adapters/embedder/onnx-folder.js";
-import { modelFolder, modelsDirOf, pullModel } from "./adapters/embedder/onnx-pull.js";
-import type { Config, SettingName } from "./config.js";
-import { knownModel, knownModels } from "./core/embedding-models.js";
-
-type WithFlags = (command: Command, names: SettingName[]) => Command;
-type ConfigFrom = (options: Record<string, unknown>) => Config;
+import { placedModelFile } from "../adapters/embedder/onnx-folder.js";
+import { modelFolder, modelsDirOf, pullModel } from "../adapters/embedder/onnx-pull.js";
+import type { Config, SettingName } from "../config.js";
+import { knownModel, knownModels } from "../core/embedding-models.js";
+import { configFrom, withSettingFlags } from "./options.js";
+import { progressBar, type ProgressBar } from "./progress.js";
 
 const modelSettings: SettingName[] = ["dataDir", "modelHub", "offline", "embedder"];
 
-export function addModelCommand(program: Command, withSettingFlags: WithFlags, configFrom: ConfigFrom): void {
+export function addModelCommand(program: Command): void {
   const model = program
     .command("model")
     .description("list the known ONNX sentence models, or pull one into the data folder");
@@ -70,36 +68,32 @@ async function pull(name: string, config: Config): Promise<number> {
     console.error(`no known model ${name}: one of ${knownModels.map((m) => m.name).join(", ")}`);
     return 2;
   }
-  const bars = new cliProgress.MultiBar(
-    {
-      format: "{file} [{bar}] {percentage}% {value}/{total} bytes",
-      hideCursor: true,
-      clearOnComplete: false,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  const shown = new Map<string, cliProgress.SingleBar>();
+  // Files come one after another: a bar for each whose size the hub states.
+  let shown: { file: string; bar: ProgressBar | undefined } | undefined;
+  const stop = () => shown?.bar?.stop();
   try {
     const folder = await pullModel(model, {
       hubUrl: config.modelHub,
       modelsDir: modelsDirOf(config.dataDir),
       offline: config.offline,
       onProgress: ({ file, done, total }) => {
-        let bar = shown.get(file);
-        if (!bar) {
-          bar = bars.create(total ?? done, 0, { file });
-          shown.set(file, bar);
+        if (shown?.file !== file) {
+          stop();
+          const bar = total
+            ? progressBar(`${file} {bar} {percentage}% | {value}/{total} bytes | {timeLeft}`)
+            : undefined;
+          bar?.start(total!, {});
+          shown = { file, bar };
         }
-        if (total === undefined) bar.setTotal(done);
-        bar.update(done, { file });
+        shown.bar?.update(done, {});
       },
     });
-    bars.stop();
+    stop();
     console.log(
       `${model.name} is in ${folder}: set VERSO_EMBEDDER=onnx:${model.name}, then run verso reindex`,
     );
     return 0;
   } finally {
-    bars.stop();
+    stop();
   }
 }
