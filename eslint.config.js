@@ -27,7 +27,16 @@ export default tseslint.config(
               message: "core imports no outer layer",
             },
             {
-              group: ["fastify*", "kysely*", "better-sqlite3", "usearch", "prom-client", "@energetic-ai/*"],
+              group: [
+                "fastify*",
+                "kysely*",
+                "better-sqlite3",
+                "usearch",
+                "prom-client",
+                "@energetic-ai/*",
+                "onnxruntime-*",
+                "@huggingface/*",
+              ],
               message: "core is technology-free",
             },
           ],

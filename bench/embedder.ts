@@ -26,6 +26,8 @@ export type EmbedderTuning = Pick<UseLiteOptions, "interactiveWorker" | "maxBatc
 
 export interface RawEmbeddingOptions extends EmbedderTuning {
   texts: string[];
+  /** The embedder to measure (default: the built-in model with `threads` and the tuning). */
+  start?: () => PoolEmbedder;
   threads: number;
   log: (line: string) => void;
   /** Texts per embed() call, as ingest sends them (default 64). */
@@ -49,7 +51,7 @@ export interface RawEmbeddingResult {
 
 export async function measureRawEmbedding(options: RawEmbeddingOptions): Promise<RawEmbeddingResult> {
   const { texts, threads, log } = options;
-  const embedder = await startEmbedder(threads, options, log);
+  const embedder = await startEmbedder(threads, options, log, options.start);
   try {
     // One batch per worker first: a worker's first batches run slower than the rest.
     await Promise.all(
@@ -222,8 +224,13 @@ const defaultPrompts = [
   "canciones de amor y desamor",
 ];
 
-async function startEmbedder(threads: number, tuning: EmbedderTuning, log: (line: string) => void) {
-  const embedder: PoolEmbedder = createUseLiteEmbedder({ threads, ...tuning });
+async function startEmbedder(
+  threads: number,
+  tuning: EmbedderTuning,
+  log: (line: string) => void,
+  start = () => createUseLiteEmbedder({ threads, ...tuning }),
+) {
+  const embedder: PoolEmbedder = start();
   await embedder.ready();
   const stats = embedder.stats();
   const starts = stats.workers.map((w) => `${w.lane} ${w.startMs?.toFixed(0)} ms`).join(", ");

@@ -15,6 +15,8 @@
  * social    10,000 users, 100,000 prompts, 200,000 follows: feed, prompt search, login, on
  *           each SQL dialect side by side (--dialects sqlite,mariadb,postgres)
  * caches, remote-embedder   the scale-out engines against their embedded twins (engines.ts)
+ * embedder  passages/s of each in-process model at hand, side by side (embedder-models.ts;
+ *           --onnx-model <folder> adds one); not in the default list
  * load      mixed traffic at saturation against a `verso serve` child process with its default
  *           limits on, for --load-seconds (120 by default; load.ts); not in the default list,
  *           since it takes minutes
@@ -35,7 +37,14 @@ import { loadConfig } from "../src/config.js";
 import { sharedDir } from "../src/paths.js";
 import { buildProcessApp } from "../src/roles/server.js";
 import { ingestOnce } from "../src/roles/ingest-once.js";
-import { measureRawEmbedding, percentiles, type Percentiles } from "./embedder.js";
+import {
+  loadLyricPassages,
+  measureRawEmbedding,
+  percentiles,
+  syntheticPassages,
+  type Percentiles,
+} from "./embedder.js";
+import { benchEmbedderModels } from "./embedder-models.js";
 import { benchPrompts } from "./prompts.js";
 import type { SqlDialect } from "../src/adapters/sql/database.js";
 import { benchCaches, benchRemoteEmbedder } from "./engines.js";
@@ -244,6 +253,7 @@ async function main() {
       "data-dir": { type: "string" },
       dialects: { type: "string", default: "sqlite,mariadb,postgres" },
       "load-seconds": { type: "string", default: "120" },
+      "onnx-model": { type: "string", multiple: true, default: [] },
     },
   });
   const only = new Set(values.only.split(","));
@@ -275,6 +285,22 @@ async function main() {
   if (only.has("caches")) summary.push(...(await benchCaches(log)));
   if (only.has("remote-embedder")) {
     summary.push(...(await benchRemoteEmbedder(log, loadConfig(process.env).embedThreads)));
+  }
+  if (only.has("embedder")) {
+    const sample = Number(values["raw-sample"]);
+    const texts = fs.existsSync(values.dataset)
+      ? await loadLyricPassages(values.dataset, sample)
+      : syntheticPassages(sample);
+    const config = loadConfig(process.env, values["data-dir"] ? { dataDir: values["data-dir"] } : {});
+    summary.push(
+      ...(await benchEmbedderModels({
+        texts,
+        threads: config.embedThreads,
+        dataDir: config.dataDir,
+        folders: values["onnx-model"],
+        log,
+      })),
+    );
   }
   if (only.has("load")) summary.push(...(await benchLoad(log, Number(values["load-seconds"]))));
 

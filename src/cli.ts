@@ -1,7 +1,7 @@
 /**
- * `verso serve | ingest | ask | reindex | admin | sessions`: one program, several roles, one
- * file per larger command in cli/. Every VERSO_* setting is also a flag (`--data-dir`,
- * `--database-url`, …); flags win over the environment.
+ * `verso serve | ingest | ask | reindex | model | admin | sessions`: one program, several
+ * roles, one file per larger command in cli/. Every VERSO_* setting is also a flag
+ * (`--data-dir`, `--database-url`, …); flags win over the environment.
  */
 import { Command } from "commander";
 import { ConfigError } from "./config.js";
@@ -9,6 +9,7 @@ import { composeVerso } from "./compose/index.js";
 import type { AccountAdministration } from "./core/accounts/administration.js";
 import { isVersoError } from "./core/errors.js";
 import { ingest } from "./cli/ingest.js";
+import { addModelCommand } from "./cli/model.js";
 import {
   allSettings,
   configFrom,
@@ -85,6 +86,8 @@ withSettingFlags(
 ).action(async (options: Record<string, unknown>) => {
   process.exitCode = await reindex(options);
 });
+
+addModelCommand(program);
 
 const admin = program
   .command("admin")

@@ -9,6 +9,10 @@ import { createFolderBucket } from "../adapters/bucket/folder.js";
 import { createS3Bucket } from "../adapters/bucket/s3.js";
 import { describeCacheUrl, openCache } from "../adapters/cache/open-cache.js";
 import { createRemoteEmbedder } from "../adapters/embedder/remote.js";
+import { createOnnxEmbedder } from "../adapters/embedder/onnx.js";
+import { readModelFolder } from "../adapters/embedder/onnx-folder.js";
+import { modelsDirOf, pullModel } from "../adapters/embedder/onnx-pull.js";
+import type { PoolEmbedder, PoolEvent } from "../adapters/embedder/pool.js";
 import { createUseLiteEmbedder, useLiteModel } from "../adapters/embedder/use-lite.js";
 import { createArgon2Hasher } from "../adapters/password/argon2-hasher.js";
 import { createWordnetThesaurus } from "../adapters/thesaurus/wordnet.js";
@@ -20,6 +24,7 @@ import { createSearchEngineIndex } from "../adapters/vectors/search-engine.js";
 import { createUsearchIndex } from "../adapters/vectors/usearch.js";
 import { fileUrlPath, type Config } from "../config.js";
 import type { IngestJob } from "../core/catalog/store.js";
+import { knownModel as knownEmbeddingModel, knownModels } from "../core/embedding-models.js";
 import type { PasswordHasher } from "../core/accounts/password-hasher.js";
 import type {
   Bucket,
@@ -153,24 +158,71 @@ function cache({ config, metrics, log }: AdapterContext): Cache {
 }
 
 const embedders: Factories<"embedder", Promise<ComposedEmbedder>> = {
-  "use-lite": async ({ config, metrics, log }) => {
-    const pool = createUseLiteEmbedder({
-      threads: config.embedThreads,
-      metrics,
-      onEvent: (event) => {
-        if (event.type === "worker-crashed") log(`embedding worker crashed: ${event.error.message}`);
-        if (event.type === "worker-hung")
-          log(`embedding worker hung: no answer to ${event.textsInFlight} texts in ${event.timeoutMs} ms`);
-        if (event.type === "failed")
-          log(`the embedder is out of service, retrying in ${event.retryInMs} ms: ${event.error.message}`);
-        if (event.type === "recovered") log("the embedder is serving again");
-      },
-    });
-    pool.ready().catch((error: unknown) => log(`the embedding model could not start: ${String(error)}`));
-    return pool;
+  "use-lite": async ({ config, metrics, log }) =>
+    started(
+      createUseLiteEmbedder({ threads: config.embedThreads, metrics, onEvent: logPoolEvent(log) }),
+      log,
+    ),
+  onnx: async ({ config, metrics, log, signal }) => {
+    const { folder, spec } = await onnxModel(config, { log, signal });
+    log(`embedding with ${spec.name} (${spec.dimension} dimensions) from ${folder}`);
+    return started(
+      createOnnxEmbedder({ folder, spec, threads: config.embedThreads, metrics, onEvent: logPoolEvent(log) }),
+      log,
+    );
   },
   http: remote,
   https: remote,
+};
+
+/**
+ * The model a `onnx:` setting names: a known model's folder in the data folder, pulled from the
+ * hub on first start unless VERSO_OFFLINE; or a folder given by path.
+ */
+async function onnxModel(config: Config, { log, signal }: Pick<AdapterContext, "log" | "signal">) {
+  const target = config.embedder.slice("onnx:".length);
+  const known = knownEmbeddingModel(target);
+  if (!known) {
+    if (!/[\\/.]/.test(target)) {
+      const names = knownModels.map((model) => model.name).join(", ");
+      throw new Error(
+        `VERSO_EMBEDDER=onnx:${target}: no known model of that name (${names}), nor a folder path`,
+      );
+    }
+    const folder = path.resolve(target);
+    return { folder, spec: await readModelFolder(folder) };
+  }
+  let reported = 0;
+  const folder = await pullModel(known, {
+    hubUrl: config.modelHub,
+    modelsDir: modelsDirOf(config.dataDir),
+    offline: config.offline,
+    signal,
+    onProgress: ({ file, done, total }) => {
+      // A line every 10 MB: start-up logs, not a progress bar.
+      if (done - reported < 10_000_000 && done !== total) return;
+      reported = done === total ? 0 : done;
+      log(
+        `pulling ${known.name}: ${file} ${Math.round(done / 1e6)}${total ? ` of ${Math.round(total / 1e6)}` : ""} MB`,
+      );
+    },
+  });
+  return { folder, spec: known };
+}
+
+/** Workers load in the background: the embedder is handed out at once, its failure logged. */
+function started(pool: PoolEmbedder, log: (message: string) => void): ComposedEmbedder {
+  pool.ready().catch((error: unknown) => log(`the embedding model could not start: ${String(error)}`));
+  return pool;
+}
+
+const logPoolEvent = (log: (message: string) => void) => (event: PoolEvent) => {
+  if (event.type === "worker-crashed") log(`embedding worker crashed: ${event.error.message}`);
+  if (event.type === "worker-hung")
+    log(`embedding worker hung: no answer to ${event.textsInFlight} texts in ${event.timeoutMs} ms`);
+  if (event.type === "failed")
+    log(`the embedder is out of service, retrying in ${event.retryInMs} ms: ${event.error.message}`);
+  if (event.type === "recovered") log("the embedder is serving again");
 };
 
 function remote({ config, metrics, log, signal }: AdapterContext): Promise<ComposedEmbedder> {
@@ -235,11 +287,16 @@ export const registry = {
   translator: (context: AdapterContext) =>
     choose("translator", translators, context.config.translator)(context),
   /**
-   * The embedding model, when it is known without starting the embedder (the built-in one);
-   * null for a remote one, which says what it serves.
+   * The embedding model, when it is known without starting the embedder (the built-in one, a
+   * known ONNX one); null for a remote one, which says what it serves, or a folder given by path.
    */
-  knownModel: (context: AdapterContext): EmbeddingModel | null =>
-    schemeOf(context.config.embedder) === "use-lite" ? useLiteModel : null,
+  knownModel: (context: AdapterContext): EmbeddingModel | null => {
+    const setting = context.config.embedder;
+    if (schemeOf(setting) === "use-lite") return useLiteModel;
+    const known =
+      schemeOf(setting) === "onnx" ? knownEmbeddingModel(setting.slice("onnx:".length)) : undefined;
+    return known ? { name: known.name, dimension: known.dimension } : null;
+  },
 };
 
 /** Every scheme each port's factories cover: what a test compares with the configuration's table. */

@@ -17,7 +17,7 @@ export const portSchemes = {
   queue: ["db", "amqp", "amqps"],
   bucket: ["file", "s3"],
   cache: ["memory", "memcached", "redis", "rediss"],
-  embedder: ["use-lite", "http", "https"],
+  embedder: ["use-lite", "onnx", "http", "https"],
   translator: ["auto", "apertium", "none"],
 } as const;
 

@@ -171,9 +171,24 @@ export const settings = {
     env: "VERSO_EMBEDDER",
     accepts: `one of ${schemesInWords("embedder")}`,
     description:
-      "embedding model: use-lite (Universal Sentence Encoder lite, in process) or http(s)://… (Verso's embedder role or any OpenAI-compatible /v1/embeddings server) (default use-lite)",
+      "embedding model: use-lite (Universal Sentence Encoder lite, in process), onnx:NAME (a known ONNX sentence model in the data folder, pulled on first start; see `verso model list`) or onnx:/path/to/folder, or http(s)://… (Verso's embedder role or any OpenAI-compatible /v1/embeddings server) (default use-lite)",
     fallback: "use-lite",
     schema: portUrl("embedder"),
+  }),
+  offline: spec({
+    env: "VERSO_OFFLINE",
+    accepts: "true or false",
+    description: "never reach the network for a model: a missing one is an error at start (default false)",
+    fallback: "false",
+    schema: bool,
+  }),
+  modelHub: spec({
+    env: "VERSO_MODEL_HUB",
+    accepts: "an http(s) URL",
+    description:
+      "where `verso model pull` fetches models from, in the Hugging Face hub's layout (default https://huggingface.co)",
+    fallback: "https://huggingface.co",
+    schema: z.string().url(),
   }),
   translator: spec({
     env: "VERSO_TRANSLATOR",

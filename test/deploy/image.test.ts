@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { modelsDirOf } from "../../src/adapters/embedder/onnx-pull.js";
 import {
   dockerIgnore,
   packageJson,
@@ -136,6 +137,35 @@ describe("Dockerfile", () => {
     expect(volumes).toContain(dataDir);
     // The folder exists and belongs to that user before the volume is mounted over it.
     expect(ofKind(finalStage, "RUN").some((r) => r.args.includes(`chown ${user} ${dataDir}`))).toBe(true);
+  });
+
+  it("bakes a known ONNX model in when the build argument names one, and embeds with it; the built-in model otherwise", () => {
+    const model = stageNamed("model")!;
+    expect(ofKind(model, "ARG").map((a) => a.args)).toContain('VERSO_MODEL=""');
+    const pull = ofKind(model, "RUN")
+      .map((r) => r.args)
+      .find((r) => r.includes("model pull"));
+    expect(pull).toMatch(
+      /if \[ -n "\$VERSO_MODEL" \]; then\s+node bin\/verso\.js model pull "\$VERSO_MODEL" --data-dir \/opt\/verso /,
+    );
+    expect(ofKind(finalStage, "COPY").map((c) => c.args)).toContain(
+      "--from=model /opt/verso/models /opt/verso/models",
+    );
+    expect(ofKind(finalStage, "ARG").map((a) => a.args)).toContain('VERSO_MODEL=""');
+    const embedder = /VERSO_EMBEDDER=(\S+)/.exec(
+      ofKind(finalStage, "ENV")
+        .map((e) => e.args)
+        .join(" "),
+    )![1]!;
+    // Docker's ${name:+word} and ${name:-word}, with the build argument given or not.
+    const expand = (value: string) =>
+      embedder.replace(/\$\{VERSO_MODEL:([+-])([^}]*)\}/g, (_, op: string, word: string) =>
+        op === "+" ? (value ? word : "") : value || word,
+      );
+    expect(expand("")).toBe("use-lite");
+    expect(expand("multilingual-e5-small")).toBe("onnx:/opt/verso/models/multilingual-e5-small");
+    // The pulled folder is where `verso model pull --data-dir /opt/verso` puts it.
+    expect(modelsDirOf("/opt/verso")).toBe("/opt/verso/models");
   });
 
   it("starts `verso serve` through the package's own bin", () => {

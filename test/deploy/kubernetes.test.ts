@@ -70,7 +70,7 @@ interface Deployment extends K8sObject {
 }
 
 const kubectlHint = "install kubectl (it renders the overlays with its built-in Kustomize)";
-const kustomizations = ["base", "overlays/embedded", "overlays/scale-out"];
+const kustomizations = ["base", "overlays/embedded", "overlays/embedded-model", "overlays/scale-out"];
 const rendered = new Map<string, K8sObject[]>();
 const knownSettings = new Set(Object.values(settings).map((s) => s.env));
 const secretSettings = new Set(

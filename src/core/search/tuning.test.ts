@@ -9,6 +9,11 @@ describe("tuningForModel", () => {
     expect(tuningForModel("some-other-model", "innodb-fulltext")).toEqual(defaultTuning);
   });
 
+  it("gives a known English-only model without an entry its language, so its prompts are translated as its passages", () => {
+    expect(tuningForModel("all-minilm-l6-v2")).toEqual({ ...defaultTuning, modelLanguage: "en" });
+    expect(tuningForModel("multilingual-e5-small").modelLanguage).toBeUndefined();
+  });
+
   it("lays a model's weights over the defaults, the same on an index without an entry", () => {
     expect(tuningForModel("use-lite-v1")).toEqual({ ...defaultTuning, ...builtIn });
     expect(tuningForModel("use-lite-v1", "fts5")).toEqual(tuningForModel("use-lite-v1"));

@@ -3,8 +3,10 @@
  * model earns more weight for its vectors, and an English-only one less for a Spanish prompt.
  * Each model's entry is chosen by the cross-validated figure of `npm run eval` with that model.
  */
+import { modelLanguage } from "../embedding-models.js";
 import type { FitModel } from "./fit-model.js";
 import { measuredFitModels } from "./fit-models.js";
+
 export interface RankingTuning {
   /** Passages asked of the index per prompt. */
   passageCandidates: number;
@@ -121,6 +123,8 @@ export function tuningForModel(model: string, fullTextIndex?: string): RankingTu
   const { byFullTextIndex, ...own } = modelTunings[model] ?? {};
   return {
     ...defaultTuning,
+    // An English-only model's prompts are translated as its passages are (passage-texts.ts).
+    modelLanguage: modelLanguage({ name: model }),
     ...own,
     ...(fullTextIndex === undefined ? {} : byFullTextIndex?.[fullTextIndex]),
   };
