@@ -27,6 +27,12 @@ async function ask(prompt: string, options: Record<string, unknown>) {
     await (await verso.index()).refresh();
     const k = typeof options.k === "string" ? Number(options.k) : undefined;
     const answer = await (await verso.search()).ask({ prompt, ...(k ? { k } : {}) });
+    if (answer.reembedding) {
+      const { model, done, total } = answer.reembedding;
+      console.log(
+        `The catalog is being re-embedded with ${model} (verso reindex): this answer covers ${done} of ${total} songs.`,
+      );
+    }
     answer.results.forEach((r, i) => {
       console.log(`${i + 1}. ${r.song.title} — ${r.song.artists.join(", ")}  (${r.score.toFixed(4)})`);
       console.log(`   “${r.passage.text.replace(/\s+/g, " ").slice(0, 160)}”`);

@@ -2,7 +2,8 @@
  * Changing the model both ways: a catalog embedded with the built-in model is re-embedded with
  * an ONNX model (the tests' own) and then back, while asks are answered between every commit.
  * At every step the vector index search reads holds only the configured model's vectors, never
- * the other's, and once the re-embedding is done the asks find the songs by the new model.
+ * the other's, every answer made meanwhile says how many songs it covers, and once the
+ * re-embedding is done the asks find the songs by the new model and say nothing of it.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -27,6 +28,7 @@ interface Step {
   status: number;
   indexed: number;
   ofModel: number;
+  reembedding: { model: string; done: number; total: number } | null;
 }
 
 /** Runs `verso reindex` as the CLI does, asking between commits (before each batch is embedded). */
@@ -48,6 +50,7 @@ async function reindexAsking(t: TestVerso, prompt: string): Promise<Step[]> {
       status: reply.statusCode,
       indexed: await index.index.size(),
       ofModel: (await passages).length,
+      reembedding: reply.json<Pick<Step, "reembedding">>().reembedding,
     });
   };
   const asking: Embedder = {
@@ -111,6 +114,10 @@ describe("re-embedding from the built-in model to an ONNX model and back", () =>
         // The index search reads holds exactly the new model's passages: none of the old one.
         expect(s.indexed).toBe(s.ofModel);
         if (i > 0) expect(s.ofModel).toBeGreaterThan(steps[i - 1]!.ofModel);
+        // Each answer made meanwhile covers the songs re-embedded so far, and says so.
+        const model = (await t.verso.embedder()).model.name;
+        const covered = { model, done: i, total: songs.length };
+        expect(s.reembedding).toEqual(i < songs.length ? covered : null);
       }
       expect(steps[0]!.ofModel).toBe(0);
       return { t, steps };

@@ -7,6 +7,8 @@ export interface FakeSongSearch extends SongSearch {
   asked: AskRequest[];
   /** When set, ask() throws it. */
   failWith: Error | null;
+  /** What every answer says of a re-embedding under way. */
+  reembedding: AskResult["reembedding"];
 }
 
 /** Answers one song named after the prompt, so tests can tell which prompt was asked. */
@@ -14,6 +16,7 @@ export function fakeSongSearch(): FakeSongSearch {
   const fake: FakeSongSearch = {
     asked: [],
     failWith: null,
+    reembedding: null,
     async ask(request): Promise<AskResult> {
       fake.asked.push(request);
       if (fake.failWith) throw fake.failWith;
@@ -23,6 +26,7 @@ export function fakeSongSearch(): FakeSongSearch {
         fit: null,
         cached: false,
         catalogVersion: 1,
+        reembedding: fake.reembedding,
         results: [
           {
             song: {

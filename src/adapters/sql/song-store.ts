@@ -357,6 +357,21 @@ export function createSqlSongStore(context: SqlContext): SongStore & SongPageSto
       }
     },
 
+    async embeddedSongs(model) {
+      // Songs, not passages: one row each, and a song is re-embedded whole in one commit.
+      const rows = await db
+        .selectFrom("songs")
+        .select((eb) => ["model_id", eb.fn.countAll<number>().as("songs")])
+        .where("vector", "is not", null)
+        .groupBy("model_id")
+        .execute();
+      const modelId = await modelIdOf(model);
+      return {
+        done: Number(rows.find((r) => r.model_id !== null && Number(r.model_id) === modelId)?.songs ?? 0),
+        total: rows.reduce((sum, r) => sum + Number(r.songs), 0),
+      };
+    },
+
     fullTextIndex: fullTextIndexes[dialect],
 
     async searchLexical(terms, limit, filter, options): Promise<LexicalHit[]> {

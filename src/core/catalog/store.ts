@@ -315,6 +315,11 @@ export interface SongStore {
     batchSize?: number,
   ): AsyncIterable<{ songId: string; vector: Float32Array }[]>;
   /**
+   * How many songs with lyrics a model has embedded (done) out of all songs with lyrics (total):
+   * fewer while `verso reindex` moves the catalog to this model.
+   */
+  embeddedSongs(model: string): Promise<{ done: number; total: number }>;
+  /**
    * Full-text search over title, artists and lyrics, in the dialect's own index; terms are
    * plain words, OR-ed; only songs that match the filter, when one is given.
    */

@@ -58,7 +58,15 @@ function memoryCache(options: { failWrites?: boolean } = {}) {
   return { cache, values, ttls };
 }
 
-const answer: AskResult = { prompt: "Rain", k: 10, results: [], fit: null, cached: false, catalogVersion: 7 };
+const answer: AskResult = {
+  prompt: "Rain",
+  k: 10,
+  results: [],
+  fit: null,
+  cached: false,
+  catalogVersion: 7,
+  reembedding: null,
+};
 
 describe("AnswerCache", () => {
   it("reports a miss, keeps the answer once it has gone out, then serves it as cached", async () => {

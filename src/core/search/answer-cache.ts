@@ -49,7 +49,9 @@ export class AnswerCache {
     const kept = await this.deps.cache.get(key);
     this.deps.onCache?.(kept ? "hit" : "miss");
     if (!kept) return undefined;
-    return { ...(JSON.parse(kept) as AskResult), prompt: request.prompt, cached: true };
+    const answer = JSON.parse(kept) as AskResult;
+    // Answers kept by an older version of Verso said nothing of a re-embedding.
+    return { ...answer, prompt: request.prompt, cached: true, reembedding: answer.reembedding ?? null };
   }
 
   /** Keeps an answer once it has gone out: the person waiting does not wait for the cache. */

@@ -79,6 +79,8 @@ function songVector(songId: string): Float32Array | undefined {
 /** The catalog above as a song store, with the full-text searches asked of it. */
 function memorySongStore() {
   const lexicalSearches: { terms: string[]; filter: unknown }[] = [];
+  /** Songs the model has embedded, of all songs: fewer while the catalog is re-embedded. */
+  const embedding = { done: catalog.length, total: catalog.length, reads: 0 };
   const pick = <V>(ids: readonly string[], value: (id: string) => V | undefined) =>
     new Map(ids.flatMap((id) => (value(id) === undefined ? [] : [[id, value(id)!] as const])));
   const store: SongStore = {
@@ -117,8 +119,12 @@ function memorySongStore() {
         .sort((a, b) => b.score - a.score)
         .slice(0, limit);
     },
+    async embeddedSongs(name) {
+      embedding.reads++;
+      return name === model.name ? { done: embedding.done, total: embedding.total } : { done: 0, total: 5 };
+    },
   };
-  return { store, lexicalSearches };
+  return { store, lexicalSearches, embedding };
 }
 
 /** Knows rain (lluvia), sun and dance (party): one dimension each. */
@@ -167,7 +173,7 @@ async function passageIndex() {
 }
 
 async function searchService(deps: Partial<SearchServiceDeps> = {}) {
-  const { store, lexicalSearches } = memorySongStore();
+  const { store, lexicalSearches, embedding } = memorySongStore();
   const { embedder, embedded } = wordEmbedder();
   const { index, searches } = await passageIndex();
   const kept = new Map<string, string>();
@@ -187,7 +193,7 @@ async function searchService(deps: Partial<SearchServiceDeps> = {}) {
     onTimings: (t) => world.timings.push(t),
     ...deps,
   });
-  return { search, world, embedded, lexicalSearches, indexSearches: searches };
+  return { search, world, embedded, lexicalSearches, indexSearches: searches, embedding };
 }
 
 const ids = (answer: { results: { song: Song }[] }) => answer.results.map((r) => r.song.id);
@@ -238,6 +244,21 @@ describe("SearchService.ask", () => {
     const moved = await search.ask({ prompt: "songs about rain" });
     expect(moved).toMatchObject({ cached: false, catalogVersion: 2 });
     expect(world.cacheReports).toEqual(["miss", "hit", "miss", "miss"]);
+  });
+
+  it("says while the catalog is being re-embedded how many songs the answer covers, read once per version", async () => {
+    const { search, world, embedding } = await searchService();
+    expect((await search.ask({ prompt: "songs about rain" })).reembedding).toBeNull();
+    Object.assign(embedding, { done: 2, total: 5 });
+    world.catalogVersion = 2;
+    const partial = { model: "test-model", done: 2, total: 5 };
+    expect((await search.ask({ prompt: "songs about rain" })).reembedding).toEqual(partial);
+    expect((await search.ask({ prompt: "the sun", k: 3 })).reembedding).toEqual(partial);
+    expect((await search.ask({ prompt: "songs about rain" })).reembedding).toEqual(partial);
+    expect(embedding.reads).toBe(2);
+    Object.assign(embedding, { done: 5 });
+    world.catalogVersion = 3;
+    expect((await search.ask({ prompt: "songs about rain" })).reembedding).toBeNull();
   });
 
   it("ranks by the full text alone, showing each song's passage nearest the prompt", async () => {

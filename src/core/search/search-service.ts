@@ -8,8 +8,9 @@
  * This class only orchestrates; each step is a unit of its own: prompt-reading.ts (the text
  * embedded, the words searched), signals.ts (what the songs are ranked by), fusion.ts (how the
  * signals become one order), one-song-one-result.ts, snippets.ts (the passage shown),
- * answer-cache.ts, catalog-memory.ts (songs and vectors kept per catalog version) and
- * song-index.ts (the "songs" ranking).
+ * answer-cache.ts, catalog-memory.ts (songs and vectors kept per catalog version),
+ * reembedding-progress.ts (whether an answer covers only part of a catalog being re-embedded)
+ * and song-index.ts (the "songs" ranking).
  *
  * How each choice was made, with figures: docs/benchmarks.md (npm run eval).
  */
@@ -25,6 +26,7 @@ import { fuse, songsFound, type Candidate, type Signal } from "./fusion.js";
 import { oneSongOneResult } from "./one-song-one-result.js";
 import { parsePrompt, type ParsedPrompt } from "./prompt.js";
 import { readPrompt } from "./prompt-reading.js";
+import { ReembeddingProgress } from "./reembedding-progress.js";
 import { SearchSignals, type PassageIndex, type SignalQuery, type WordSignals } from "./signals.js";
 import { contentWords } from "./stop-words.js";
 import { Snippets, type PassageWithVector } from "./snippets.js";
@@ -99,6 +101,7 @@ export class SearchService implements SongSearch {
   private readonly snippets: Snippets;
   private readonly answers: AnswerCache;
   private readonly songIndex: SongIndex | undefined;
+  private readonly reembedding: ReembeddingProgress;
 
   constructor(private readonly deps: SearchServiceDeps) {
     const { store, embedder } = deps;
@@ -122,6 +125,7 @@ export class SearchService implements SongSearch {
       onCache: (result) => deps.onCache?.(result),
     });
     this.songIndex = deps.songIndex ? new SongIndex(deps.songIndex) : undefined;
+    this.reembedding = new ReembeddingProgress(store, model);
   }
 
   async ask(request: AskRequest): Promise<AskResult> {
@@ -182,7 +186,10 @@ export class SearchService implements SongSearch {
     catalogVersion: number,
   ): Promise<AskResult> {
     this.memory.forCatalogVersion(catalogVersion);
+    const reading = this.reembedding.at(catalogVersion);
+    reading.catch(() => {});
     const gathered = await this.gather(request, parsed, k);
+    const reembedding = await reading;
     const tIndex = performance.now();
     const ranked = await this.rank(gathered);
     const indexMs = elapsed(tIndex);
@@ -191,7 +198,8 @@ export class SearchService implements SongSearch {
     const results = await this.choose(ranked, k, query.depth, vector, passages);
     this.deps.onTimings?.({ ...timings, indexMs, totalMs: elapsed(timings.t0) });
     const model = this.fitModel();
-    if (!model) return { prompt: request.prompt, k, results, fit: null, cached: false, catalogVersion };
+    if (!model)
+      return { prompt: request.prompt, k, results, fit: null, cached: false, catalogVersion, reembedding };
     // A prompt without a word that carries meaning ("sobre", "🌊🌊🌊"), or in no language that can
     // be told and with no word the catalog holds ("xqzv blorf"), asks for nothing a song could
     // fit, whatever its vector happens to be near: the model maps such text among real songs.
@@ -206,6 +214,7 @@ export class SearchService implements SongSearch {
       fit: fitOfScore(results[0]?.score ?? 0),
       cached: false,
       catalogVersion,
+      reembedding,
     };
   }
 

@@ -34,6 +34,13 @@ export interface SongHit {
   passage: { text: string; ordinal: number };
 }
 
+/** A re-embedding under way: how many of the catalog's songs the model in use has embedded yet. */
+export interface Reembedding {
+  model: string;
+  done: number;
+  total: number;
+}
+
 export interface AskResult {
   prompt: string;
   k: number;
@@ -46,6 +53,11 @@ export interface AskResult {
   /** Whether the answer came from the cache. */
   cached: boolean;
   catalogVersion: number;
+  /**
+   * Set while the catalog is being re-embedded with the model in use: the answer was ranked from
+   * the `done` songs already embedded with it only (search never mixes two models' vectors).
+   */
+  reembedding: Reembedding | null;
 }
 
 /** What other domains (prompts, the feed) use to get a prompt's songs. */

@@ -29,6 +29,14 @@ describe("POST /api/ask", () => {
     expect(reply.body.results[0].passage).toEqual({ text: "a line about the sea at night", ordinal: 0 });
   });
 
+  it("says, while the catalog is being re-embedded, how many songs the answer covers", async () => {
+    await serving();
+    expect((await t.call("POST", "/api/ask", { body: { prompt: "rain" } })).body.reembedding).toBeNull();
+    search.reembedding = { model: "e5-small", done: 3, total: 8 };
+    const reply = await t.call("POST", "/api/ask", { body: { prompt: "rain" } });
+    expect([reply.status, reply.body.reembedding]).toEqual([200, { model: "e5-small", done: 3, total: 8 }]);
+  });
+
   it("refuses a body the schema does not describe, without asking", async () => {
     await serving();
     for (const body of [

@@ -73,5 +73,19 @@ export const AskResponseSchema = Type.Object({
   }),
   cached: Type.Boolean(),
   catalogVersion: Type.Integer(),
+  reembedding: Type.Union(
+    [
+      Type.Object({
+        model: Type.String({ description: "the embedding model in use" }),
+        done: Type.Integer({ description: "songs it has embedded so far: the answer covers these only" }),
+        total: Type.Integer({ description: "songs with lyrics in the catalog" }),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        "set while the catalog is being re-embedded with a new model (verso reindex): the answer covers done of total songs",
+    },
+  ),
   results: Type.Array(Type.Ref("SongHit")),
 });

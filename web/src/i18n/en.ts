@@ -58,6 +58,8 @@ export const en = {
     moreSongsLoading: "Finding more songs…",
     fitNone: "No song in the catalog fits this well — these are the closest.",
     fitWeak: "These songs fit this prompt only in part.",
+    reembedding:
+      "The catalog is being re-embedded with a new model: this answer covers {{done}} of {{total}} songs.",
     shareAnswer: "this answer",
   },
   filters: {

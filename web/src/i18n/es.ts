@@ -65,6 +65,8 @@ export const es: Messages<typeof en> = {
     moreSongsLoading: "Buscando más canciones…",
     fitNone: "Ninguna canción del catálogo encaja bien con esto: estas son las más cercanas.",
     fitWeak: "Estas canciones encajan solo en parte con esta consulta.",
+    reembedding:
+      "El catálogo se está volviendo a indexar con un modelo nuevo: esta respuesta abarca {{done}} de {{total}} canciones.",
     shareAnswer: "esta respuesta",
   },
   filters: {

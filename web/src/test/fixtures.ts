@@ -86,6 +86,7 @@ export const answer = (
   fit: null,
   cached: false,
   catalogVersion: 1,
+  reembedding: null,
   results,
   ...overrides,
 });

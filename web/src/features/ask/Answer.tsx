@@ -1,6 +1,6 @@
 /**
  * The songs for a prompt: how many, how well they fit (said above them when nothing fits
- * well), the way to share or publish them, and more songs on request, up to the API's most.
+ * well), how much of the catalog they come from while it is being re-embedded, the way to share or publish them, and more songs on request, up to the API's most.
  */
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
@@ -13,6 +13,7 @@ import { Empty, ErrorState, Loading } from "../../ui/states.js";
 import { FitNotice } from "../songs/FitNotice.js";
 import { SongList } from "../songs/SongList.js";
 import { PublishPrompt } from "./PublishPrompt.js";
+import { ReembeddingNotice } from "./ReembeddingNotice.js";
 
 /** How many more songs each "More songs" asks for. */
 const MORE = 10;
@@ -47,7 +48,7 @@ export function Answer({ query, ingesting, catalogEmpty, onMore }: AnswerProps) 
   if (answer.isPending && answer.fetchStatus === "paused") return <Empty>{t("errors.offline")}</Empty>;
   if (answer.isPending) return <Loading label={t("ask.searching")} />;
   if (answer.isError) return <ErrorState error={answer.error} onRetry={() => void answer.refetch()} />;
-  const { results: hits, k, fit } = answer.data;
+  const { results: hits, k, fit, reembedding } = answer.data;
   const address = `/${answerSearch(query)}`;
   const more = !answer.isPlaceholderData && hits.length >= k && k < bounds.maxK;
   return (
@@ -69,6 +70,7 @@ export function Answer({ query, ingesting, catalogEmpty, onMore }: AnswerProps) 
           <PublishPrompt key={query.prompt} prompt={query.prompt} />
         </div>
       </div>
+      <ReembeddingNotice reembedding={reembedding} />
       {hits.length > 0 && <FitNotice fit={fit} />}
       {hits.length === 0 ? (
         <Empty>
