@@ -1,7 +1,8 @@
 /**
  * The contract of ReembeddingStore, what `verso reindex` relies on: which passages another
  * model embedded, their texts a few whole songs at a time, each song's passages replaced by
- * the same texts under the current model through the change log, and the objects adopted.
+ * the same texts under the current model through the change log, how many songs each model
+ * covers meanwhile, and the objects adopted.
  */
 import { describe, expect, it } from "vitest";
 import type { EmbeddingModel } from "../../src/core/ports.js";
@@ -97,6 +98,23 @@ export function describeReembeddingStoreContract(name: string, open: OpenCatalog
       const changes = await changeLog.changesSince(before, newModel.name);
       expect([...changes!.removed].sort(byId)).toEqual([...replaced.removed].sort(byId));
       expect((await collect(changes!.added)).map((a) => a.id)).toEqual(replaced.added.map((a) => a.id));
+    });
+
+    it("counts the songs with lyrics a model has embedded, of all of them, as songs are re-embedded", async () => {
+      const { reembedding, songs } = fx.stores;
+      await catalogOfTheOldModel();
+      expect(await songs.embeddedSongs(model.name)).toEqual({ done: 2, total: 2 });
+      expect(await songs.embeddedSongs(newModel.name)).toEqual({ done: 0, total: 2 });
+      const modelId = await reembedding.modelId(newModel);
+      await reembedding.replaceEmbeddings(modelId, [
+        {
+          songId: "s1",
+          passages: [{ ordinal: 0, text: "s1 passage 0", vector: unit(0, 1, 0, 0) }],
+          vector: unit(0, 1, 0, 0),
+        },
+      ]);
+      expect(await songs.embeddedSongs(newModel.name)).toEqual({ done: 1, total: 2 });
+      expect(await songs.embeddedSongs(model.name)).toEqual({ done: 1, total: 2 });
     });
 
     it("counts the objects done with another model as done with the new one", async () => {
