@@ -16,6 +16,7 @@ import type { FeedService } from "../core/social/feed.js";
 import type { PeopleService } from "../core/social/people.js";
 import type { PromptService } from "../core/social/prompts.js";
 import type * as Api from "./api-types.js";
+import type { Presented } from "./songs/present.js";
 import type { SongsDeps } from "./songs/routes.js";
 
 /**
@@ -53,20 +54,26 @@ describe("the API's types", () => {
     type Read = Answer<PromptService["read"]>;
     expectTypeOf<Plain<Api.Prompt>>().toEqualTypeOf<Plain<Answer<PromptService["publish"]>>>();
     expectTypeOf<Plain<Api.UserRef>>().toEqualTypeOf<Plain<Api.Prompt["author"]>>();
-    expectTypeOf<Plain<Api.PromptWithSongs>>().toEqualTypeOf<Plain<Read["prompt"] & Omit<Read, "prompt">>>();
+    expectTypeOf<Plain<Api.PromptWithSongs>>().toEqualTypeOf<
+      Plain<Read["prompt"] & Presented<Omit<Read, "prompt">>>
+    >();
     expectTypeOf<Plain<Api.Page<Api.Prompt>>>().toEqualTypeOf<Plain<Answer<PromptService["list"]>>>();
     expectTypeOf<Plain<Api.Page<Api.FeedItem>>>().toEqualTypeOf<Plain<Answer<FeedService["page"]>>>();
   });
 
   it("are the answers of search, songs and the catalog", () => {
     expectTypeOf<Plain<Api.AudioFeatures>>().toEqualTypeOf<Plain<Domain.AudioFeatures>>();
-    expectTypeOf<Plain<Api.Song>>().toEqualTypeOf<Plain<Domain.Song>>();
-    expectTypeOf<Plain<Api.SongHit>>().toEqualTypeOf<Plain<FoundSong>>();
-    expectTypeOf<Plain<Api.SongWithLyrics>>().toEqualTypeOf<Plain<Answer<SongPages["song"]>>>();
+    expectTypeOf<Plain<Api.Song>>().toEqualTypeOf<Plain<Presented<Domain.Song>>>();
+    expectTypeOf<Plain<Api.SongHit>>().toEqualTypeOf<Plain<Presented<FoundSong>>>();
+    expectTypeOf<Plain<Api.SongWithLyrics>>().toEqualTypeOf<Plain<Presented<Answer<SongPages["song"]>>>>();
     expectTypeOf<Plain<Api.Passage>>().toEqualTypeOf<Plain<Answer<SongPages["passage"]>>>();
-    expectTypeOf<Plain<Api.Page<Api.Song>>>().toEqualTypeOf<Plain<Answer<SongPages["byArtist"]>>>();
-    expectTypeOf<Plain<Api.SimilarSongs["results"]>>().toEqualTypeOf<Plain<Answer<SongsDeps["similar"]>>>();
-    expectTypeOf<Plain<Api.AskResponse>>().toEqualTypeOf<Plain<Answer<SongSearch["ask"]>>>();
+    expectTypeOf<Plain<Api.Page<Api.Song>>>().toEqualTypeOf<
+      Plain<Presented<Answer<SongPages["byArtist"]>>>
+    >();
+    expectTypeOf<Plain<Api.SimilarSongs["results"]>>().toEqualTypeOf<
+      Plain<Presented<Answer<SongsDeps["similar"]>>>
+    >();
+    expectTypeOf<Plain<Api.AskResponse>>().toEqualTypeOf<Plain<Presented<Answer<SongSearch["ask"]>>>>();
     expectTypeOf<Plain<Api.CatalogStatus>>().toEqualTypeOf<Plain<Answer<CatalogService["status"]>>>();
     expectTypeOf<Plain<Api.CatalogObjectStatus>>().toEqualTypeOf<Plain<Api.CatalogStatus["items"][number]>>();
     expectTypeOf<Plain<Api.ScanReport>>().toEqualTypeOf<Plain<Answer<CatalogService["scan"]>>>();

@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from "vitest";
 import { SongPages, type SongPagesStore } from "../../core/catalog/song-pages.js";
+import { listenLinks } from "../../core/catalog/listen-links.js";
 import type { ArtistSongPosition } from "../../core/catalog/store.js";
 import { songRow } from "../../../test/catalog/fakes.js";
 import { buildTestApp, type TestApp } from "../../../test/support/test-app.js";
@@ -40,6 +41,7 @@ it("pages an artist's songs with the cursor of the previous page", async () => {
     language: "en",
     releaseDate: "2020-01-01",
     features: expect.objectContaining({ energy: 0.5, tempo: null }),
+    listen: listenLinks({ id: "c", title: "Title c", artists: ["Ana María"] }),
   });
   const second = await t.call(
     "GET",

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
 import type { SongPages } from "../../core/catalog/song-pages.js";
 import { errors, Paged } from "../schemas.js";
+import { presentSong } from "../songs/present.js";
 import { ArtistParams, ArtistSongsQuery } from "./schema.js";
 
 /** An artist's page: their songs in the catalog. */
@@ -19,6 +20,9 @@ export const artistRoutes =
           response: { 200: Paged(Type.Ref("Song")), ...errors(400) },
         },
       },
-      async (request) => pages.byArtist(request.params.name, request.query),
+      async (request) => {
+        const page = await pages.byArtist(request.params.name, request.query);
+        return { ...page, items: page.items.map(presentSong) };
+      },
     );
   };

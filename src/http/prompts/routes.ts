@@ -3,6 +3,7 @@ import { Type } from "typebox";
 import type { PromptService } from "../../core/social/prompts.js";
 import { requireViewer, signedIn } from "../access.js";
 import { errors, NoBody, Paged } from "../schemas.js";
+import { presentHits } from "../songs/present.js";
 import { PromptBody, PromptListQuery, PromptParams, PromptSchema, PromptWithSongsSchema } from "./schema.js";
 
 /** Publishing, finding, reading, editing and deleting prompts. */
@@ -51,7 +52,7 @@ export const promptRoutes =
       },
       async (request) => {
         const { prompt, results, resultsError } = await prompts.read(request.params.id, request.viewer);
-        return { ...prompt, results, resultsError };
+        return { ...prompt, results: presentHits(results), resultsError };
       },
     );
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { fakeSongSearch, type FakeSongSearch } from "../../../test/support/fake-song-search.js";
 import { buildTestApp, type TestApp } from "../../../test/support/test-app.js";
+import { listenLinks } from "../../core/catalog/listen-links.js";
 import { VersoError } from "../../core/errors.js";
 import { searchRoutes } from "./routes.js";
 
@@ -35,6 +36,18 @@ describe("POST /api/ask", () => {
     search.reembedding = { model: "e5-small", done: 3, total: 8 };
     const reply = await t.call("POST", "/api/ask", { body: { prompt: "rain" } });
     expect([reply.status, reply.body.reembedding]).toEqual([200, { model: "e5-small", done: 3, total: 8 }]);
+  });
+
+  it("answers each song with links out to listen to it", async () => {
+    await serving();
+    const reply = await t.call("POST", "/api/ask", { body: { prompt: "rain" } });
+    expect(reply.status).toBe(200);
+    expect(reply.body.results[0].song.listen).toEqual(listenLinks(reply.body.results[0].song));
+    expect(reply.body.results[0].song.listen).toContainEqual({
+      service: "YouTube Music",
+      kind: "search",
+      url: "https://music.youtube.com/search?q=A+song+about+rain+The+Fakes",
+    });
   });
 
   it("refuses a body the schema does not describe, without asking", async () => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { SongSearch } from "../../core/search/types.js";
 import { errors } from "../schemas.js";
+import { presentHits } from "../songs/present.js";
 import { AskBody, AskResponseSchema } from "./schema.js";
 
 export const searchRoutes =
@@ -17,6 +18,9 @@ export const searchRoutes =
         },
         config: { rateLimit: "search" },
       },
-      async (request) => search.ask(request.body),
+      async (request) => {
+        const answer = await search.ask(request.body);
+        return { ...answer, results: presentHits(answer.results) };
+      },
     );
   };

@@ -1,9 +1,10 @@
 import { afterEach, expect, it } from "vitest";
 import { SongPages } from "../../core/catalog/song-pages.js";
 import type { SongPagesStore } from "../../core/catalog/song-pages.js";
+import { listenLinks } from "../../core/catalog/listen-links.js";
 import { emptyFeatures } from "../../core/catalog/song.js";
 import { buildTestApp, type TestApp } from "../../../test/support/test-app.js";
-import { songsRoutes } from "./routes.js";
+import { type SongsDeps, songsRoutes } from "./routes.js";
 
 let t: TestApp;
 afterEach(async () => {
@@ -29,7 +30,7 @@ const store: SongPagesStore = {
   songsByArtist: async () => [],
 };
 
-const start = async (similar: (id: string, k: number) => Promise<never[]> = async () => []) => {
+const start = async (similar: SongsDeps["similar"] = async () => []) => {
   t = await buildTestApp({ otherRoutes: [songsRoutes({ pages: new SongPages(store), similar })] });
 };
 
@@ -51,7 +52,7 @@ it("refuses a k that is not a finite integer before looking for similar songs", 
 it("answers a song with its lyrics, and 404 for one the catalog does not hold", async () => {
   await start();
   const song = await t.call("GET", "/api/songs/harbour");
-  expect([song.status, song.body]).toEqual([200, harbour]);
+  expect([song.status, song.body]).toEqual([200, { ...harbour, listen: listenLinks(harbour) }]);
   const missing = await t.call("GET", "/api/songs/nowhere");
   expect([missing.status, missing.body.error.code]).toEqual([404, "SONG_NOT_FOUND"]);
 });
@@ -68,4 +69,21 @@ it("answers the passage an answer matched, by its position", async () => {
     const bad = await t.call("GET", `/api/songs/harbour/passages/${ordinal}`);
     expect([bad.status, bad.body.error.code], ordinal).toEqual([400, "VALIDATION_FAILED"]);
   }
+});
+
+it("answers a song and the songs like it with links out to listen to each", async () => {
+  const tide = { ...harbour, id: "0017A6SJgTbfQVU2EtsPNo", title: "Low Tide" };
+  await start(async () => [{ song: tide, score: 0.8, passage: { text: "low tide", ordinal: 0 } }]);
+  const song = await t.call("GET", "/api/songs/harbour");
+  expect(song.body.listen.map((link: { service: string }) => link.service)).toEqual([
+    "Spotify",
+    "YouTube Music",
+    "Apple Music",
+  ]);
+  const similar = await t.call("GET", "/api/songs/harbour/similar");
+  expect(similar.body.results[0].song.listen[0]).toEqual({
+    service: "Spotify",
+    kind: "song",
+    url: "https://open.spotify.com/track/0017A6SJgTbfQVU2EtsPNo",
+  });
 });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { SongPages } from "../../core/catalog/song-pages.js";
 import type { SongHit } from "../../core/search/types.js";
 import { errors } from "../schemas.js";
+import { presentHits, presentSong } from "./present.js";
 import {
   PassageParams,
   PassageSchema,
@@ -29,7 +30,7 @@ export const songsRoutes =
           response: { 200: SongWithLyricsSchema, ...errors(400, 404) },
         },
       },
-      async (request) => deps.pages.song(request.params.id),
+      async (request) => presentSong(await deps.pages.song(request.params.id)),
     );
 
     app.get(
@@ -57,6 +58,8 @@ export const songsRoutes =
         },
         config: { rateLimit: "search" },
       },
-      async (request) => ({ results: await deps.similar(request.params.id, request.query.k ?? 10) }),
+      async (request) => ({
+        results: presentHits(await deps.similar(request.params.id, request.query.k ?? 10)),
+      }),
     );
   };

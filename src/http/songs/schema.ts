@@ -19,6 +19,12 @@ export const AudioFeaturesSchema = Type.Object(
   { $id: "AudioFeatures" },
 );
 
+export const ListenLinkSchema = Type.Object({
+  service: Type.String({ examples: ["Spotify"] }),
+  kind: Type.Union([Type.Literal("song"), Type.Literal("search")]),
+  url: Type.String({ format: "uri", examples: ["https://open.spotify.com/track/1vrMGV0cxKxujjkhKiFMUe"] }),
+});
+
 export const SongSchema = Type.Object(
   {
     id: Type.String(),
@@ -29,6 +35,10 @@ export const SongSchema = Type.Object(
     language: Nullable(Type.String()),
     releaseDate: Nullable(Type.String()),
     features: Type.Ref("AudioFeatures"),
+    listen: Type.Array(ListenLinkSchema, {
+      description:
+        "where to listen, best first: the song's own page on a service (kind song), then searches for its title and first artist",
+    }),
   },
   { $id: "Song" },
 );

@@ -1,7 +1,8 @@
 /**
  * An answer, and where it leads: its filters by keyboard (axe-clean, both languages, phone and
  * desktop), more songs, how well it fits, sharing it (with the preview a shared link shows),
- * and a song's page with the passage that matched, the way back and the artist's page.
+ * a song's page with the passage that matched, the way back and the artist's page, and where to
+ * listen to a song.
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -193,6 +194,48 @@ export function answers(harness: Harness) {
         expectNoProblems(watched);
       } finally {
         await context.close();
+      }
+    });
+
+    it("opens where to listen to a song by keyboard, on a phone in Spanish, axe-clean", async () => {
+      const watched = await open(harness, { locale: locales.es, width: 360, height: 780 });
+      const { page } = watched;
+      const t = (key: string, values?: Record<string, string>) => text("es", key, values);
+      try {
+        await page.goto(`/?q=${encodeURIComponent(prompts.es)}`);
+        const [title = ""] = await songTitles(page, prompts.es, "es");
+        const first = page
+          .getByRole("list", { name: /Canciones para/ })
+          .getByRole("article")
+          .first();
+        const listen = first.getByRole("button", { name: t("listen.label") });
+        await first.getByRole("link", { name: title, exact: true }).focus();
+        await tabUntil(page, () => listen.evaluate((element) => element === document.activeElement));
+        await page.keyboard.press("Enter");
+        const search = first.getByRole("link", {
+          name: t("listen.searchOn", { title, service: "YouTube Music" }),
+        });
+        await search.waitFor();
+        const url = new URL((await search.getAttribute("href")) ?? "");
+        expect([url.origin, url.searchParams.get("q")?.startsWith(title)]).toEqual([
+          "https://music.youtube.com",
+          true,
+        ]);
+        expect([await search.getAttribute("target"), await search.getAttribute("rel")]).toEqual([
+          "_blank",
+          "noopener noreferrer",
+        ]);
+        expect((await seriousViolations(page)).map((v) => v.id)).toEqual([]);
+
+        await first.getByRole("link", { name: title, exact: true }).click();
+        await page
+          .getByRole("region", { name: t("listen.label") })
+          .getByRole("link", { name: t("listen.searchOn", { title, service: "Apple Music" }) })
+          .waitFor();
+        expect((await seriousViolations(page)).map((v) => v.id)).toEqual([]);
+        expectNoProblems(watched);
+      } finally {
+        await watched.context.close();
       }
     });
 

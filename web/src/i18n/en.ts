@@ -131,6 +131,12 @@ export const en = {
     backToPrompt: "Back to the prompt",
     artistsLabel: "Artists",
   },
+  listen: {
+    label: "Listen",
+    on: "Listen to {{title}} on {{service}}",
+    search: "{{service}} (search)",
+    searchOn: "Listen to {{title}} on {{service}} (search)",
+  },
   artist: {
     eyebrow: "Artist",
     songs: "Songs in the catalog",

@@ -138,6 +138,12 @@ export const es: Messages<typeof en> = {
     backToPrompt: "Volver a la consulta",
     artistsLabel: "Artistas",
   },
+  listen: {
+    label: "Escuchar",
+    on: "Escuchar {{title}} en {{service}}",
+    search: "{{service}} (búsqueda)",
+    searchOn: "Escuchar {{title}} en {{service}} (búsqueda)",
+  },
   artist: {
     eyebrow: "Artista",
     songs: "Canciones en el catálogo",

@@ -69,6 +69,7 @@ export const songHit = (id: string, overrides: Partial<SongHit> = {}): SongHit =
     language: "en",
     releaseDate: null,
     features: features({}),
+    listen: [{ service: "YouTube Music", kind: "search", url: `https://music.youtube.com/search?q=${id}` }],
   },
   score: 0.5,
   passage: { text: `a line of song ${id}`, ordinal: 1 },

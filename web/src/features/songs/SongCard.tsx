@@ -1,6 +1,7 @@
 /**
  * One song of an answer: what it is, how well it fits, the passage that matched with the
- * prompt's words marked, its mood, and on demand its full lyrics and the songs like it.
+ * prompt's words marked, its mood, and on demand its full lyrics, the songs like it and where to
+ * listen to it.
  */
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,6 +9,7 @@ import { Link } from "react-router";
 import type { SongHit } from "../../api/types.js";
 import { ArtistLinks } from "./ArtistLinks.js";
 import { Highlighted } from "./Highlighted.js";
+import { ListenLinks, listenLinksOf } from "./ListenLinks.js";
 import { Lyrics } from "./Lyrics.js";
 import { MoodGlance } from "./MoodGlance.js";
 import { ScoreBar } from "./ScoreBar.js";
@@ -28,12 +30,23 @@ export interface SongCardProps {
 export const songPagePath = (hit: SongHit, from: string) =>
   `/songs/${encodeURIComponent(hit.song.id)}?passage=${hit.passage.ordinal}&from=${encodeURIComponent(from)}`;
 
+/** What a song of an answer shows on demand, one at a time. */
+type Panel = "lyrics" | "similar" | "listen";
+
+const panelNames = { lyrics: "songs.lyrics", similar: "songs.similar", listen: "listen.label" } as const;
+
 export function SongCard({ hit, rank, best, absolute, terms, from }: SongCardProps) {
   const { t } = useTranslation();
-  const [open, setOpen] = useState<"lyrics" | "similar" | null>(null);
+  const [open, setOpen] = useState<Panel | null>(null);
   const panelId = useId();
   const { song } = hit;
-  const toggle = (panel: "lyrics" | "similar") => setOpen((current) => (current === panel ? null : panel));
+  /** A button that shows its panel, or hides it when it is open. */
+  const panelButton = (panel: Panel) => ({
+    className: "button button-quiet",
+    "aria-expanded": open === panel,
+    "aria-controls": open === panel ? `${panelId}-panel` : undefined,
+    onClick: () => setOpen((current) => (current === panel ? null : panel)),
+  });
 
   return (
     <article className="card song" aria-labelledby={`${panelId}-title`}>
@@ -74,36 +87,23 @@ export function SongCard({ hit, rank, best, absolute, terms, from }: SongCardPro
       </blockquote>
       <MoodGlance features={song.features} />
       <div className="song-actions">
-        <button
-          type="button"
-          className="button button-quiet"
-          aria-expanded={open === "lyrics"}
-          aria-controls={open === "lyrics" ? `${panelId}-panel` : undefined}
-          onClick={() => toggle("lyrics")}
-        >
+        <button type="button" {...panelButton("lyrics")}>
           {open === "lyrics" ? t("songs.hideLyrics") : t("songs.showLyrics")}
         </button>
-        <button
-          type="button"
-          className="button button-quiet"
-          aria-expanded={open === "similar"}
-          aria-controls={open === "similar" ? `${panelId}-panel` : undefined}
-          onClick={() => toggle("similar")}
-        >
+        <button type="button" {...panelButton("similar")}>
           {t("songs.similar")}
         </button>
+        {listenLinksOf(song).length > 0 && (
+          <button type="button" {...panelButton("listen")}>
+            {t("listen.label")}
+          </button>
+        )}
       </div>
       {open && (
-        <section
-          id={`${panelId}-panel`}
-          className="song-panel"
-          aria-label={open === "lyrics" ? t("songs.lyrics") : t("songs.similar")}
-        >
-          {open === "lyrics" ? (
-            <Lyrics songId={song.id} passage={hit.passage.text} />
-          ) : (
-            <SimilarSongs songId={song.id} />
-          )}
+        <section id={`${panelId}-panel`} className="song-panel" aria-label={t(panelNames[open])}>
+          {open === "lyrics" && <Lyrics songId={song.id} passage={hit.passage.text} />}
+          {open === "similar" && <SimilarSongs songId={song.id} />}
+          {open === "listen" && <ListenLinks song={song} />}
         </section>
       )}
     </article>

@@ -21,6 +21,7 @@ const harbour = {
   language: "en",
   releaseDate: "2020-01-01",
   features: songHit("x").song.features,
+  listen: songHit("x").song.listen,
   lyrics: "the boats come home\n\nand the harbour lights\nare on tonight\n\nlast verse",
 };
 

@@ -1,5 +1,6 @@
 /**
- * A song: its artists (each a link to their songs), its mood, its lyrics and the songs like it.
+ * A song: its artists (each a link to their songs), its mood, where to listen to it, its lyrics
+ * and the songs like it.
  * Reached from an answer, the address carries the passage that matched (`?passage=` its
  * position) and the answer (`?from=`), so the passage is marked and the answer is one link away,
  * after a reload too.
@@ -11,6 +12,7 @@ import { PageHeading } from "../../ui/PageHeading.js";
 import { ErrorState, Loading } from "../../ui/states.js";
 import { safePath } from "../../app/safe-path.js";
 import { ArtistLinks } from "./ArtistLinks.js";
+import { ListenLinks, listenLinksOf } from "./ListenLinks.js";
 import { Lyrics } from "./Lyrics.js";
 import { MoodGlance } from "./MoodGlance.js";
 import { SimilarSongs } from "./SimilarSongs.js";
@@ -71,6 +73,12 @@ export function SongPage() {
         {genre && <> · {genre}</>}
       </p>
       <MoodGlance features={song.data.features} />
+      {listenLinksOf(song.data).length > 0 && (
+        <section aria-labelledby="song-listen">
+          <h2 id="song-listen">{t("listen.label")}</h2>
+          <ListenLinks song={song.data} />
+        </section>
+      )}
       <section aria-labelledby="song-lyrics">
         <h2 id="song-lyrics">{t("songs.lyrics")}</h2>
         {passage.data && <p className="muted">{t("songs.passageShown")}</p>}

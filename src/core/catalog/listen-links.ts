@@ -1,0 +1,54 @@
+/**
+ * Where a song can be heard: links out to streaming services, derived from what the catalog
+ * knows of it. A list, best first, so links a catalog source gives for a song itself can lead it.
+ */
+import type { Song } from "./song.js";
+
+export interface ListenLink {
+  /** The service's name as people know it: "Spotify", "YouTube Music". */
+  service: string;
+  /** Either the song's own page on the service, or a search there for its title and artist. */
+  kind: "song" | "search";
+  url: string;
+}
+
+/**
+ * A Spotify track id: 22 base62 characters. The Spotify data sets keep it as the song's id; ids
+ * Verso derives itself ("v-…") and other sources' ids never have this shape.
+ */
+const spotifyTrackId = /^[0-9A-Za-z]{22}$/;
+
+/** A search for `query` as a URL: the query is only ever a parameter, encoded by the URL API. */
+function searchUrl(base: string, parameter: string, query: string): string {
+  const url = new URL(base);
+  url.searchParams.set(parameter, query);
+  return url.href;
+}
+
+/**
+ * Spotify takes its search as a path segment: encoded as a component, dots too, so a title such
+ * as ".." stays a search and never walks up the path.
+ */
+const spotifySearchUrl = (query: string) =>
+  `https://open.spotify.com/search/${encodeURIComponent(query).replaceAll(".", "%2E")}`;
+
+export function listenLinks(song: Pick<Song, "id" | "title" | "artists">): ListenLink[] {
+  const query = [song.title, song.artists[0] ?? ""].join(" ").trim();
+  const own: ListenLink[] = spotifyTrackId.test(song.id)
+    ? [{ service: "Spotify", kind: "song", url: `https://open.spotify.com/track/${song.id}` }]
+    : [];
+  return [
+    ...own,
+    { service: "Spotify", kind: "search", url: spotifySearchUrl(query) },
+    {
+      service: "YouTube Music",
+      kind: "search",
+      url: searchUrl("https://music.youtube.com/search", "q", query),
+    },
+    {
+      service: "Apple Music",
+      kind: "search",
+      url: searchUrl("https://music.apple.com/search", "term", query),
+    },
+  ];
+}
