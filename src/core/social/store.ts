@@ -105,6 +105,9 @@ export interface FeedEntry {
 }
 
 export interface FeedStore {
-  /** Posts and reposts by the viewer and by those they follow, newest first, before `beforeActivityId`. */
+  /**
+   * Prompts posted or reposted by the viewer and by those they follow, each once, at its newest
+   * such activity (which says who reposted it), newest first, before `beforeActivityId`.
+   */
   page(query: { viewerId: number; beforeActivityId: number | null; limit: number }): Promise<FeedEntry[]>;
 }

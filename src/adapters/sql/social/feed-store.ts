@@ -69,11 +69,24 @@ export function createSqlFeedStore({ db }: SqlContext, strategy: FeedStrategy = 
   }
 
   /**
-   * Merges each actor's history: each actor can contribute at most `limit` activities, so one
-   * short backwards walk of activities_actor(actor_id, id) per actor finds the id of their
-   * `limit`-th newest (the OFFSET is that bound, never a page position), and only the rows
-   * above it are merged. The work grows with the number of people I follow, never with how
-   * much they ever posted.
+   * Whether the activity `alias` names is its prompt's newest in my feed: a prompt is shown
+   * once, where its newest post or repost by me or someone I follow puts it. Each prompt has one
+   * such activity at a time, so the activity id stays the feed's order and its cursor, and no
+   * prompt is on two pages.
+   */
+  const newestOfItsPrompt = (alias: string, viewerId: number) => sql`NOT EXISTS (
+      SELECT 1 FROM activities later
+      WHERE later.prompt_id = ${sql.ref(`${alias}.prompt_id`)} AND later.id > ${sql.ref(`${alias}.id`)}
+        AND (later.actor_id = ${viewerId}
+          OR EXISTS (SELECT 1 FROM follows lf WHERE lf.follower_id = ${viewerId} AND lf.followee_id = later.actor_id))
+    )`;
+
+  /**
+   * Merges each actor's history: each actor can contribute at most `limit` items, so one short
+   * backwards walk of activities_actor(actor_id, id) per actor finds the id of their `limit`-th
+   * newest that is still its prompt's newest (the OFFSET is that bound, never a page position),
+   * and only the rows above it are merged. The work grows with the number of people I follow,
+   * never with how much they ever posted.
    */
   const merged = ({ viewerId, before, limit }: PageQuery) => sql`
     actors(actor_id) AS (
@@ -86,8 +99,10 @@ export function createSqlFeedStore({ db }: SqlContext, strategy: FeedStrategy = 
       JOIN activities a ON a.actor_id = actors.actor_id AND a.id < ${before} AND a.id >= coalesce((
         SELECT oldest.id FROM activities oldest
         WHERE oldest.actor_id = actors.actor_id AND oldest.id < ${before}
+          AND ${newestOfItsPrompt("oldest", viewerId)}
         ORDER BY oldest.id DESC LIMIT 1 OFFSET ${limit - 1}
       ), 0)
+      WHERE ${newestOfItsPrompt("a", viewerId)}
       ORDER BY a.id DESC
       LIMIT ${limit}
     )`;
@@ -96,7 +111,7 @@ export function createSqlFeedStore({ db }: SqlContext, strategy: FeedStrategy = 
    * For someone who follows many people, whose merge would walk many histories: everyone's
    * `limit × windowPerItem` newest ids below the cursor (counted from the newest one there, so
    * the range has no gap above), a bounded range of the primary key, each checked against my
-   * follows. When the range holds a whole page, that page is exactly the newest `limit` below
+   * follows and kept only when it is its prompt's newest there. When the range holds a whole page, that page is exactly the newest `limit` below
    * the cursor.
    */
   const windowed = ({ viewerId, before, limit }: PageQuery) => sql`
@@ -107,13 +122,15 @@ export function createSqlFeedStore({ db }: SqlContext, strategy: FeedStrategy = 
           - ${limit * strategy.windowPerItem}
         AND (a.actor_id = ${viewerId}
           OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.followee_id = a.actor_id))
+        AND ${newestOfItsPrompt("a", viewerId)}
       ORDER BY a.id DESC
       LIMIT ${limit}
     )`;
 
   return {
-    // The page is the newest `limit` activities of me and everyone I follow, below the cursor;
-    // ids only grow, so the id cursor keeps pages stable as new posts arrive.
+    // The page is the newest `limit` prompts of me and everyone I follow, each at its newest
+    // activity, below the cursor; ids only grow, so the id cursor keeps pages stable as new
+    // posts arrive (a prompt reposted meanwhile moves to the top, never onto a second page).
     async page({ viewerId, beforeActivityId, limit }) {
       const query = { viewerId, before: beforeActivityId ?? NO_CURSOR, limit };
       const wide = await followsAtLeast(viewerId, strategy.wideFollowing);
