@@ -172,6 +172,7 @@ export function createSqlUserStore({ db }: SqlContext): UserStore {
         await trx.deleteFrom("likes").where("prompt_id", "in", myPrompts).execute();
         await trx.deleteFrom("activities").where("actor_id", "=", userId).execute();
         await trx.deleteFrom("activities").where("prompt_id", "in", myPrompts).execute();
+        await trx.deleteFrom("prompt_vectors").where("prompt_id", "in", myPrompts).execute();
         await trx.deleteFrom("follows").where("follower_id", "=", userId).execute();
         await trx.deleteFrom("follows").where("followee_id", "=", userId).execute();
         await trx.deleteFrom("prompts").where("author_id", "=", userId).execute();
