@@ -64,8 +64,11 @@ const dot = (a: Float32Array, b: Float32Array): number => {
   return sum;
 };
 
-/** Whether the embedder could not answer for a passing reason (down, loading): not a bug. */
-const passing = (error: unknown): boolean => isVersoError(error) && error.kind !== "internal";
+/**
+ * Whether the embedder failed in a way it reports (down, loading, a remote one's error): the
+ * vectors are derived data, so publishing and searching by words go on without them.
+ */
+const embedderFailure = (error: unknown): boolean => isVersoError(error);
 
 export class PromptMeaning {
   constructor(private readonly deps: PromptMeaningDeps) {}
@@ -105,7 +108,7 @@ export class PromptMeaning {
     try {
       return await this.deps.embedder.embed(texts, { priority: "interactive" });
     } catch (error) {
-      if (passing(error)) return null;
+      if (embedderFailure(error)) return null;
       throw error;
     }
   }

@@ -55,4 +55,19 @@ describe("the SQL prompt vector store", () => {
     expect(await vectors.all(model)).toEqual([]);
     expect(await vectors.missing(model, 10)).toEqual([]);
   });
+
+  it("sees what another process changed since it last read", async () => {
+    const here = createSqlPromptVectorStore(database);
+    const there = createSqlPromptVectorStore(database);
+    const id = await prompts.create({ authorId, text: "songs about rain", now: at(3) });
+    await there.put({ promptId: id, model, vector: vector(1, 0), updatedAt: at(3) });
+    expect(await here.all(model)).toEqual([{ promptId: id, vector: vector(1, 0) }]);
+
+    await prompts.updateText(id, "songs about snow", at(4));
+    await there.put({ promptId: id, model, vector: vector(0, 1), updatedAt: at(4) });
+    expect(await here.all(model)).toEqual([{ promptId: id, vector: vector(0, 1) }]);
+
+    await prompts.delete(id);
+    expect(await here.all(model)).toEqual([]);
+  });
 });
