@@ -1,7 +1,7 @@
-/** The home feed over Kysely: the newest activities of me and everyone I follow. */
+/** The home feed over Kysely: the prompts of the newest activities of me and everyone I follow. */
 import { sql, type RawBuilder } from "kysely";
 import type { FeedEntry, FeedStore } from "../../../core/social/store.js";
-import type { SqlContext } from "../dialect-sql.js";
+import { isAnyOf, type SqlContext } from "../dialect-sql.js";
 import type { ActivityKind } from "../schema/social.js";
 import { toPrompt, type PromptRow } from "./prompt-rows.js";
 
@@ -34,7 +34,10 @@ interface PageQuery {
   limit: number;
 }
 
-export function createSqlFeedStore({ db }: SqlContext, strategy: FeedStrategy = defaultStrategy): FeedStore {
+export function createSqlFeedStore(
+  { db, dialect }: SqlContext,
+  strategy: FeedStrategy = defaultStrategy,
+): FeedStore {
   /** Whether I follow at least `count` people: a walk of at most `count` index entries. */
   async function followsAtLeast(viewerId: number, count: number): Promise<boolean> {
     const { rows } = await sql<{ n: number | string }>`
@@ -69,24 +72,11 @@ export function createSqlFeedStore({ db }: SqlContext, strategy: FeedStrategy = 
   }
 
   /**
-   * Whether the activity `alias` names is its prompt's newest in my feed: a prompt is shown
-   * once, where its newest post or repost by me or someone I follow puts it. Each prompt has one
-   * such activity at a time, so the activity id stays the feed's order and its cursor, and no
-   * prompt is on two pages.
-   */
-  const newestOfItsPrompt = (alias: string, viewerId: number) => sql`NOT EXISTS (
-      SELECT 1 FROM activities later
-      WHERE later.prompt_id = ${sql.ref(`${alias}.prompt_id`)} AND later.id > ${sql.ref(`${alias}.id`)}
-        AND (later.actor_id = ${viewerId}
-          OR EXISTS (SELECT 1 FROM follows lf WHERE lf.follower_id = ${viewerId} AND lf.followee_id = later.actor_id))
-    )`;
-
-  /**
-   * Merges each actor's history: each actor can contribute at most `limit` items, so one short
-   * backwards walk of activities_actor(actor_id, id) per actor finds the id of their `limit`-th
-   * newest that is still its prompt's newest (the OFFSET is that bound, never a page position),
-   * and only the rows above it are merged. The work grows with the number of people I follow,
-   * never with how much they ever posted.
+   * Merges each actor's history: each actor can contribute at most `limit` activities, so one
+   * short backwards walk of activities_actor(actor_id, id) per actor finds the id of their
+   * `limit`-th newest (the OFFSET is that bound, never a page position), and only the rows
+   * above it are merged. The work grows with the number of people I follow, never with how
+   * much they ever posted.
    */
   const merged = ({ viewerId, before, limit }: PageQuery) => sql`
     actors(actor_id) AS (
@@ -99,10 +89,8 @@ export function createSqlFeedStore({ db }: SqlContext, strategy: FeedStrategy = 
       JOIN activities a ON a.actor_id = actors.actor_id AND a.id < ${before} AND a.id >= coalesce((
         SELECT oldest.id FROM activities oldest
         WHERE oldest.actor_id = actors.actor_id AND oldest.id < ${before}
-          AND ${newestOfItsPrompt("oldest", viewerId)}
         ORDER BY oldest.id DESC LIMIT 1 OFFSET ${limit - 1}
       ), 0)
-      WHERE ${newestOfItsPrompt("a", viewerId)}
       ORDER BY a.id DESC
       LIMIT ${limit}
     )`;
@@ -111,7 +99,7 @@ export function createSqlFeedStore({ db }: SqlContext, strategy: FeedStrategy = 
    * For someone who follows many people, whose merge would walk many histories: everyone's
    * `limit × windowPerItem` newest ids below the cursor (counted from the newest one there, so
    * the range has no gap above), a bounded range of the primary key, each checked against my
-   * follows and kept only when it is its prompt's newest there. When the range holds a whole page, that page is exactly the newest `limit` below
+   * follows. When the range holds a whole page, that page is exactly the newest `limit` below
    * the cursor.
    */
   const windowed = ({ viewerId, before, limit }: PageQuery) => sql`
@@ -122,21 +110,50 @@ export function createSqlFeedStore({ db }: SqlContext, strategy: FeedStrategy = 
           - ${limit * strategy.windowPerItem}
         AND (a.actor_id = ${viewerId}
           OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.followee_id = a.actor_id))
-        AND ${newestOfItsPrompt("a", viewerId)}
       ORDER BY a.id DESC
       LIMIT ${limit}
     )`;
 
+  /** The newest `limit` activities of me and everyone I follow below `before`, whatever their prompts. */
+  async function activities(query: PageQuery): Promise<FeedRow[]> {
+    const wide = await followsAtLeast(query.viewerId, strategy.wideFollowing);
+    const rows = wide ? await rowsOf(query.viewerId, windowed(query)) : [];
+    return rows.length < query.limit ? rowsOf(query.viewerId, merged(query)) : rows;
+  }
+
+  /** Each prompt's newest activity by me or someone I follow, wherever it is (above the cursor too). */
+  async function newestActivities(viewerId: number, promptIds: number[]): Promise<Map<number, number>> {
+    if (promptIds.length === 0) return new Map();
+    const { rows } = await sql<{ prompt_id: number; id: number }>`
+      SELECT a.prompt_id, max(a.id) AS id FROM activities a
+      WHERE ${isAnyOf(dialect, "a.prompt_id", [...new Set(promptIds)])}
+        AND (a.actor_id = ${viewerId}
+          OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.followee_id = a.actor_id))
+      GROUP BY a.prompt_id`.execute(db);
+    return new Map(rows.map((row) => [Number(row.prompt_id), Number(row.id)]));
+  }
+
   return {
-    // The page is the newest `limit` prompts of me and everyone I follow, each at its newest
-    // activity, below the cursor; ids only grow, so the id cursor keeps pages stable as new
-    // posts arrive (a prompt reposted meanwhile moves to the top, never onto a second page).
+    // A prompt is shown once, at its newest post or repost by me or someone I follow: an
+    // activity is an item only while it is its prompt's newest such activity, so each prompt has
+    // one at a time, and the activity id stays the order and the cursor (no prompt on two
+    // pages; one reposted while I page moves to the top). The activities below the cursor are
+    // read a page at a time, as before, and those a later activity outdates are passed over.
     async page({ viewerId, beforeActivityId, limit }) {
-      const query = { viewerId, before: beforeActivityId ?? NO_CURSOR, limit };
-      const wide = await followsAtLeast(viewerId, strategy.wideFollowing);
-      let rows = wide ? await rowsOf(viewerId, windowed(query)) : [];
-      if (rows.length < limit) rows = await rowsOf(viewerId, merged(query));
-      return rows.map((row): FeedEntry => ({
+      const shown: FeedRow[] = [];
+      let before = beforeActivityId ?? NO_CURSOR;
+      for (;;) {
+        const rows = await activities({ viewerId, before, limit });
+        const newest = await newestActivities(
+          viewerId,
+          rows.map((row) => row.id),
+        );
+        shown.push(...rows.filter((row) => newest.get(row.id) === row.activity_id));
+        const last = rows.at(-1);
+        if (shown.length >= limit || rows.length < limit || !last) break;
+        before = last.activity_id;
+      }
+      return shown.slice(0, limit).map((row): FeedEntry => ({
         activityId: row.activity_id,
         prompt: toPrompt(row),
         repostedBy: row.kind === "repost" ? { id: row.actor_id, username: row.actor_username } : null,
