@@ -275,6 +275,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
       cache: await cache(),
       config,
       search: await search(),
+      embedder: await embedder(),
       metrics,
       hasher: options.hasher ?? createPasswordHasher(),
       ...(options.clock ? { clock: options.clock } : {}),

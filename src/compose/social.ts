@@ -17,6 +17,7 @@ import type { Cache } from "../core/ports.js";
 import type { SongSearch } from "../core/search/types.js";
 import { FeedService } from "../core/social/feed.js";
 import { PeopleService } from "../core/social/people.js";
+import { PromptMeaning, type PromptEmbedder } from "../core/social/prompt-meaning.js";
 import { PromptService } from "../core/social/prompts.js";
 import type { Metrics } from "../observability/metrics.js";
 
@@ -25,6 +26,8 @@ export interface SocialServicesDeps {
   cache: Cache;
   config: Pick<Config, "sessionTtlDays" | "sessionMaxAgeDays" | "hashConcurrency">;
   search: SongSearch;
+  /** The catalog's embedder, for finding prompts by meaning; without one, prompts are found by their words. */
+  embedder?: PromptEmbedder;
   metrics: Metrics;
   /** Argon2id with the OWASP parameters in production; tests pass a cheaper one where speed is not under test. */
   hasher: PasswordHasher;
@@ -63,7 +66,16 @@ export function createSocialServices(deps: SocialServicesDeps) {
     ...(deps.rateRules ? { rateRules: deps.rateRules } : {}),
     events: { authAttempt: (action, outcome) => deps.metrics.authAttempts.labels(action, outcome).inc() },
   });
-  const prompts = new PromptService({ prompts: stores.prompts, users, search: deps.search, clock });
+  const meaning =
+    deps.embedder &&
+    new PromptMeaning({ prompts: stores.prompts, vectors: stores.promptVectors, embedder: deps.embedder });
+  const prompts = new PromptService({
+    prompts: stores.prompts,
+    users,
+    search: deps.search,
+    clock,
+    ...(meaning ? { meaning } : {}),
+  });
   const people = new PeopleService({ users, graph: stores.graph, people: stores.people, clock });
   const feed = new FeedService(stores.feed);
 

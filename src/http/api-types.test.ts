@@ -42,7 +42,9 @@ describe("the API's types", () => {
     expectTypeOf<Plain<Api.Session>>().toEqualTypeOf<
       Plain<{ user: UserView | null; isAdmin: Viewer["isAdmin"] }>
     >();
-    expectTypeOf<Plain<Api.Profile>>().toEqualTypeOf<Plain<Answer<PeopleService["profile"]>>>();
+    expectTypeOf<Plain<Api.Profile> | Plain<Api.Moved>>().toEqualTypeOf<
+      Plain<Answer<PeopleService["profile"]>>
+    >();
     expectTypeOf<Plain<Api.Suggestions["items"]>>().toEqualTypeOf<
       Plain<Answer<PeopleService["suggestions"]>>
     >();

@@ -25,7 +25,13 @@ import type {
   SongSchema,
   SongWithLyricsSchema,
 } from "./songs/schema.js";
-import type { ProfileSchema, SuggestionsSchema, UserRefSchema, UserSchema } from "./users/schema.js";
+import type {
+  MovedSchema,
+  ProfileSchema,
+  SuggestionsSchema,
+  UserRefSchema,
+  UserSchema,
+} from "./users/schema.js";
 
 /**
  * The domain's bounds a client checks before asking, as literal types: a client's copy of them
@@ -71,6 +77,8 @@ export type Session = Static<typeof SessionSchema>;
 export type User = Static<typeof UserSchema>;
 export type UserRef = Static<typeof UserRefSchema>;
 export type Profile = Static<typeof ProfileSchema>;
+/** What a username someone renamed away from answers (with a 308 to their profile). */
+export type Moved = Static<typeof MovedSchema>;
 export type Suggestions = Static<typeof SuggestionsSchema>;
 export type ProfileUpdate = Static<typeof ProfileUpdateBody>;
 export type PasswordChange = Static<typeof PasswordChangeBody>;

@@ -18,10 +18,15 @@ export interface UserStore {
   create(user: NewUser): Promise<User>;
   findById(id: number): Promise<User | null>;
   findByUsername(username: string): Promise<User | null>;
+  /**
+   * The account that renamed away from `username`, while nobody else has taken it: signing up
+   * with a former name, or renaming to it, takes it over and ends the link.
+   */
+  findByFormerUsername(username: string): Promise<User | null>;
   /** The user and their password hash in one read: what a login needs. */
   findCredentials(username: string): Promise<{ user: User; passwordHash: string } | null>;
   findPasswordHash(userId: number): Promise<string | null>;
-  /** Throws USERNAME_TAKEN on a rename to an existing username. */
+  /** Throws USERNAME_TAKEN on a rename to an existing username; a rename keeps the old one as former. */
   updateProfile(userId: number, changes: ProfileChanges, updatedAt: string): Promise<User>;
   setPasswordHash(userId: number, passwordHash: string, updatedAt: string): Promise<void>;
   /** The new hash and the end of every other session of the user, in one transaction. */

@@ -2,7 +2,7 @@ import { presentUser, type UserView } from "../accounts/presenters.js";
 import type { Clock, Viewer } from "../accounts/user.js";
 import { VersoError } from "../errors.js";
 import { cursorCodec, pageOf, type Page } from "./cursor.js";
-import { findUserOrFail, type UserLookup } from "./find-user.js";
+import { findUserOrFail, findUserOrMove, type UserLookup } from "./find-user.js";
 import { mayFollow } from "./policies.js";
 import { presentProfile, type ProfileView } from "./presenters.js";
 import type { FollowEdge, GraphStore, PeopleStore } from "./store.js";
@@ -24,9 +24,11 @@ const nameSearchCodec = cursorCodec("user-search", ["integer", "string"]);
 export class PeopleService {
   constructor(private readonly deps: PeopleServiceDeps) {}
 
-  async profile(name: string, viewer: Viewer | null): Promise<ProfileView> {
-    const user = await findUserOrFail(this.deps.users, name);
-    return presentProfile(user, await this.deps.graph.stats(user.id, viewer?.user.id ?? null));
+  /** Their profile; for a name someone renamed away from, the name they go by now. */
+  async profile(name: string, viewer: Viewer | null): Promise<ProfileView | { movedTo: string }> {
+    const found = await findUserOrMove(this.deps.users, name);
+    if ("movedTo" in found) return found;
+    return presentProfile(found.user, await this.deps.graph.stats(found.user.id, viewer?.user.id ?? null));
   }
 
   /** Idempotent; answers the followee's profile as it now is. */

@@ -6,6 +6,7 @@ import { findUserOrFail, type UserLookup } from "./find-user.js";
 import { likeReposts, mayDeletePrompt, mayEditPrompt } from "./policies.js";
 import { presentPrompt, type PromptView } from "./presenters.js";
 import { parsePromptText, type Prompt } from "./prompt.js";
+import type { PromptMeaning } from "./prompt-meaning.js";
 import { promptSearchTerms } from "./search-terms.js";
 import type { PromptStore } from "./store.js";
 
@@ -14,6 +15,8 @@ export interface PromptServiceDeps {
   users: UserLookup;
   search: SongSearch;
   clock: Clock;
+  /** Finds prompts by meaning as well as by their words; without it, by their words alone. */
+  meaning?: PromptMeaning;
 }
 
 export interface PromptWithSongs {
@@ -39,7 +42,7 @@ export class PromptService {
   async publish(viewer: Viewer, rawText: string): Promise<PromptView> {
     const text = parsePromptText(rawText);
     const id = await this.deps.prompts.create({ authorId: viewer.user.id, text, now: this.now() });
-    return presentPrompt(await this.findOrFail(id, viewer));
+    return presentPrompt(await this.remembered(await this.findOrFail(id, viewer)));
   }
 
   /** The prompt with the songs it finds; the search service caches those answers. */
@@ -65,7 +68,7 @@ export class PromptService {
     if (!mayEditPrompt(viewer, prompt)) throw notOwner();
     const text = parsePromptText(rawText);
     await this.deps.prompts.updateText(promptId, text, this.now());
-    return presentPrompt(await this.findOrFail(promptId, viewer));
+    return presentPrompt(await this.remembered(await this.findOrFail(promptId, viewer)));
   }
 
   async remove(viewer: Viewer, promptId: number): Promise<void> {
@@ -106,12 +109,14 @@ export class PromptService {
     const after = query.cursor === undefined ? null : searchCodec.decode(query.cursor);
     const terms = promptSearchTerms(query.q);
     if (terms.length === 0) return { items: [], nextCursor: null };
-    const rows = await this.deps.prompts.search({
-      terms,
-      viewerId,
-      after: after && { score: after[0], id: after[1] },
-      limit: query.limit + 1,
-    });
+    const afterKey = after && { score: after[0], id: after[1] };
+    const { meaning } = this.deps;
+    const rows = meaning
+      ? await this.deps.prompts.withPrompts(
+          await meaning.rank({ text: query.q, terms, after: afterKey, limit: query.limit + 1 }),
+          viewerId,
+        )
+      : await this.deps.prompts.search({ terms, viewerId, after: afterKey, limit: query.limit + 1 });
     return pageOf(
       rows,
       query.limit,
@@ -140,6 +145,14 @@ export class PromptService {
   private async findOrFail(promptId: number, viewer: Viewer | null): Promise<Prompt> {
     const prompt = await this.deps.prompts.find(promptId, viewer?.user.id ?? null);
     if (!prompt) throw promptNotFound(promptId);
+    return prompt;
+  }
+
+  /** The prompt, once its text has its vector (when prompts are found by meaning). */
+  private async remembered(prompt: Prompt): Promise<Prompt> {
+    await this.deps.meaning?.remember([
+      { promptId: prompt.id, text: prompt.text, updatedAt: prompt.updatedAt },
+    ]);
     return prompt;
   }
 

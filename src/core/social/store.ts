@@ -41,6 +41,34 @@ export interface PromptStore {
     after: { score: number; id: number } | null;
     limit: number;
   }): Promise<Array<{ prompt: Prompt; score: number }>>;
+  /** The same matches as `search`, only their ids and scores, best first, at most `limit`. */
+  matchWords(terms: readonly string[], limit: number): Promise<Array<{ id: number; score: number }>>;
+  /** Ranked prompts as `viewerId` sees them, with their scores, in order; those gone are left out. */
+  withPrompts(
+    ranked: readonly { id: number; score: number }[],
+    viewerId: number | null,
+  ): Promise<Array<{ prompt: Prompt; score: number }>>;
+}
+
+/** A prompt's text as it was when a vector was made of it (`updatedAt` tells the versions apart). */
+export interface PromptText {
+  promptId: number;
+  text: string;
+  updatedAt: string;
+}
+
+/**
+ * Each prompt's vector by the embedding model, for finding prompts by meaning. A vector belongs
+ * to one version of the text: an edit or a delete makes it go, and a vector of an older version
+ * is never read nor written.
+ */
+export interface PromptVectorStore {
+  /** Prompts without a vector of their current text by `model`, oldest first, at most `limit`. */
+  missing(model: string, limit: number): Promise<PromptText[]>;
+  /** Keeps the vector of the text as of `updatedAt`; nothing when the prompt changed or went since. */
+  put(entry: { promptId: number; model: string; vector: Float32Array; updatedAt: string }): Promise<void>;
+  /** Every prompt's vector of its current text by `model`. */
+  all(model: string): Promise<Array<{ promptId: number; vector: Float32Array }>>;
 }
 
 export interface ProfileStats {
@@ -105,6 +133,9 @@ export interface FeedEntry {
 }
 
 export interface FeedStore {
-  /** Posts and reposts by the viewer and by those they follow, newest first, before `beforeActivityId`. */
+  /**
+   * Prompts posted or reposted by the viewer and by those they follow, each once, at its newest
+   * such activity (which says who reposted it), newest first, before `beforeActivityId`.
+   */
   page(query: { viewerId: number; beforeActivityId: number | null; limit: number }): Promise<FeedEntry[]>;
 }

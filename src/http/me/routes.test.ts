@@ -108,7 +108,7 @@ describe("rename", () => {
     for (const table of ["sessions", "prompts", "likes", "follows", "activities"]) {
       expect(after[table], table).toEqual(before[table]);
     }
-    expect((await t.call("GET", "/api/users/alice")).status).toBe(404);
+    expect((await t.call("GET", "/api/users/alice")).status).toBe(308);
     const profileAfter = (await t.call("GET", "/api/users/alicia")).body;
     expect(profileAfter).toEqual({ ...profileBefore, username: "alicia" });
     expect(profileAfter).toMatchObject({ followerCount: 2, followingCount: 1, promptCount: 1 });

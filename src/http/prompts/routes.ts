@@ -30,7 +30,8 @@ export const promptRoutes =
       {
         schema: {
           tags: ["prompts"],
-          summary: "Search prompts by words (best first, newest among equals), or the newest prompts",
+          summary:
+            "Search prompts by words and meaning (best first, newest among equals), or the newest prompts",
           querystring: PromptListQuery,
           response: { 200: Paged(PromptSchema), ...errors(400) },
         },

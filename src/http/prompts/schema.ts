@@ -42,7 +42,11 @@ export const PromptParams = Type.Object({
 
 export const PromptListQuery = Type.Object({
   q: Type.Optional(
-    Type.String({ maxLength: 200, description: "words to search for; without it, the newest prompts" }),
+    Type.String({
+      maxLength: 200,
+      description:
+        "what to search for: prompts holding these words or near them in meaning, best first; without it, the newest prompts",
+    }),
   ),
   ...PageQuery.properties,
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { buildTestApp, type TestApp } from "../../../test/support/test-app.js";
+import { buildTestApp, PASSWORD, type TestApp } from "../../../test/support/test-app.js";
 
 let t: TestApp;
 afterEach(async () => {
@@ -167,5 +167,50 @@ describe("profiles and the follow graph", () => {
     }
     const follow = await t.call("PUT", "/api/users/nobody/follow", { token: alice.token });
     expect(follow.status).toBe(404);
+  });
+});
+
+describe("a former username", () => {
+  const rename = async (token: string, username: string) => {
+    const reply = await t.call("PATCH", "/api/me", { token, body: { username, currentPassword: PASSWORD } });
+    expect(reply.status).toBe(200);
+  };
+
+  it("answers a permanent redirect to the profile under the name now, from every earlier name, until the account goes", async () => {
+    t = await buildTestApp();
+    const ana = await t.register("ana");
+    await rename(ana.token, "ana.b");
+    await rename(ana.token, "ana.c");
+    for (const old of ["ana", "ANA", "ana.b"]) {
+      const reply = await t.call("GET", `/api/users/${old}`);
+      expect(reply.status, old).toBe(308);
+      expect(reply.headers.location).toBe("/api/users/ana.c");
+      expect(reply.body).toEqual({ movedTo: "ana.c" });
+    }
+    const now = await t.call("GET", "/api/users/ana.c");
+    expect(now.body).toMatchObject({ id: ana.id, username: "ana.c" });
+
+    const deleted = await t.call("DELETE", "/api/me", { token: ana.token, body: { password: PASSWORD } });
+    expect(deleted.status).toBe(204);
+    expect((await t.call("GET", "/api/users/ana")).status).toBe(404);
+  });
+
+  it("leads nowhere once someone else takes it, and is the owner's again when they take it back", async () => {
+    t = await buildTestApp();
+    const ana = await t.register("ana");
+    await rename(ana.token, "ana.new");
+    const other = await t.register("ana");
+    const taken = await t.call("GET", "/api/users/ana");
+    expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({ id: other.id, username: "ana" });
+    // The newcomer moves on: the name now leads to them, never back to the first owner.
+    await rename(other.token, "not.ana");
+    expect((await t.call("GET", "/api/users/ana")).headers.location).toBe("/api/users/not.ana");
+
+    const bea = await t.register("bea");
+    await rename(bea.token, "bea.x");
+    await rename(bea.token, "bea");
+    expect((await t.call("GET", "/api/users/bea")).body).toMatchObject({ id: bea.id, username: "bea" });
+    expect((await t.call("GET", "/api/users/bea.x")).headers.location).toBe("/api/users/bea");
   });
 });

@@ -5,6 +5,7 @@ import { PromptSchema } from "../prompts/schema.js";
 import { requireViewer, signedIn } from "../access.js";
 import { errors, NoBody, PageQuery, Paged } from "../schemas.js";
 import {
+  MovedSchema,
   ProfileSchema,
   SuggestionsQuery,
   SuggestionsSchema,
@@ -55,11 +56,20 @@ export const userRoutes =
         schema: {
           tags: ["users"],
           summary: "A profile with counts and whether I follow them",
+          description:
+            "A name someone renamed away from answers 308 to their profile under the name they go by now, until someone else takes the name.",
           params: UsernameParams,
-          response: { 200: ProfileSchema, ...errors(400, 404) },
+          response: { 200: ProfileSchema, 308: MovedSchema, ...errors(400, 404) },
         },
       },
-      async (request) => people.profile(request.params.name, request.viewer),
+      async (request, reply) => {
+        const found = await people.profile(request.params.name, request.viewer);
+        if (!("movedTo" in found)) return found;
+        return reply
+          .code(308)
+          .header("location", `/api/users/${encodeURIComponent(found.movedTo)}`)
+          .send(found);
+      },
     );
 
     app.get(

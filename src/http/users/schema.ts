@@ -25,6 +25,12 @@ export const ProfileSchema = Type.Object(
   { description: "a user with counts, as a profile page shows them" },
 );
 
+/** What a former username answers, with a 308 whose Location is the profile under the name now. */
+export const MovedSchema = Type.Object(
+  { movedTo: Type.String({ description: "the username this person goes by now" }) },
+  { description: "the person renamed away from this name" },
+);
+
 export const UserRefSchema = Type.Object({ id: Type.Integer(), username: Type.String() });
 
 /** People to discover: one list, no pages (each call draws again). */

@@ -1,7 +1,7 @@
 /**
  * The social network end to end, in one language: sign up, ask, publish; a second person finds
  * the first, follows them, sees the prompt in the feed and likes it; the first sees the like;
- * unlike; rename; the prompt shows the new name; both sign out.
+ * unlike; rename; the prompt shows the new name and the old name's page leads to it; both sign out.
  */
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -119,6 +119,11 @@ export function socialFlow(harness: Harness, language: Language) {
         await b.page.goto(promptPath);
         await b.page.getByRole("heading", { level: 1, name: prompt }).waitFor();
         await b.page.getByRole("link", { name: `@${renamed}` }).waitFor();
+
+        // A link to the old name still reaches the person, at the name they go by now.
+        await b.page.goto(`/people/${first}/followers`);
+        await b.page.waitForURL(`**/people/${renamed}/followers`);
+        await b.page.getByRole("heading", { level: 1, name: `@${renamed}` }).waitFor();
 
         // Both sign out; the feed asks to sign in again.
         await signOut(a.page, language);

@@ -8,6 +8,8 @@ import * as ingestLeases from "./2026-12-01-0004-ingest-leases-and-changes.js";
 import * as promptSearchText from "./2026-12-01-0005-prompt-search-text.js";
 import * as adminAccounts from "./2026-12-02-0006-admin-accounts.js";
 import * as rowReports from "./2026-12-06-0007-row-reports.js";
+import * as formerUsernames from "./2026-12-06-0008-former-usernames.js";
+import * as promptVectors from "./2026-12-06-0009-prompt-vectors.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the schema of their own time
 type AnyDb = Kysely<any>;
@@ -26,6 +28,8 @@ const migrations: Record<string, DialectMigration> = {
   "2026-12-01-0005-prompt-search-text": promptSearchText,
   "2026-12-02-0006-admin-accounts": adminAccounts,
   "2026-12-06-0007-row-reports": rowReports,
+  "2026-12-06-0008-former-usernames": formerUsernames,
+  "2026-12-06-0009-prompt-vectors": promptVectors,
 };
 
 /** The same versioned migrations for every dialect; each writes its dialect's own SQL where it must. */

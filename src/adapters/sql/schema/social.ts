@@ -64,6 +64,21 @@ export interface ActivitiesTable {
   created_at: string;
 }
 
+/** A username an account renamed away from; it leads to the account until someone takes it. */
+export interface FormerUsernamesTable {
+  username: string;
+  user_id: number;
+  renamed_at: string;
+}
+
+/** A prompt's vector by `model`, from its text as of `text_updated_at` (the prompt's updated_at). */
+export interface PromptVectorsTable {
+  prompt_id: number;
+  model: string;
+  vector: Uint8Array;
+  text_updated_at: string;
+}
+
 export interface SocialTables {
   users: UsersTable;
   sessions: SessionsTable;
@@ -71,4 +86,6 @@ export interface SocialTables {
   likes: LikesTable;
   follows: FollowsTable;
   activities: ActivitiesTable;
+  former_usernames: FormerUsernamesTable;
+  prompt_vectors: PromptVectorsTable;
 }

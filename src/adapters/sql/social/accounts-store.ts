@@ -38,17 +38,20 @@ export function createSqlUserStore({ db }: SqlContext): UserStore {
   return {
     async create(user) {
       try {
-        const row = await db
-          .insertInto("users")
-          .values({
-            username: user.username,
-            password_hash: user.passwordHash,
-            created_at: user.createdAt,
-            updated_at: user.createdAt,
-          })
-          .returning(userColumns)
-          .executeTakeFirstOrThrow();
-        return toUser(row);
+        return await db.transaction().execute(async (trx) => {
+          const row = await trx
+            .insertInto("users")
+            .values({
+              username: user.username,
+              password_hash: user.passwordHash,
+              created_at: user.createdAt,
+              updated_at: user.createdAt,
+            })
+            .returning(userColumns)
+            .executeTakeFirstOrThrow();
+          await trx.deleteFrom("former_usernames").where("username", "=", user.username).execute();
+          return toUser(row);
+        });
       } catch (error) {
         if (isUniqueViolation(error)) throw usernameTaken(user.username);
         throw error;
@@ -62,6 +65,16 @@ export function createSqlUserStore({ db }: SqlContext): UserStore {
         .selectFrom("users")
         .select(userColumns)
         .where("username", "=", username)
+        .executeTakeFirst();
+      return row ? toUser(row) : null;
+    },
+
+    async findByFormerUsername(username) {
+      const row = await db
+        .selectFrom("former_usernames")
+        .innerJoin("users", "users.id", "former_usernames.user_id")
+        .select(userColumns)
+        .where("former_usernames.username", "=", username)
         .executeTakeFirst();
       return row ? toUser(row) : null;
     },
@@ -86,16 +99,34 @@ export function createSqlUserStore({ db }: SqlContext): UserStore {
 
     async updateProfile(userId, changes, updatedAt) {
       try {
-        await db
-          .updateTable("users")
-          .set({
-            ...(changes.username !== undefined && { username: changes.username }),
-            ...(changes.displayName !== undefined && { display_name: changes.displayName }),
-            ...(changes.bio !== undefined && { bio: changes.bio }),
-            updated_at: updatedAt,
-          })
-          .where("id", "=", userId)
-          .execute();
+        await db.transaction().execute(async (trx) => {
+          const before = await trx
+            .selectFrom("users")
+            .select("username")
+            .where("id", "=", userId)
+            .executeTakeFirst();
+          await trx
+            .updateTable("users")
+            .set({
+              ...(changes.username !== undefined && { username: changes.username }),
+              ...(changes.displayName !== undefined && { display_name: changes.displayName }),
+              ...(changes.bio !== undefined && { bio: changes.bio }),
+              updated_at: updatedAt,
+            })
+            .where("id", "=", userId)
+            .execute();
+          const newName = changes.username;
+          if (newName === undefined || !before || before.username === newName) return;
+          // The new name stops leading anywhere else; the old one now leads here.
+          await trx
+            .deleteFrom("former_usernames")
+            .where("username", "in", [before.username, newName])
+            .execute();
+          await trx
+            .insertInto("former_usernames")
+            .values({ username: before.username, user_id: userId, renamed_at: updatedAt })
+            .execute();
+        });
       } catch (error) {
         if (isUniqueViolation(error) && changes.username !== undefined) throw usernameTaken(changes.username);
         throw error;
@@ -141,10 +172,12 @@ export function createSqlUserStore({ db }: SqlContext): UserStore {
         await trx.deleteFrom("likes").where("prompt_id", "in", myPrompts).execute();
         await trx.deleteFrom("activities").where("actor_id", "=", userId).execute();
         await trx.deleteFrom("activities").where("prompt_id", "in", myPrompts).execute();
+        await trx.deleteFrom("prompt_vectors").where("prompt_id", "in", myPrompts).execute();
         await trx.deleteFrom("follows").where("follower_id", "=", userId).execute();
         await trx.deleteFrom("follows").where("followee_id", "=", userId).execute();
         await trx.deleteFrom("prompts").where("author_id", "=", userId).execute();
         await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
+        await trx.deleteFrom("former_usernames").where("user_id", "=", userId).execute();
         await trx.deleteFrom("users").where("id", "=", userId).execute();
       });
     },

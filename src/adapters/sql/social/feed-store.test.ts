@@ -58,21 +58,44 @@ beforeAll(async () => {
   });
   await db.insertInto("prompts").values(prompts).execute();
   const rows = await db.selectFrom("prompts").select(["id", "author_id"]).orderBy("id").execute();
-  const activities = rows.flatMap((prompt) => {
-    const repost =
-      random() < 0.3 ? [{ actor_id: 1 + Math.floor(random() * users), kind: "repost" as const }] : [];
-    return [{ actor_id: prompt.author_id, kind: "post" as const }, ...repost]
-      .filter((a, i) => i === 0 || a.actor_id !== prompt.author_id)
-      .map((a) => ({ ...a, prompt_id: prompt.id, created_at: now }));
+  const posts = rows.map((prompt) => ({
+    actor_id: prompt.author_id,
+    prompt_id: prompt.id,
+    kind: "post" as const,
+  }));
+  // Reposts come later than most posts, some long after theirs, and a prompt may be reposted by
+  // several people a viewer follows: each such prompt must still show once, at its newest.
+  const reposts = rows.flatMap((prompt) => {
+    const actors = new Set<number>();
+    while (random() < 0.45) actors.add(1 + Math.floor(random() * users));
+    actors.delete(prompt.author_id);
+    return [...actors].map((actor_id) => ({ actor_id, prompt_id: prompt.id, kind: "repost" as const }));
   });
-  await db.insertInto("activities").values(activities).execute();
+  const shuffled = reposts
+    .map((repost) => ({ repost, order: random() }))
+    .sort((a, b) => a.order - b.order)
+    .map(({ repost }) => repost);
+  const interleaved = [
+    ...posts.slice(0, 200),
+    ...shuffled.slice(0, 40),
+    ...posts.slice(200),
+    ...shuffled.slice(40),
+  ];
+  for (let i = 0; i < interleaved.length; i += 100)
+    await db
+      .insertInto("activities")
+      .values(interleaved.slice(i, i + 100).map((a) => ({ ...a, created_at: now })))
+      .execute();
 });
 
 afterAll(async () => {
   await database?.close();
 });
 
-/** What the feed must be: every activity of the viewer and their followees, newest first. */
+/**
+ * What the feed must be: each prompt the viewer or their followees posted or reposted, once, at
+ * its newest such activity, newest first.
+ */
 async function expectedFeed(viewerId: number): Promise<number[]> {
   const { db } = database;
   const followees = (
@@ -81,11 +104,12 @@ async function expectedFeed(viewerId: number): Promise<number[]> {
   const actors = [viewerId, ...followees];
   const rows = await db
     .selectFrom("activities")
-    .select("id")
+    .select(["id", "prompt_id"])
     .where("actor_id", "in", actors)
     .orderBy("id", "desc")
     .execute();
-  return rows.map((r) => r.id);
+  const seen = new Set<number>();
+  return rows.filter((r) => !seen.has(r.prompt_id) && seen.add(r.prompt_id)).map((r) => r.id);
 }
 
 async function walk(feed: FeedStore, viewerId: number, limit: number): Promise<number[]> {
@@ -107,7 +131,7 @@ describe("the SQL feed store", () => {
     "a threshold that only viewer 1 passes": { wideFollowing: 10, windowPerItem: 50 },
   };
   for (const [name, strategy] of Object.entries(strategies)) {
-    it(`pages through exactly the viewer's activities, newest first, by ${name}`, async () => {
+    it(`pages through each of the viewer's prompts once, newest activity first, by ${name}`, async () => {
       const feed = createSqlFeedStore(database, strategy);
       for (const viewerId of viewers) {
         const expected = await expectedFeed(viewerId);
@@ -116,6 +140,20 @@ describe("the SQL feed store", () => {
       }
     });
   }
+
+  it("shows a prompt once when people the viewer follows post and repost it", async () => {
+    const feed = createSqlFeedStore(database, { wideFollowing: Number.MAX_SAFE_INTEGER, windowPerItem: 50 });
+    const entries = [];
+    for (let before: number | null = null; ;) {
+      const page = await feed.page({ viewerId: 1, beforeActivityId: before, limit: 7 });
+      entries.push(...page);
+      if (page.length < 7) break;
+      before = page.at(-1)!.activityId;
+    }
+    const promptIds = entries.map((e) => e.prompt.id);
+    expect(new Set(promptIds).size).toBe(promptIds.length);
+    expect(entries.filter((e) => e.repostedBy !== null).length).toBeGreaterThan(0);
+  });
 
   it("starts a page below any cursor, even one that names no activity", async () => {
     const feed = createSqlFeedStore(database, { wideFollowing: 1, windowPerItem: 3 });

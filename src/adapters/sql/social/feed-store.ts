@@ -1,7 +1,7 @@
-/** The home feed over Kysely: the newest activities of me and everyone I follow. */
+/** The home feed over Kysely: the prompts of the newest activities of me and everyone I follow. */
 import { sql, type RawBuilder } from "kysely";
 import type { FeedEntry, FeedStore } from "../../../core/social/store.js";
-import type { SqlContext } from "../dialect-sql.js";
+import { isAnyOf, type SqlContext } from "../dialect-sql.js";
 import type { ActivityKind } from "../schema/social.js";
 import { toPrompt, type PromptRow } from "./prompt-rows.js";
 
@@ -34,7 +34,10 @@ interface PageQuery {
   limit: number;
 }
 
-export function createSqlFeedStore({ db }: SqlContext, strategy: FeedStrategy = defaultStrategy): FeedStore {
+export function createSqlFeedStore(
+  { db, dialect }: SqlContext,
+  strategy: FeedStrategy = defaultStrategy,
+): FeedStore {
   /** Whether I follow at least `count` people: a walk of at most `count` index entries. */
   async function followsAtLeast(viewerId: number, count: number): Promise<boolean> {
     const { rows } = await sql<{ n: number | string }>`
@@ -111,15 +114,46 @@ export function createSqlFeedStore({ db }: SqlContext, strategy: FeedStrategy = 
       LIMIT ${limit}
     )`;
 
+  /** The newest `limit` activities of me and everyone I follow below `before`, whatever their prompts. */
+  async function activities(query: PageQuery): Promise<FeedRow[]> {
+    const wide = await followsAtLeast(query.viewerId, strategy.wideFollowing);
+    const rows = wide ? await rowsOf(query.viewerId, windowed(query)) : [];
+    return rows.length < query.limit ? rowsOf(query.viewerId, merged(query)) : rows;
+  }
+
+  /** Each prompt's newest activity by me or someone I follow, wherever it is (above the cursor too). */
+  async function newestActivities(viewerId: number, promptIds: number[]): Promise<Map<number, number>> {
+    if (promptIds.length === 0) return new Map();
+    const { rows } = await sql<{ prompt_id: number; id: number }>`
+      SELECT a.prompt_id, max(a.id) AS id FROM activities a
+      WHERE ${isAnyOf(dialect, "a.prompt_id", [...new Set(promptIds)])}
+        AND (a.actor_id = ${viewerId}
+          OR EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = ${viewerId} AND f.followee_id = a.actor_id))
+      GROUP BY a.prompt_id`.execute(db);
+    return new Map(rows.map((row) => [Number(row.prompt_id), Number(row.id)]));
+  }
+
   return {
-    // The page is the newest `limit` activities of me and everyone I follow, below the cursor;
-    // ids only grow, so the id cursor keeps pages stable as new posts arrive.
+    // A prompt is shown once, at its newest post or repost by me or someone I follow: an
+    // activity is an item only while it is its prompt's newest such activity, so each prompt has
+    // one at a time, and the activity id stays the order and the cursor (no prompt on two
+    // pages; one reposted while I page moves to the top). The activities below the cursor are
+    // read a page at a time, as before, and those a later activity outdates are passed over.
     async page({ viewerId, beforeActivityId, limit }) {
-      const query = { viewerId, before: beforeActivityId ?? NO_CURSOR, limit };
-      const wide = await followsAtLeast(viewerId, strategy.wideFollowing);
-      let rows = wide ? await rowsOf(viewerId, windowed(query)) : [];
-      if (rows.length < limit) rows = await rowsOf(viewerId, merged(query));
-      return rows.map((row): FeedEntry => ({
+      const shown: FeedRow[] = [];
+      let before = beforeActivityId ?? NO_CURSOR;
+      for (;;) {
+        const rows = await activities({ viewerId, before, limit });
+        const newest = await newestActivities(
+          viewerId,
+          rows.map((row) => row.id),
+        );
+        shown.push(...rows.filter((row) => newest.get(row.id) === row.activity_id));
+        const last = rows.at(-1);
+        if (shown.length >= limit || rows.length < limit || !last) break;
+        before = last.activity_id;
+      }
+      return shown.slice(0, limit).map((row): FeedEntry => ({
         activityId: row.activity_id,
         prompt: toPrompt(row),
         repostedBy: row.kind === "repost" ? { id: row.actor_id, username: row.actor_username } : null,

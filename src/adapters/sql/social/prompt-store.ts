@@ -7,7 +7,7 @@ import type { Kysely } from "kysely";
 import { VersoError } from "../../../core/errors.js";
 import type { PromptStore } from "../../../core/social/store.js";
 import { isForeignKeyViolation } from "../constraint-errors.js";
-import { ignoringDuplicates, transaction, type SqlContext } from "../dialect-sql.js";
+import { ignoringDuplicates, isAnyOf, transaction, type SqlContext } from "../dialect-sql.js";
 import { createPromptSearch } from "./prompt-search.js";
 import type { Database } from "../schema/index.js";
 import { searchText } from "../search-text.js";
@@ -27,6 +27,19 @@ export function createSqlPromptStore(context: SqlContext): PromptStore {
   const lockPrompt = async (trx: Kysely<Database>, id: number): Promise<boolean> => {
     const query = trx.selectFrom("prompts").select("id").where("id", "=", id);
     return (await (dialect === "sqlite" ? query : query.forUpdate()).executeTakeFirst()) !== undefined;
+  };
+
+  const withPrompts = async (ranked: readonly { id: number; score: number }[], viewerId: number | null) => {
+    if (ranked.length === 0) return [];
+    const ids = ranked.map((r) => r.id);
+    const rows = await selectPrompts(db, viewerId)
+      .where(isAnyOf(dialect, "prompts.id", ids))
+      .execute();
+    const byId = new Map(rows.map((row) => [row.id, toPrompt(row)]));
+    return ranked.flatMap(({ id, score }) => {
+      const prompt = byId.get(id);
+      return prompt ? [{ prompt, score }] : [];
+    });
   };
 
   return {
@@ -65,17 +78,21 @@ export function createSqlPromptStore(context: SqlContext): PromptStore {
 
     async updateText(promptId, text, now) {
       const words = searchText(text);
-      await db
-        .updateTable("prompts")
-        .set({ text, search_text: words.text, word_count: words.wordCount, updated_at: now })
-        .where("id", "=", promptId)
-        .execute();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable("prompts")
+          .set({ text, search_text: words.text, word_count: words.wordCount, updated_at: now })
+          .where("id", "=", promptId)
+          .execute();
+        await trx.deleteFrom("prompt_vectors").where("prompt_id", "=", promptId).execute();
+      });
     },
 
     async delete(promptId) {
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom("likes").where("prompt_id", "=", promptId).execute();
         await trx.deleteFrom("activities").where("prompt_id", "=", promptId).execute();
+        await trx.deleteFrom("prompt_vectors").where("prompt_id", "=", promptId).execute();
         await trx.deleteFrom("prompts").where("id", "=", promptId).execute();
       });
     },
@@ -149,21 +166,11 @@ export function createSqlPromptStore(context: SqlContext): PromptStore {
       return rows.map(toPrompt);
     },
 
-    async search({ terms, viewerId, after, limit }) {
-      const ranked = await search.rank(terms, after, limit);
-      if (ranked.length === 0) return [];
-      const rows = await selectPrompts(db, viewerId)
-        .where(
-          "prompts.id",
-          "in",
-          ranked.map((r) => r.id),
-        )
-        .execute();
-      const byId = new Map(rows.map((row) => [row.id, toPrompt(row)]));
-      return ranked.flatMap(({ id, score }) => {
-        const prompt = byId.get(id);
-        return prompt ? [{ prompt, score }] : [];
-      });
-    },
+    search: async ({ terms, viewerId, after, limit }) =>
+      withPrompts(await search.rank(terms, after, limit), viewerId),
+
+    matchWords: (terms, limit) => search.rank(terms, null, limit),
+
+    withPrompts,
   };
 }
