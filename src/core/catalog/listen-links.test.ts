@@ -67,4 +67,10 @@ describe("listenLinks", () => {
       }
     }
   });
+
+  it("carries an unpaired surrogate in a title as U+FFFD instead of throwing", () => {
+    const links = listenLinks(song("demo-a-001", "rain \ud800", ["x"]));
+    expect(links.map((link) => link.service)).toEqual(["Spotify", "YouTube Music", "Apple Music"]);
+    expect(new URL(links[1]!.url).searchParams.get("q")).toBe("rain \uFFFD x");
+  });
 });

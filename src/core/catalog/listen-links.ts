@@ -32,8 +32,11 @@ function searchUrl(base: string, parameter: string, query: string): string {
 const spotifySearchUrl = (query: string) =>
   `https://open.spotify.com/search/${encodeURIComponent(query).replaceAll(".", "%2E")}`;
 
+/** Text as a URL can carry it: an unpaired surrogate (which encodeURIComponent throws on) as U+FFFD. */
+const wellFormed = (text: string) => text.replace(/\p{Surrogate}/gu, "\uFFFD");
+
 export function listenLinks(song: Pick<Song, "id" | "title" | "artists">): ListenLink[] {
-  const query = [song.title, song.artists[0] ?? ""].join(" ").trim();
+  const query = wellFormed([song.title, song.artists[0] ?? ""].join(" ").trim());
   const own: ListenLink[] = spotifyTrackId.test(song.id)
     ? [{ service: "Spotify", kind: "song", url: `https://open.spotify.com/track/${song.id}` }]
     : [];
