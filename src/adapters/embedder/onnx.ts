@@ -11,23 +11,15 @@
  */
 import type { OnnxModelSpec } from "../../core/embedding-models.js";
 import type { EmbedPriority } from "../../core/ports.js";
-import type { Metrics } from "../../observability/metrics.js";
 import { checkEmbedCall } from "./embed-call.js";
 import type { OnnxWorkerSettings } from "./onnx.worker.js";
-import { createWorkerPoolEmbedder, type PoolEmbedder, type PoolEvent } from "./pool.js";
+import { createWorkerPoolEmbedder, type PoolEmbedder, type WorkerPoolOptions } from "./pool.js";
 
-export interface OnnxEmbedderOptions {
+/** The pool's options (threads, batching, deadlines, events); the model comes from the folder. */
+export interface OnnxEmbedderOptions extends Omit<WorkerPoolOptions, "model" | "worker"> {
   /** The model's folder: tokenizer.json, tokenizer_config.json and the graph at spec.onnxFile. */
   folder: string;
   spec: OnnxModelSpec;
-  /** Bulk workers (config embedThreads). */
-  threads: number;
-  interactiveWorker?: boolean;
-  maxBatch?: number;
-  subBatch?: number;
-  bulkNice?: number;
-  metrics?: Pick<Metrics, "embedBatches">;
-  onEvent?: (event: PoolEvent) => void;
 }
 
 export function createOnnxEmbedder(options: OnnxEmbedderOptions): PoolEmbedder {
