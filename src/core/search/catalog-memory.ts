@@ -1,20 +1,29 @@
 /**
- * Songs and their whole-lyrics vectors only change with the catalog version: the ones asks
- * keep reading stay in memory until it moves.
+ * Songs, their whole-lyrics vectors and their passages only change with the catalog version:
+ * the ones asks keep reading stay in memory until it moves.
  */
 import { LRUCache } from "lru-cache";
 import type { Song } from "../catalog/song.js";
-import type { SongStore } from "../catalog/store.js";
+import type { PassageRecord, SongStore } from "../catalog/store.js";
 
-export type CatalogMemoryStore = Pick<SongStore, "getSongs" | "songVectors">;
+export type CatalogMemoryStore = Pick<SongStore, "getSongs" | "songVectors" | "passagesOfSongs">;
+
+export type PassageWithVector = PassageRecord & { vector: Float32Array };
 
 /** How many songs, and how many vectors, it keeps at the most. */
 const CAPACITY = 20_000;
+/** How many passages (with their vectors: about 2 KiB each at 512 dimensions) it keeps at the most. */
+const PASSAGE_CAPACITY = 20_000;
 
 export class CatalogMemory {
   private catalogVersion = -1;
   private readonly songMemory = new LRUCache<string, Song>({ max: CAPACITY });
   private readonly vectorMemory = new LRUCache<string, Float32Array>({ max: CAPACITY });
+  /** Each song's passages, counted by how many it has (a song without any counts one). */
+  private readonly passageMemory = new LRUCache<string, PassageWithVector[]>({
+    maxSize: PASSAGE_CAPACITY,
+    sizeCalculation: (passages) => Math.max(1, passages.length),
+  });
 
   constructor(
     private readonly store: CatalogMemoryStore,
@@ -27,6 +36,7 @@ export class CatalogMemory {
     if (this.catalogVersion === catalogVersion) return;
     this.songMemory.clear();
     this.vectorMemory.clear();
+    this.passageMemory.clear();
     this.catalogVersion = catalogVersion;
   }
 
@@ -38,6 +48,18 @@ export class CatalogMemory {
   /** The whole-lyrics vectors of the songs of these ids that have one. */
   songVectors(ids: readonly string[]): Promise<Map<string, Float32Array>> {
     return throughMemory(this.vectorMemory, ids, (missing) => this.store.songVectors(missing, this.model));
+  }
+
+  /** The passages of these songs, with their vectors: what snippets and fit features read. */
+  async passages(ids: readonly string[]): Promise<PassageWithVector[]> {
+    const bySong = await throughMemory(this.passageMemory, ids, async (missing) => {
+      const read = new Map<string, PassageWithVector[]>(missing.map((id) => [id, []]));
+      for (const passage of await this.store.passagesOfSongs(missing, this.model)) {
+        read.get(passage.songId)?.push(passage);
+      }
+      return read;
+    });
+    return [...bySong.values()].flat();
   }
 }
 

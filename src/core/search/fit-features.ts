@@ -93,6 +93,15 @@ export interface FitInputs {
 
 const wordsOf = (text: string) => new Set(foldWord(text).match(/[\p{L}\p{N}]+/gu) ?? []);
 
+/** The words of each passage, kept as long as the passage is (catalog-memory.ts keeps the read ones). */
+const passageWords = new WeakMap<ReadPassage, Set<string>>();
+
+function wordsOfPassage(passage: ReadPassage): Set<string> {
+  let words = passageWords.get(passage);
+  if (!words) passageWords.set(passage, (words = wordsOf(passage.text)));
+  return words;
+}
+
 /** Each read song's nearest passage, and its nearest passage holding one of the terms. */
 function readSimilarities(inputs: FitInputs) {
   const terms = inputs.terms.map(foldWord);
@@ -103,7 +112,7 @@ function readSimilarities(inputs: FitInputs) {
     if (score > song.best) [song.second, song.best] = [song.best, score];
     else song.second = Math.max(song.second, score);
     if (terms.length > 0 && score > song.confirmed) {
-      const words = wordsOf(passage.text);
+      const words = wordsOfPassage(passage);
       if (terms.some((term) => words.has(term))) song.confirmed = score;
     }
     out.set(passage.songId, song);

@@ -117,7 +117,10 @@ export class SearchService implements SongSearch {
       ranking: this.ranking,
       thesaurus: deps.thesaurus,
     });
-    this.snippets = new Snippets(store, model);
+    this.snippets = new Snippets({
+      getPassages: (ids) => store.getPassages(ids),
+      passages: (songIds) => this.memory.passages(songIds),
+    });
     this.answers = new AnswerCache({
       cache: deps.cache,
       ttlSeconds: deps.cacheTtlSeconds,

@@ -46,6 +46,7 @@ function signalsWith(tuning: Partial<RankingTuning>, options: { thesaurus?: Thes
           readVectors.push([...ids]);
           return new Map(ids.flatMap((id) => (vectors.has(id) ? [[id, vectors.get(id)!] as const] : [])));
         },
+        passagesOfSongs: async () => [],
       },
       "model-x",
     ),

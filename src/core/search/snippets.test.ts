@@ -26,13 +26,13 @@ const passages = [
 
 /** The passages above, with the calls made to read them. */
 function memoryStore() {
-  const reads: { passagesOfSongs: [string[], string][]; getPassages: number[][] } = {
+  const reads: { passagesOfSongs: string[][]; getPassages: number[][] } = {
     passagesOfSongs: [],
     getPassages: [],
   };
   const store: SnippetStore = {
-    async passagesOfSongs(songIds, model) {
-      reads.passagesOfSongs.push([[...songIds], model]);
+    async passages(songIds) {
+      reads.passagesOfSongs.push([...songIds]);
       return passages.filter((p) => songIds.includes(p.songId));
     },
     async getPassages(ids) {
@@ -65,11 +65,7 @@ describe("Snippets", () => {
 
   it("shows the passage the index found a song by, and reads no others", async () => {
     const { store, reads } = memoryStore();
-    const hits = await new Snippets(store, "model-x").hits(
-      [{ songId: "a", score: 0.5, passageId: 1 }],
-      prompt,
-      songs,
-    );
+    const hits = await new Snippets(store).hits([{ songId: "a", score: 0.5, passageId: 1 }], prompt, songs);
     expect(hits).toEqual([
       { song: songs.get("a"), score: 0.5, passage: { text: "a passage 0", ordinal: 0 } },
     ]);
@@ -78,7 +74,7 @@ describe("Snippets", () => {
 
   it("shows the nearest passage of a song found otherwise, reading only the songs not read already", async () => {
     const { store, reads } = memoryStore();
-    const snippets = new Snippets(store, "model-x");
+    const snippets = new Snippets(store);
     const read = await snippets.passagesOf(["a"]);
     const hits = await snippets.hits(
       [
@@ -95,20 +91,13 @@ describe("Snippets", () => {
       ["c", 0],
       ["b", 0],
     ]);
-    expect(reads.passagesOfSongs).toEqual([
-      [["a"], "model-x"],
-      [["b"], "model-x"],
-    ]);
+    expect(reads.passagesOfSongs).toEqual([["a"], ["b"]]);
     expect(reads.getPassages).toEqual([[5]]);
   });
 
   it("shows an empty passage for a song without one, and rounds scores to six decimals", async () => {
     const { store } = memoryStore();
-    const [hit] = await new Snippets(store, "model-x").hits(
-      [{ songId: "d", score: 0.123456789 }],
-      prompt,
-      songs,
-    );
+    const [hit] = await new Snippets(store).hits([{ songId: "d", score: 0.123456789 }], prompt, songs);
     expect(hit).toEqual({ song: songs.get("d"), score: 0.123457, passage: { text: "", ordinal: -1 } });
   });
 });

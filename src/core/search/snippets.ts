@@ -3,14 +3,18 @@
  * only the full text or the song index found) its passage nearest to the prompt.
  */
 import type { Song } from "../catalog/song.js";
-import type { PassageRecord, SongStore } from "../catalog/store.js";
+import type { SongStore } from "../catalog/store.js";
 import { dot } from "../vectors.js";
+import type { PassageWithVector } from "./catalog-memory.js";
 import type { Candidate } from "./fusion.js";
 import type { SongHit } from "./types.js";
 
-export type PassageWithVector = PassageRecord & { vector: Float32Array };
+export type { PassageWithVector } from "./catalog-memory.js";
 
-export type SnippetStore = Pick<SongStore, "getPassages" | "passagesOfSongs">;
+export interface SnippetStore extends Pick<SongStore, "getPassages"> {
+  /** The passages of these songs with their vectors (catalog-memory.ts keeps them). */
+  passages(songIds: readonly string[]): Promise<PassageWithVector[]>;
+}
 
 /** Each wanted song's passage nearest to the vector, among these passages. */
 export function nearestPassages(
@@ -30,15 +34,11 @@ export function nearestPassages(
 }
 
 export class Snippets {
-  constructor(
-    private readonly store: SnippetStore,
-    /** The embedding model whose passages it reads. */
-    private readonly model: string,
-  ) {}
+  constructor(private readonly store: SnippetStore) {}
 
   /** The passages of these songs with their vectors, read ahead for choosing their snippets. */
   passagesOf(songIds: readonly string[]): Promise<PassageWithVector[]> {
-    return this.store.passagesOfSongs(songIds, this.model);
+    return this.store.passages(songIds);
   }
 
   /**
