@@ -142,6 +142,22 @@ export interface OpenOptions {
   start?: number;
 }
 
+export interface ListOptions {
+  /**
+   * What the catalog recorded of each key when it was last listed: a folder trusts the etag of
+   * a file whose size and modification time (to the millisecond) are still those, rather than
+   * read it again to hash it. Other stores may ignore it.
+   */
+  known?: ReadonlyMap<string, KnownObject>;
+}
+
+export interface KnownObject {
+  etag: string;
+  size: number;
+  /** ISO, as listed. */
+  modifiedAt: string;
+}
+
 export interface Bucket {
   /** Identifies this bucket among others in the catalog, e.g. "file:///srv/csv" or "s3://songs/in". */
   readonly url: string;
@@ -150,7 +166,7 @@ export interface Bucket {
    * object missing from the listing has not left the bucket.
    */
   readonly partial?: boolean;
-  list(): AsyncIterable<BucketObject>;
+  list(options?: ListOptions): AsyncIterable<BucketObject>;
   /** A stream of the object's bytes; VersoError OBJECT_NOT_FOUND when it is gone. */
   open(key: string, options?: OpenOptions): Promise<Readable>;
 }

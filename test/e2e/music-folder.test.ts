@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MusicFolder } from "../../src/adapters/library/music-folder.js";
+import { createMusicFolder, type MusicFolder } from "../../src/adapters/library/music-folder.js";
 import { librarySongId } from "../../src/adapters/library/track-song.js";
 import type { ListenLink } from "../../src/core/catalog/listen-links.js";
 import type { Song } from "../../src/core/catalog/song.js";
@@ -194,6 +194,22 @@ describe("a music folder as a catalog", () => {
     const again = await ingestOnce(t.verso, source);
     expect([again.listed, again.objects]).toEqual([9, []]);
     expect(library.hashStats().files).toBe(hashed);
+
+    // A new process knows no hash: it trusts what the catalog recorded of each unchanged file's
+    // size and mtime, and reads only the lyrics files (which are no objects) to hash them.
+    const restarted = createMusicFolder(music);
+    const report = await (await t.verso.crawler()).crawl(restarted);
+    expect([report.listed, report.queued, report.removed]).toEqual([9, [], 0]);
+    expect(restarted.hashStats().files).toBe(2);
+  });
+
+  it("hashes a touched file again, and reads it again only when its content changed", async () => {
+    const file = path.join(music, "Coast", "01 Harbour.mp3");
+    const past = new Date(Date.now() - 3600_000);
+    fs.utimesSync(file, past, past);
+    const restarted = createMusicFolder(music);
+    const touched = await (await t.verso.crawler()).crawl(restarted);
+    expect([touched.queued, restarted.hashStats().files]).toEqual([[], 3]);
   });
 
   it("follows a rename and a removal: the old entries leave the catalog, the renamed track comes back", async () => {

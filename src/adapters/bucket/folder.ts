@@ -16,7 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { VersoError } from "../../core/errors.js";
-import type { Bucket, BucketObject, OpenOptions } from "../../core/ports.js";
+import type { Bucket, BucketObject, KnownObject, ListOptions, OpenOptions } from "../../core/ports.js";
 import { assertKey, compareKeys, isCatalogKey, refusedEntry, refusedKey } from "./keys.js";
 import { objectChanged, objectNotFound, readRequest, startBeyondEnd } from "./reads.js";
 
@@ -62,12 +62,25 @@ export function createFolderBucket(location: string, options: FolderBucketOption
   async function etagOf(
     file: string,
     stat: fs.Stats,
-    content: { hash(): Promise<string>; stat(): Promise<fs.Stats> },
+    content: { hash(): Promise<string>; stat(): Promise<fs.Stats>; known?: KnownObject | undefined },
   ): Promise<{ etag: string; stat: fs.Stats; stable: boolean }> {
     let before = stat;
     for (let attempt = 1; ; attempt++) {
       const cached = etags.get(file);
       if (cached && sameFile(cached, before)) return { etag: cached.etag, stat: before, stable: true };
+      // What the catalog recorded at the last listing, when size and mtime are still those and
+      // the file is older than the racy window: trusted, and known from now on in this process.
+      const { known } = content;
+      if (
+        known !== undefined &&
+        known.size === before.size &&
+        Date.parse(known.modifiedAt) === Math.floor(before.mtimeMs) &&
+        before.mtimeMs < Date.now() - RACY_MS &&
+        before.ctimeMs < Date.now() - RACY_MS
+      ) {
+        etags.set(file, { ...fingerprint(before), etag: known.etag });
+        return { etag: known.etag, stat: before, stable: true };
+      }
       const startedAt = Date.now();
       const etag = await content.hash();
       reads.files += 1;
@@ -89,7 +102,7 @@ export function createFolderBucket(location: string, options: FolderBucketOption
     }
   }
 
-  async function* list(): AsyncIterable<BucketObject> {
+  async function* list(options: ListOptions = {}): AsyncIterable<BucketObject> {
     const rootStat = await statOrNull(root);
     if (!rootStat?.isDirectory()) throw new Error(`bucket ${url}: no such folder`);
     const entries = only === undefined ? await walk(root, lists) : [{ key: only }];
@@ -118,6 +131,7 @@ export function createFolderBucket(location: string, options: FolderBucketOption
       let content: Awaited<ReturnType<typeof etagOf>>;
       try {
         content = await etagOf(file, stat, {
+          known: options.known?.get(key),
           hash: () => withFile(openInside(root, file, { notFound: gone, outside: gone }), sha256),
           stat: () => fs.promises.stat(file),
         });

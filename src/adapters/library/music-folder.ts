@@ -18,7 +18,14 @@ import { parseStream } from "music-metadata";
 import { UnreadableObjectError } from "../../core/catalog/unreadable.js";
 import type { CsvRowEvent } from "../../core/catalog/csv.js";
 import { VersoError } from "../../core/errors.js";
-import type { BucketObject, OpenOptions, SongReadOptions, SongSource } from "../../core/ports.js";
+import type {
+  BucketObject,
+  KnownObject,
+  ListOptions,
+  OpenOptions,
+  SongReadOptions,
+  SongSource,
+} from "../../core/ports.js";
 import { createFolderBucket } from "../bucket/folder.js";
 import { objectNotFound } from "../bucket/reads.js";
 import {
@@ -72,9 +79,14 @@ export function createMusicFolder(folder: string): MusicFolder {
   /** The lyrics files each track's etag covered when it was listed, by the track's key. */
   const sidecars = new Map<string, string[]>();
 
-  async function* list(): AsyncIterable<BucketObject> {
+  async function* list(options: ListOptions = {}): AsyncIterable<BucketObject> {
+    // A track's recorded etag covers its lyrics files after a dot: the audio file's is before it.
+    const known = new Map<string, KnownObject>();
+    for (const [key, object] of options.known ?? []) {
+      known.set(key, { ...object, etag: object.etag.split(".")[0] ?? object.etag });
+    }
     const entries = new Map<string, BucketObject>();
-    for await (const entry of files.list()) entries.set(entry.key, entry);
+    for await (const entry of files.list({ known })) entries.set(entry.key, entry);
     sidecars.clear();
     for (const entry of entries.values()) {
       if (!isAudio(entry.key)) continue;

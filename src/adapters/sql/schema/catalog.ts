@@ -110,6 +110,8 @@ export interface CatalogObjectsTable {
   enqueued_at: string | null;
   /** When the current run first failed for a reason that may pass (embedder, database down). */
   transient_since: string | null;
+  /** When the object was last modified, as last listed (ISO); null before it was recorded. */
+  modified_at: string | null;
   /** Songs that left the catalog because this object's last run no longer held them. */
   removed: Generated<number>;
 }
