@@ -4,6 +4,8 @@
  * ids; then the failure modes: a wrong password, and the server gone in the middle of a sync.
  */
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { librarySongId } from "../../src/adapters/library/track-song.js";
@@ -107,23 +109,45 @@ describe("a Subsonic server as a catalog", () => {
     expect([again.listed, again.objects]).toEqual([4, []]);
   });
 
-  it("refuses a wrong password with a clear error: the crawl fails at once and queues nothing", async () => {
-    const wrong = await openTestVerso({ libraryUrl: server.subsonicUrl, libraryPassword: "not it" });
+  it("refuses a wrong password with a clear error: the crawl fails at once, queues nothing, retries nothing", async () => {
+    // Every request Verso sends passes through this counter on its way to the server.
+    const methods: string[] = [];
+    const counter = http.createServer((request, response) => {
+      methods.push(new URL(request.url ?? "/", "http://x").pathname.replace(/^\/rest\//, ""));
+      const upstream = http.request(
+        {
+          host: "127.0.0.1",
+          port: server.port,
+          path: request.url,
+          method: request.method,
+          headers: request.headers,
+        },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      request.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => counter.listen(0, "127.0.0.1", resolve));
+    const port = (counter.address() as AddressInfo).port;
+    const wrong = await openTestVerso({
+      libraryUrl: `subsonic://alice@127.0.0.1:${port}`,
+      libraryPassword: "not it",
+    });
     try {
-      const crawl = (await wrong.verso.crawler()).crawl(wrong.verso.configuredLibrary()!);
-      await expect(crawl).rejects.toMatchObject({
-        code: "SUBSONIC_AUTH_FAILED",
-        message: expect.stringMatching(/refused the account alice/),
-      });
-      const error = await (
-        await wrong.verso.crawler()
-      )
-        .crawl(wrong.verso.configuredLibrary()!)
-        .catch((e) => e);
-      expect(String(error.message)).not.toContain("not it");
+      const crawler = await wrong.verso.crawler();
+      const error = await crawler.crawl(wrong.verso.configuredLibrary()!).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "SUBSONIC_AUTH_FAILED" });
+      expect(String((error as Error).message)).toMatch(/refused the account alice/);
+      expect(String((error as Error).message)).not.toContain("not it");
+      // The token first; the password once, since this server predates tokens; then nothing.
+      expect(methods).toEqual(["ping.view", "ping.view"]);
+      const source = wrong.verso.configuredLibrary()!.url;
       expect(await (await wrong.verso.catalogStores()).objects.listObjects({ source })).toEqual([]);
     } finally {
       await wrong.close();
+      await new Promise((resolve) => counter.close(resolve));
     }
   });
 
