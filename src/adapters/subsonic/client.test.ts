@@ -87,6 +87,19 @@ describe("SubsonicClient against supysonic", () => {
     });
   });
 
+  it("lists the same songs album by album, for servers whose search needs words", async () => {
+    const bySearch = [];
+    for await (const song of client().allSongs(2)) bySearch.push(song);
+    const byAlbum = [];
+    for await (const song of client().allSongs(1, "albums")) byAlbum.push(song);
+    const ids = (songs: { id: string }[]) => songs.map((song) => song.id).sort();
+    expect(ids(byAlbum)).toEqual(ids(bySearch));
+    expect(byAlbum.find((song) => song.title === "Tide")).toMatchObject({
+      album: "Harbour Lights",
+      path: "Harbour Lights/02 Tide.flac",
+    });
+  });
+
   it("reads lyrics from the tags and from a .txt beside the track, and none where there are none", async () => {
     const api = client();
     const songs = new Map<string, Awaited<ReturnType<typeof api.songs>>[number]>();

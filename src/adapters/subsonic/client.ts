@@ -186,13 +186,36 @@ export class SubsonicClient {
     return song;
   }
 
-  /** Every song, a page at a time. */
-  async *allSongs(pageSize = 500): AsyncGenerator<SubsonicSong> {
-    for (let offset = 0; ; offset += pageSize) {
-      const page = await this.songs(offset, pageSize);
-      yield* page;
-      if (page.length < pageSize) return;
+  /**
+   * Every song, a page at a time: by an empty search3 (Navidrome, Supysonic…), or, on a server
+   * whose search finds nothing without words (Airsonic's index), album by album.
+   */
+  async *allSongs(pageSize = 500, via: "search" | "albums" = "search"): AsyncGenerator<SubsonicSong> {
+    if (via === "search") {
+      for (let offset = 0; ; offset += pageSize) {
+        const page = await this.songs(offset, pageSize);
+        yield* page;
+        if (page.length < pageSize && (offset > 0 || page.length > 0)) return;
+        if (page.length === 0) break;
+      }
     }
+    for (let offset = 0; ; offset += pageSize) {
+      const albums = await this.albums(offset, pageSize);
+      for (const album of albums) yield* await this.albumSongs(album);
+      if (albums.length < pageSize) return;
+    }
+  }
+
+  /** One page of the albums, by name (getAlbumList2). */
+  async albums(offset: number, count: number): Promise<string[]> {
+    const body = await this.call("getAlbumList2", { type: "alphabeticalByName", size: count, offset });
+    return asList(asRecord(body.albumList2)?.album).flatMap((album) => text(album.id) ?? []);
+  }
+
+  /** An album's songs, in order (getAlbum). */
+  async albumSongs(id: string): Promise<SubsonicSong[]> {
+    const body = await this.call("getAlbum", { id });
+    return asList(asRecord(body.album)?.song).flatMap((song) => songOf(song) ?? []);
   }
 
   /**
