@@ -193,6 +193,8 @@ export interface SongReadOptions {
   fromRow: number;
   /** The object's size as listed. */
   size?: number;
+  /** Longer lyrics are left out of the song (VERSO_LYRICS_MAX), with a note. */
+  maxLyricsChars?: number;
 }
 
 export const readsSongs = (bucket: Bucket): bucket is SongSource =>

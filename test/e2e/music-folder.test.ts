@@ -81,6 +81,11 @@ describe("a music folder as a catalog", () => {
     await makeTrack(path.join(music, "Other", "Window.ogg"), { title: "Window", artist: "Mira" });
     fs.writeFileSync(path.join(music, "Other", "Window.txt"), lyric("rain against the kitchen window"));
     await makeTrack(path.join(music, "Other", "Silence.flac"), { title: "Silence", artist: "Mira" });
+    await makeTrack(path.join(music, "Other", "Long.flac"), {
+      title: "Long",
+      artist: "Mira",
+      lyrics: "la ".repeat(400),
+    });
     fs.writeFileSync(path.join(music, "Other", "broken.mp3"), "not audio at all ".repeat(100));
     fs.writeFileSync(path.join(music, "Other", "cover.jpg"), "not a track");
     await makeTrack(path.join(outside, "secret.mp3"), {
@@ -90,7 +95,7 @@ describe("a music folder as a catalog", () => {
     });
     fs.symlinkSync(path.join(outside, "secret.mp3"), path.join(music, "Other", "secret.mp3"));
 
-    t = await openTestVerso({ libraryUrl: `file://${music}` });
+    t = await openTestVerso({ libraryUrl: `file://${music}`, lyricsMaxChars: "1000" });
     source = t.verso.configuredLibrary()!.url;
     first = byKey((await ingestOnce(t.verso, source)).objects);
   }, 300_000);
@@ -109,6 +114,7 @@ describe("a music folder as a catalog", () => {
       "Coast/03 Drift.ogg",
       "Coast/04 Shore.m4a",
       "Other/Lantern.mp3",
+      "Other/Long.flac",
       "Other/Silence.flac",
       "Other/Window.ogg",
       "Other/broken.mp3",
@@ -159,7 +165,17 @@ describe("a music folder as a catalog", () => {
     expect(first["Other/Silence.flac"]).toMatchObject({ status: "done", songs: 1, passages: 0 });
     expect(await songAt("Other/Silence.flac")).toMatchObject({ title: "Silence", lyrics: null });
     const totals = await (await t.verso.catalogStores()).status.totals();
-    expect([totals.songs, totals.songsWithPassages]).toEqual([7, 6]);
+    expect([totals.songs, totals.songsWithPassages]).toEqual([8, 6]);
+  });
+
+  it("keeps a track whose lyrics are longer than VERSO_LYRICS_MAX without them, and says so", async () => {
+    expect(first["Other/Long.flac"]).toMatchObject({ status: "done", songs: 1, passages: 0, changed: 1 });
+    expect(await songAt("Other/Long.flac")).toMatchObject({ title: "Long", lyrics: null });
+    const id = first["Other/Long.flac"]!.id;
+    const reports = (await (await t.verso.catalogStores()).status.rowErrors([id], 10)).get(id);
+    expect(reports).toEqual([
+      { line: 1, kind: "changed", reason: "lyrics left out: 1199 characters, more than the 1000 allowed" },
+    ]);
   });
 
   it("fails the corrupt file and the link out of the folder alone, each with why", () => {
@@ -192,14 +208,14 @@ describe("a music folder as a catalog", () => {
     expect((await ingestOnce(t.verso, source)).objects).toEqual([]);
     const hashed = library.hashStats().files;
     const again = await ingestOnce(t.verso, source);
-    expect([again.listed, again.objects]).toEqual([9, []]);
+    expect([again.listed, again.objects]).toEqual([10, []]);
     expect(library.hashStats().files).toBe(hashed);
 
     // A new process knows no hash: it trusts what the catalog recorded of each unchanged file's
     // size and mtime, and reads only the lyrics files (which are no objects) to hash them.
     const restarted = createMusicFolder(music);
     const report = await (await t.verso.crawler()).crawl(restarted);
-    expect([report.listed, report.queued, report.removed]).toEqual([9, [], 0]);
+    expect([report.listed, report.queued, report.removed]).toEqual([10, [], 0]);
     expect(restarted.hashStats().files).toBe(2);
   });
 

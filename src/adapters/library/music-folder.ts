@@ -141,7 +141,7 @@ export function createMusicFolder(folder: string): MusicFolder {
         ? { musicBrainzRecordingId: metadata.common.musicbrainz_recordingid }
         : {}),
     });
-    yield trackRowEvent(song, options.size ?? 0);
+    yield trackRowEvent(song, options.size ?? 0, options.maxLyricsChars);
   }
 
   /** The lyrics of the first .lrc or .txt file beside the track that has any. */

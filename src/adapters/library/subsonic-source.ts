@@ -121,7 +121,7 @@ export function createSubsonicSource(url: string, password: string | undefined):
         ...(song.musicBrainzId ? { musicBrainzRecordingId: song.musicBrainzId } : {}),
       },
     );
-    yield trackRowEvent(row, options.size ?? song.size ?? 0);
+    yield trackRowEvent(row, options.size ?? song.size ?? 0, options.maxLyricsChars);
   }
 
   return { url: source, list, open, readSongs };

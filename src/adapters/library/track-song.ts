@@ -74,16 +74,22 @@ export function trackSongRow(
   };
 }
 
-/** A one-song object's row event: the whole object is its one row. */
-export const trackRowEvent = (song: SongRow, bytes: number): CsvRowEvent => ({
-  kind: "song",
-  row: 1,
-  line: 1,
-  lines: 1,
-  bytes,
-  song,
-  notes: [],
-});
+/**
+ * A one-song object's row event: the whole object is its one row. Lyrics longer than
+ * `maxLyricsChars` are left out (the song is kept without them), with a note that says so.
+ */
+export function trackRowEvent(song: SongRow, bytes: number, maxLyricsChars?: number): CsvRowEvent {
+  const notes: string[] = [];
+  let kept = song;
+  if (maxLyricsChars !== undefined && song.lyrics.length > maxLyricsChars) {
+    notes.push(`lyrics left out: ${song.lyrics.length} characters, more than the ${maxLyricsChars} allowed`);
+    const origin = { ...song.origin };
+    delete origin.lyricsFrom;
+    delete origin.timedLyrics;
+    kept = { ...song, lyrics: "", origin };
+  }
+  return { kind: "song", row: 1, line: 1, lines: 1, bytes, song: kept, notes };
+}
 
 /** What music-metadata read of a file's tags, as track facts. */
 export function tagFacts(metadata: IAudioMetadata, fallbackTitle: string): TrackFacts {

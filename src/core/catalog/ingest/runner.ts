@@ -91,13 +91,12 @@ export class IngestRunner {
   private async open(order: RunOrder): Promise<{ events: AsyncIterable<CsvRowEvent>; close(): void }> {
     const { job, object } = order;
     const bucket = this.deps.bucketFor(job.source);
-    if (readsSongs(bucket)) {
-      return {
-        events: bucket.readSongs(job.key, { etag: job.etag, fromRow: object.rowsDone, size: object.size }),
-        close() {},
-      };
-    }
     const limits = this.deps.csvLimits ?? defaultCsvLimits;
+    if (readsSongs(bucket)) {
+      const { maxLyricsChars } = limits;
+      const read = { etag: job.etag, fromRow: object.rowsDone, size: object.size, maxLyricsChars };
+      return { events: bucket.readSongs(job.key, read), close() {} };
+    }
     const read = (stream: Readable, options: CsvReadOptions) => ({
       events: readCatalogCsv(stream, options),
       close: () => stream.destroy(),
