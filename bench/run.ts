@@ -17,6 +17,9 @@
  * caches, remote-embedder   the scale-out engines against their embedded twins (engines.ts)
  * embedder  passages/s of each in-process model at hand, side by side (embedder-models.ts;
  *           --onnx-model <folder> adds one); not in the default list
+ * library   a music folder: files/s of a scan with and without lyrics (tags only, no embedding),
+ *           and a re-scan of an unchanged library of --library-tracks tracks (10,000; library.ts);
+ *           not in the default list
  * load      mixed traffic at saturation against a `verso serve` child process with its default
  *           limits on, for --load-seconds (120 by default; load.ts); not in the default list,
  *           since it takes minutes
@@ -48,6 +51,7 @@ import { benchEmbedderModels } from "./embedder-models.js";
 import { benchPrompts } from "./prompts.js";
 import type { SqlDialect } from "../src/adapters/sql/database.js";
 import { benchCaches, benchRemoteEmbedder } from "./engines.js";
+import { benchLibrary } from "./library.js";
 import { benchLoad } from "./load.js";
 import { runSocialBench } from "./social.js";
 import { measureRecall } from "./vectors.js";
@@ -253,6 +257,7 @@ async function main() {
       "data-dir": { type: "string" },
       dialects: { type: "string", default: "sqlite,mariadb,postgres" },
       "load-seconds": { type: "string", default: "120" },
+      "library-tracks": { type: "string", default: "10000" },
       "onnx-model": { type: "string", multiple: true, default: [] },
     },
   });
@@ -303,6 +308,7 @@ async function main() {
     );
   }
   if (only.has("load")) summary.push(...(await benchLoad(log, Number(values["load-seconds"]))));
+  if (only.has("library")) summary.push(...(await benchLibrary(log, Number(values["library-tracks"]))));
 
   log("\n── summary ──");
   const width = Math.max(...summary.map(([name]) => name.length));

@@ -36,6 +36,9 @@ async function ask(prompt: string, options: Record<string, unknown>) {
     answer.results.forEach((r, i) => {
       console.log(`${i + 1}. ${r.song.title} — ${r.song.artists.join(", ")}  (${r.score.toFixed(4)})`);
       console.log(`   “${r.passage.text.replace(/\s+/g, " ").slice(0, 160)}”`);
+      // A song of a music library says where it is: its file, or its server.
+      const place = r.song.origin?.path ?? r.song.origin?.webUrl;
+      if (place) console.log(`   ${place}`);
     });
     return 0;
   } finally {

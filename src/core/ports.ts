@@ -4,6 +4,7 @@
  * test/contract/. Repository ports of each domain live beside that domain (catalog/store.ts …).
  */
 import type { Readable } from "node:stream";
+import type { CsvRowEvent } from "./catalog/csv.js";
 import type { SongAttributes, SongFilter } from "./catalog/song-filter.js";
 
 // ── embedder ────────────────────────────────────────────────────────────────────────────────
@@ -141,6 +142,22 @@ export interface OpenOptions {
   start?: number;
 }
 
+export interface ListOptions {
+  /**
+   * What the catalog recorded of each key when it was last listed: a folder trusts the etag of
+   * a file whose size and modification time (to the millisecond) are still those, rather than
+   * read it again to hash it. Other stores may ignore it.
+   */
+  known?: ReadonlyMap<string, KnownObject>;
+}
+
+export interface KnownObject {
+  etag: string;
+  size: number;
+  /** ISO, as listed. */
+  modifiedAt: string;
+}
+
 export interface Bucket {
   /** Identifies this bucket among others in the catalog, e.g. "file:///srv/csv" or "s3://songs/in". */
   readonly url: string;
@@ -149,10 +166,39 @@ export interface Bucket {
    * object missing from the listing has not left the bucket.
    */
   readonly partial?: boolean;
-  list(): AsyncIterable<BucketObject>;
+  list(options?: ListOptions): AsyncIterable<BucketObject>;
   /** A stream of the object's bytes; VersoError OBJECT_NOT_FOUND when it is gone. */
   open(key: string, options?: OpenOptions): Promise<Readable>;
 }
+
+/**
+ * A catalog source whose objects are songs in a form of its own rather than CSV: a music folder
+ * (an object per track file) or a music server (an object per song). It reads an object's songs
+ * itself, as the same row events a CSV gives, so the catalog's whole lifecycle (offer, queue,
+ * lease, commit, removal) stays the one for every source.
+ */
+export interface SongSource extends Bucket {
+  /**
+   * The songs of one object, from row `fromRow` on (rows already committed by an earlier run),
+   * as it is now: VersoError OBJECT_CHANGED when it no longer has the listed etag, OBJECT_NOT_FOUND
+   * when it is gone, an UnreadableObjectError when it cannot be read at all (a corrupt file).
+   */
+  readSongs(key: string, options: SongReadOptions): AsyncIterable<CsvRowEvent>;
+}
+
+export interface SongReadOptions {
+  /** The etag the object was listed with. */
+  etag?: string;
+  /** Rows committed by an earlier run: the read starts after them. */
+  fromRow: number;
+  /** The object's size as listed. */
+  size?: number;
+  /** Longer lyrics are left out of the song (VERSO_LYRICS_MAX), with a note. */
+  maxLyricsChars?: number;
+}
+
+export const readsSongs = (bucket: Bucket): bucket is SongSource =>
+  typeof (bucket as Partial<SongSource>).readSongs === "function";
 
 // ── cache ───────────────────────────────────────────────────────────────────────────────────
 

@@ -38,6 +38,31 @@ export function describeSongStoreContract(name: string, open: OpenCatalogStores)
       expect((await collect(songs.streamSongVectors(model.name))).map((v) => v.songId)).toEqual(["s1"]);
     });
 
+    it("keeps a library song's origin, timed lyrics of any length included, and none for a CSV song", async () => {
+      const { runs, songs } = fx.stores;
+      const { lease } = await fx.startedObject();
+      const timedLyrics = Array.from(
+        { length: 2000 },
+        (_, i) => `[00:${String(i % 60).padStart(2, "0")}.00]línea ${i}`,
+      ).join("\n");
+      const origin = {
+        path: "Coast/01 Harbour.mp3",
+        musicBrainzRecordingId: "b1a9c0e9-d987-4042-ae91-78d6a3267d69",
+        lyricsFrom: "lrc" as const,
+        timedLyrics,
+      };
+      await runs.commitBatch(
+        await fx.batchOf(lease, [
+          ingested({ ...songRow("lib1"), origin }, [unit(1, 0, 0, 0)]),
+          ingested(songRow("csv1"), [unit(0, 1, 0, 0)]),
+        ]),
+      );
+      const found = await songs.getSongs(["lib1", "csv1"]);
+      expect(found.get("lib1")?.origin).toEqual(origin);
+      expect(found.get("csv1")).not.toHaveProperty("origin");
+      expect((await songs.getSong("lib1"))?.origin?.timedLyrics).toBe(timedLyrics);
+    });
+
     it("finds songs by words in title, artists and lyrics, best first, ignoring accents and query syntax", async () => {
       const { runs, songs } = fx.stores;
       const { lease } = await fx.startedObject();

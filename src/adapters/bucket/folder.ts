@@ -16,7 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { VersoError } from "../../core/errors.js";
-import type { Bucket, BucketObject, OpenOptions } from "../../core/ports.js";
+import type { Bucket, BucketObject, KnownObject, ListOptions, OpenOptions } from "../../core/ports.js";
 import { assertKey, compareKeys, isCatalogKey, refusedEntry, refusedKey } from "./keys.js";
 import { objectChanged, objectNotFound, readRequest, startBeyondEnd } from "./reads.js";
 
@@ -36,7 +36,13 @@ const HASH_ATTEMPTS = 3;
 /** The coarsest timestamp granularity of a common file system (FAT: 2 s). */
 export const RACY_MS = 2000;
 
-export function createFolderBucket(location: string): FolderBucket {
+export interface FolderBucketOptions {
+  /** Which files are objects, by key (default: *.csv, no hidden entries; see isCatalogKey). */
+  lists?: (key: string) => boolean;
+}
+
+export function createFolderBucket(location: string, options: FolderBucketOptions = {}): FolderBucket {
+  const lists = options.lists ?? isCatalogKey;
   const target = path.resolve(location);
   const single = isFile(target);
   const root = single ? path.dirname(target) : target;
@@ -56,12 +62,25 @@ export function createFolderBucket(location: string): FolderBucket {
   async function etagOf(
     file: string,
     stat: fs.Stats,
-    content: { hash(): Promise<string>; stat(): Promise<fs.Stats> },
+    content: { hash(): Promise<string>; stat(): Promise<fs.Stats>; known?: KnownObject | undefined },
   ): Promise<{ etag: string; stat: fs.Stats; stable: boolean }> {
     let before = stat;
     for (let attempt = 1; ; attempt++) {
       const cached = etags.get(file);
       if (cached && sameFile(cached, before)) return { etag: cached.etag, stat: before, stable: true };
+      // What the catalog recorded at the last listing, when size and mtime are still those and
+      // the file is older than the racy window: trusted, and known from now on in this process.
+      const { known } = content;
+      if (
+        known !== undefined &&
+        known.size === before.size &&
+        Date.parse(known.modifiedAt) === Math.floor(before.mtimeMs) &&
+        before.mtimeMs < Date.now() - RACY_MS &&
+        before.ctimeMs < Date.now() - RACY_MS
+      ) {
+        etags.set(file, { ...fingerprint(before), etag: known.etag });
+        return { etag: known.etag, stat: before, stable: true };
+      }
       const startedAt = Date.now();
       const etag = await content.hash();
       reads.files += 1;
@@ -83,10 +102,10 @@ export function createFolderBucket(location: string): FolderBucket {
     }
   }
 
-  async function* list(): AsyncIterable<BucketObject> {
+  async function* list(options: ListOptions = {}): AsyncIterable<BucketObject> {
     const rootStat = await statOrNull(root);
     if (!rootStat?.isDirectory()) throw new Error(`bucket ${url}: no such folder`);
-    const entries = only === undefined ? await walk(root) : [{ key: only }];
+    const entries = only === undefined ? await walk(root, lists) : [{ key: only }];
     entries.sort((a, b) => compareKeys(a.key, b.key));
     const realRoot = await fs.promises.realpath(root);
     const seen = new Set<string>();
@@ -112,6 +131,7 @@ export function createFolderBucket(location: string): FolderBucket {
       let content: Awaited<ReturnType<typeof etagOf>>;
       try {
         content = await etagOf(file, stat, {
+          known: options.known?.get(key),
           hash: () => withFile(openInside(root, file, { notFound: gone, outside: gone }), sha256),
           stat: () => fs.promises.stat(file),
         });
@@ -168,13 +188,13 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 const lossyUtf8 = new TextDecoder("utf-8");
 
 /**
- * Every *.csv under root, as POSIX keys. Hidden entries (".git", macOS "._x.csv" resource
+ * Every file under root that `lists` takes (*.csv by default), as POSIX keys. Hidden entries (".git", macOS "._x.csv" resource
  * forks) are not catalog data. Symbolic links to directories are not followed, so a link loop
  * cannot make the crawl endless and no folder outside is walked; links to files are listed like
  * files (where they lead is checked by the listing). A name that is not UTF-8, or that cannot
  * be a key, is listed as refused.
  */
-async function walk(root: string): Promise<WalkEntry[]> {
+async function walk(root: string, lists: (key: string) => boolean): Promise<WalkEntry[]> {
   const entries: WalkEntry[] = [];
   const pending: string[] = [""];
   while (pending.length > 0) {
@@ -198,7 +218,7 @@ async function walk(root: string): Promise<WalkEntry[]> {
         if (isUtf8(dirent.name)) pending.push(key);
         continue;
       }
-      if (!(dirent.isFile() || dirent.isSymbolicLink()) || !isCatalogKey(key)) continue;
+      if (!(dirent.isFile() || dirent.isSymbolicLink()) || !lists(key)) continue;
       const refused = isUtf8(dirent.name)
         ? refusedKey(key)
         : refusedEntry(key, "its name is not valid UTF-8: rename the file");

@@ -11,7 +11,7 @@
  * be a key) is recorded as failed with the bucket's reason, never queued.
  * Listing again changes nothing while the objects stay the same.
  */
-import type { Bucket, JobQueue } from "../ports.js";
+import type { Bucket, JobQueue, KnownObject } from "../ports.js";
 import type { IndexWriter } from "./index-writer.js";
 import type { CatalogChangeLog, CatalogObject, CatalogObjectStore, IngestJob } from "./store.js";
 
@@ -78,7 +78,12 @@ export class Crawler {
     const { objects, indexWriter } = this.deps;
     const report = emptyReport(bucket.url);
     const listedKeys = new Set<string>();
-    for await (const listed of bucket.list()) {
+    const known = new Map<string, KnownObject>();
+    for (const object of await objects.listObjects({ source: bucket.url })) {
+      if (object.modifiedAt)
+        known.set(object.key, { etag: object.etag, size: object.size, modifiedAt: object.modifiedAt });
+    }
+    for await (const listed of bucket.list({ known })) {
       report.listed += 1;
       listedKeys.add(listed.key);
       const { object, enqueue } = await objects.offerObject(bucket.url, listed, this.deps.model, {

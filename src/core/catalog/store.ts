@@ -53,6 +53,8 @@ export interface CatalogObject {
   leaseExpiresAt: string | null;
   /** When the current run first failed for a reason that may pass. */
   transientSince: string | null;
+  /** When the object was last modified, as last listed (ISO); unset where it is not recorded. */
+  modifiedAt?: string | null;
 }
 
 /** The message a crawler puts on the ingest queue: one run of one catalog object. */

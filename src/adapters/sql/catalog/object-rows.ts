@@ -34,6 +34,7 @@ export const toObject = (row: Selectable<CatalogObjectsTable>): CatalogObject =>
   enqueuedAt: row.enqueued_at,
   leaseExpiresAt: row.lease_token === null ? null : row.lease_expires_at,
   transientSince: row.transient_since,
+  modifiedAt: row.modified_at,
 });
 
 export async function objectById(db: Kysely<Database>, id: number): Promise<CatalogObject | null> {

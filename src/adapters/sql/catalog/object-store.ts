@@ -47,7 +47,11 @@ const freshRun = (listed: BucketObject, model: string, at: string) => ({
   lease_token: null,
   lease_expires_at: null,
   transient_since: null,
+  modified_at: stamp(listed.modifiedAt),
 });
+
+/** A listed time as ISO, or null when the store gave none that reads as a date. */
+const stamp = (at: Date): string | null => (Number.isNaN(at.getTime()) ? null : at.toISOString());
 
 export function createSqlCatalogObjectStore(context: SqlContext): CatalogObjectStore {
   const { db, dialect } = context;
@@ -68,7 +72,16 @@ export function createSqlCatalogObjectStore(context: SqlContext): CatalogObjectS
         Number(existing.size) === listed.size &&
         existing.model === model;
       if (existing && unchanged && !dueAgain(existing, options)) {
-        return { object: toObject(existing), enqueue: false };
+        // Touched, not changed: the new time is kept, so the next listing trusts it.
+        const modifiedAt = stamp(listed.modifiedAt);
+        if (existing.modified_at !== modifiedAt) {
+          await trx
+            .updateTable("catalog_objects")
+            .set({ modified_at: modifiedAt })
+            .where("id", "=", existing.id)
+            .execute();
+        }
+        return { object: toObject({ ...existing, modified_at: modifiedAt }), enqueue: false };
       }
       const fresh = freshRun(listed, model, iso(options.now));
       if (existing) {

@@ -34,6 +34,8 @@ export interface SongsTable {
   valence: number | null;
   tempo: number | null;
   duration_ms: number | null;
+  /** JSON of a library song's SongOrigin; null for songs of CSV catalogs. */
+  origin: string | null;
   lyrics: string | null;
   lyrics_status: LyricsStatus;
   /** Mean of the song's passage vectors, L2-normalized; null without passages. */
@@ -108,6 +110,8 @@ export interface CatalogObjectsTable {
   enqueued_at: string | null;
   /** When the current run first failed for a reason that may pass (embedder, database down). */
   transient_since: string | null;
+  /** When the object was last modified, as last listed (ISO); null before it was recorded. */
+  modified_at: string | null;
   /** Songs that left the catalog because this object's last run no longer held them. */
   removed: Generated<number>;
 }
@@ -178,4 +182,5 @@ export const songColumns = [
   "valence",
   "tempo",
   "duration_ms",
+  "origin",
 ] as const;
