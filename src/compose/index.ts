@@ -22,6 +22,7 @@ import { PassageTexts } from "../core/catalog/ingest/passage-texts.js";
 import { IngestWorker } from "../core/catalog/ingest/worker.js";
 import { SongPages } from "../core/catalog/song-pages.js";
 import type { CatalogStores, IngestJob, SongPageStore, SongStore } from "../core/catalog/store.js";
+import { PlaylistService } from "../core/playlists/playlist-service.js";
 import type { Bucket, Cache, JobQueue } from "../core/ports.js";
 import { LiveIndex } from "../core/search/live-index.js";
 import { SearchService, type Ranking, type RankingTuning } from "../core/search/search-service.js";
@@ -285,6 +286,11 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     return services;
   });
 
+  const playlists = lazy(async () => ({
+    playlists: new PlaylistService({ search: await search(), prompts: (await social()).prompts }),
+    formats: registry.playlistFormats(),
+  }));
+
   const administration = lazy(async () => createAccountAdministration(await database()));
 
   const requestLimits = lazy(async (): Promise<RequestLimits | null> => {
@@ -336,6 +342,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     ingest,
     search,
     social,
+    playlists,
     requestLimits,
     catalog,
     async close() {

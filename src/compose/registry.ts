@@ -15,6 +15,8 @@ import { modelsDirOf, pullModel } from "../adapters/embedder/onnx-pull.js";
 import type { PoolEmbedder, PoolEvent } from "../adapters/embedder/pool.js";
 import { createUseLiteEmbedder, useLiteModel } from "../adapters/embedder/use-lite.js";
 import { createArgon2Hasher } from "../adapters/password/argon2-hasher.js";
+import { m3u8Format } from "../adapters/playlists/m3u8.js";
+import { xspfFormat } from "../adapters/playlists/xspf.js";
 import { createWordnetThesaurus } from "../adapters/thesaurus/wordnet.js";
 import { createApertiumTranslator, installedApertiumPairs } from "../adapters/translator/apertium.js";
 import { createAmqpQueue } from "../adapters/queue/amqp-queue.js";
@@ -26,6 +28,7 @@ import { fileUrlPath, type Config } from "../config.js";
 import type { IngestJob } from "../core/catalog/store.js";
 import { knownModel as knownEmbeddingModel, knownModels } from "../core/embedding-models.js";
 import type { PasswordHasher } from "../core/accounts/password-hasher.js";
+import type { PlaylistFormats } from "../core/playlists/playlist-format.js";
 import type {
   Bucket,
   Cache,
@@ -282,6 +285,8 @@ export const registry = {
   bucket: (context: AdapterContext, url: string) => choose("bucket", buckets, url)(context, { url }),
   cache: (context: AdapterContext) => choose("cache", caches, context.config.cacheUrl)(context),
   embedder: (context: AdapterContext) => choose("embedder", embedders, context.config.embedder)(context),
+  /** The playlist file formats answers download as: every one, nothing to configure. */
+  playlistFormats: (): PlaylistFormats => ({ m3u8: m3u8Format, xspf: xspfFormat }),
   /** WordNet, from the files of a dependency: nothing to configure. */
   thesaurus: (): Thesaurus => createWordnetThesaurus(),
   translator: (context: AdapterContext) =>

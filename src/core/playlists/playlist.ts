@@ -1,0 +1,79 @@
+/**
+ * An answer as a playlist: its songs in the answer's order, each with where a player finds it.
+ * A song of a music folder is found at its path inside the folder (the playlist file is meant
+ * to be kept at the folder's root); any other song at the best of its links out to listen.
+ */
+import { listenLinks } from "../catalog/listen-links.js";
+import type { Song } from "../catalog/song.js";
+
+/**
+ * What a catalog source may know of where a song's file is: the path relative to the music
+ * folder, with `/` between folders, for songs read from a music folder; absent for others.
+ */
+export interface LibraryPlace {
+  libraryPath?: string | null;
+}
+
+export type PlaylistSong = Song & LibraryPlace;
+
+export interface PlaylistEntry {
+  songId: string;
+  title: string;
+  artists: string[];
+  album: string | null;
+  /** Whole seconds, when the catalog knows the song's length. */
+  durationSeconds: number | null;
+  /** `file`: a path relative to the music folder; `link`: an absolute URL. */
+  location: { kind: "file"; path: string } | { kind: "link"; url: string };
+}
+
+export interface Playlist {
+  /** What the playlist is called: the prompt it answers. */
+  title: string;
+  /** Who published the prompt, for a published one. */
+  creator: string | null;
+  entries: PlaylistEntry[];
+}
+
+function locationOf(song: PlaylistSong): PlaylistEntry["location"] {
+  if (song.libraryPath) return { kind: "file", path: song.libraryPath };
+  // listenLinks always gives a search at least; the song's own page leads when known.
+  const [best] = listenLinks(song);
+  return { kind: "link", url: best?.url ?? "" };
+}
+
+const seconds = (song: Song): number | null =>
+  song.features.durationMs === null ? null : Math.round(song.features.durationMs / 1000);
+
+export function playlistOf(
+  title: string,
+  creator: string | null,
+  hits: readonly { song: PlaylistSong }[],
+): Playlist {
+  return {
+    title,
+    creator,
+    entries: hits.map(({ song }) => ({
+      songId: song.id,
+      title: song.title,
+      artists: song.artists,
+      album: song.album,
+      durationSeconds: seconds(song),
+      location: locationOf(song),
+    })),
+  };
+}
+
+/**
+ * A file name for the playlist, from its title: letters, digits, spaces and a few marks kept
+ * (any script), everything else a space, at most 80 characters; "playlist" when nothing is left.
+ */
+export function playlistFileName(title: string, extension: string): string {
+  const kept = title
+    .normalize("NFC")
+    .replace(/[^\p{L}\p{M}\p{N} _\-'(),]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  const stem = [...kept].slice(0, 80).join("").trim();
+  return `${stem === "" ? "playlist" : stem}.${extension}`;
+}
