@@ -68,6 +68,11 @@ export const errorCatalogue = {
   EMBEDDER_BUSY: "unavailable",
   /** A remote embedder refused a request, or answered something unusable, for a reason retrying does not fix. */
   REMOTE_EMBEDDER_ERROR: "internal",
+  // music library
+  /** A Subsonic server refused the account (wrong user or password): retrying does not help. */
+  SUBSONIC_AUTH_FAILED: "forbidden",
+  /** A Subsonic server answered a request with an error, or with something that is not the API. */
+  SUBSONIC_REQUEST_FAILED: "unavailable",
   // infrastructure
   DEPENDENCY_UNAVAILABLE: "unavailable",
   INTERNAL: "internal",

@@ -14,3 +14,14 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** Whether something takes connections on this loopback port now. */
+export const acceptsConnections = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });

@@ -4,9 +4,8 @@
  * `redis-server` are taken from the PATH.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import os from "node:os";
-import { freePort } from "./ports.js";
+import { acceptsConnections, freePort } from "./ports.js";
 
 export { freePort };
 
@@ -30,16 +29,6 @@ const running = new Set<ChildProcess>();
 process.on("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, "127.0.0.1");
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
 
 function command(kind: PrivateServerKind, port: number, extraArgs: readonly string[]): [string, string[]] {
   if (kind === "memcached") {
@@ -74,7 +63,7 @@ export async function privateServer(
         if (child === started) child = undefined;
       });
       const until = Date.now() + 10_000;
-      while (!(await accepts(port))) {
+      while (!(await acceptsConnections(port))) {
         if (failure) throw new Error(`${file} did not start: ${failure.message}`);
         if (!child) throw new Error(`${file} exited at start (is port ${port} taken?)`);
         if (Date.now() > until) throw new Error(`${file} did not listen on port ${port} in time`);

@@ -4,6 +4,7 @@
  * may retry; an answer of any status comes back as it is, its body read within a size limit.
  */
 import { VersoError } from "../../core/errors.js";
+import { networkReason } from "../network-reason.js";
 
 /** A failure that may pass: the same request can be sent again, after retryAfterMs if known. */
 export class TransientFailure extends Error {
@@ -90,18 +91,6 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** undici reports "fetch failed" and hides the reason in its cause: ECONNREFUSED, a reset… */
-function networkReason(error: unknown): string {
-  let reason = error instanceof Error ? error.message : String(error);
-  let cause = error instanceof Error ? error.cause : undefined;
-  while (cause instanceof Error) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    reason = code ? `${code} ${cause.message}` : cause.message;
-    cause = cause.cause;
-  }
-  return reason;
 }
 
 /** Retry-After in seconds or as an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
