@@ -20,7 +20,7 @@ export const playlistSongs: PlaylistSong[] = [
   ),
   {
     ...song({ id: "lib-1", title: "Home & Away <live>", artists: ["Kim"], album: "Rooms" }, 59_600),
-    libraryPath: "Kim/Rooms/01 Home & Away #2.flac",
+    origin: { path: "Kim/Rooms/01 Home & Away #2.flac" },
   },
   song({ id: "v-3f2a", title: 'Leaving "Now"', artists: [] }, null),
 ];

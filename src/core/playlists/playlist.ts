@@ -7,11 +7,12 @@ import { listenLinks } from "../catalog/listen-links.js";
 import type { Song } from "../catalog/song.js";
 
 /**
- * What a catalog source may know of where a song's file is: the path relative to the music
- * folder, with `/` between folders, for songs read from a music folder; absent for others.
+ * Where a song of a music library is, as its catalog source records it (the song's `origin`):
+ * its file's path relative to the music folder (`/` between folders), or its id on a Subsonic
+ * server; absent for songs of CSV catalogs.
  */
 export interface LibraryPlace {
-  libraryPath?: string | null;
+  origin?: { path?: string; server?: string; serverSongId?: string };
 }
 
 export type PlaylistSong = Song & LibraryPlace;
@@ -36,7 +37,7 @@ export interface Playlist {
 }
 
 function locationOf(song: PlaylistSong): PlaylistEntry["location"] {
-  if (song.libraryPath) return { kind: "file", path: song.libraryPath };
+  if (song.origin?.path) return { kind: "file", path: song.origin.path };
   // listenLinks always gives a search at least; the song's own page leads when known.
   const [best] = listenLinks(song);
   return { kind: "link", url: best?.url ?? "" };
