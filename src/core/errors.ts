@@ -73,6 +73,15 @@ export const errorCatalogue = {
   SUBSONIC_AUTH_FAILED: "forbidden",
   /** A Subsonic server answered a request with an error, or with something that is not the API. */
   SUBSONIC_REQUEST_FAILED: "unavailable",
+  // playlists
+  /** The catalog does not come from a music server, so there is none to save a playlist on. */
+  NO_MUSIC_SERVER: "not_found",
+  /** Saving a playlist on the music server needs the person's own account there, saved first. */
+  MUSIC_SERVER_ACCOUNT_MISSING: "invalid",
+  /** The music server refused the person's account (a wrong user name or password): retrying does not help. */
+  MUSIC_SERVER_ACCOUNT_REFUSED: "invalid",
+  /** None of the answer's songs are on the music server. */
+  PLAYLIST_EMPTY: "invalid",
   // infrastructure
   DEPENDENCY_UNAVAILABLE: "unavailable",
   INTERNAL: "internal",

@@ -10,6 +10,7 @@ import type { Verso } from "../compose/index.js";
 import { apiPlugins } from "../http/api-plugins.js";
 import { artistRoutes } from "../http/artists/routes.js";
 import { catalogRoutes } from "../http/catalog/routes.js";
+import { musicServerRoutes } from "../http/music-server/routes.js";
 import { playlistRoutes } from "../http/playlists/routes.js";
 import { searchRoutes } from "../http/search/routes.js";
 import { socialRoutes } from "../http/social-routes.js";
@@ -32,6 +33,7 @@ export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
     ...socialRoutes(social),
     searchRoutes(search),
     playlistRoutes(playlists),
+    musicServerRoutes(playlists.onServer),
     songsRoutes({ pages, similar: (id, k) => search.similar(id, k) }),
     artistRoutes(pages),
     catalogRoutes(catalog),

@@ -15,6 +15,8 @@ import { m3u8Format } from "../../src/adapters/playlists/m3u8.js";
 import { xspfFormat } from "../../src/adapters/playlists/xspf.js";
 import { catalogRoutes } from "../../src/http/catalog/routes.js";
 import { playlistRoutes } from "../../src/http/playlists/routes.js";
+import { musicServerRoutes } from "../../src/http/music-server/routes.js";
+import { ServerPlaylists } from "../../src/core/playlists/server-playlists.js";
 import { searchRoutes } from "../../src/http/search/routes.js";
 import { songsRoutes } from "../../src/http/songs/routes.js";
 import { artistRoutes } from "../../src/http/artists/routes.js";
@@ -58,6 +60,11 @@ export async function buildWorld(): Promise<World> {
   });
   const search = fakeSongSearch();
   let similarCalls = 0;
+  const answers = new PlaylistService({
+    search,
+    // The app's own prompts, read when a playlist is asked for (the app is built by then).
+    prompts: { visible: (id, viewer) => t.module.prompts.visible(id, viewer) },
+  });
   const t = await buildTestApp({
     otherRoutes: [
       searchRoutes(search),
@@ -71,14 +78,16 @@ export async function buildWorld(): Promise<World> {
       }),
       artistRoutes(new SongPages(songs)),
       catalogRoutes(catalog),
-      playlistRoutes({
-        playlists: new PlaylistService({
-          search,
-          // The app's own prompts, read when a playlist is asked for (the app is built by then).
-          prompts: { visible: (id, viewer) => t.module.prompts.visible(id, viewer) },
+      playlistRoutes({ playlists: answers, formats: { m3u8: m3u8Format, xspf: xspfFormat } }),
+      // A catalog that is not a music server's: saving there is refused, whatever is sent.
+      musicServerRoutes(
+        new ServerPlaylists({
+          server: null,
+          accounts: { find: async () => null, save: async () => {}, remove: async () => {} },
+          playlists: answers,
+          clock: () => new Date(),
         }),
-        formats: { m3u8: m3u8Format, xspf: xspfFormat },
-      }),
+      ),
     ] as FastifyPluginAsync[],
   });
   // The social routes' searches: asks through the app's own fake search, and finding people.

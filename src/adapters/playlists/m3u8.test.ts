@@ -11,6 +11,7 @@ const entry = (fields: Partial<PlaylistEntry>): PlaylistEntry => ({
   album: null,
   durationSeconds: 90,
   location: { kind: "link", url: "https://example.org/s" },
+  serverSong: null,
   ...fields,
 });
 

@@ -68,6 +68,7 @@ describe("XSPF", () => {
           album: "\u001b[31m",
           durationSeconds: 1,
           location: { kind: "link", url: "https://example.org/?a=1&b=<2>" },
+          serverSong: null,
         },
       ],
     };

@@ -26,6 +26,8 @@ export interface PlaylistEntry {
   durationSeconds: number | null;
   /** `file`: a path relative to the music folder; `link`: an absolute URL. */
   location: { kind: "file"; path: string } | { kind: "link"; url: string };
+  /** The song on a Subsonic server (the server's address and the song's id there), when it is on one. */
+  serverSong: { server: string; id: string } | null;
 }
 
 export interface Playlist {
@@ -42,6 +44,9 @@ function locationOf(song: PlaylistSong): PlaylistEntry["location"] {
   const [best] = listenLinks(song);
   return { kind: "link", url: best?.url ?? "" };
 }
+
+const serverSongOf = ({ origin }: PlaylistSong): PlaylistEntry["serverSong"] =>
+  origin?.server && origin.serverSongId ? { server: origin.server, id: origin.serverSongId } : null;
 
 const seconds = (song: Song): number | null =>
   song.features.durationMs === null ? null : Math.round(song.features.durationMs / 1000);
@@ -61,6 +66,7 @@ export function playlistOf(
       album: song.album,
       durationSeconds: seconds(song),
       location: locationOf(song),
+      serverSong: serverSongOf(song),
     })),
   };
 }
