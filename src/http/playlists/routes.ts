@@ -11,7 +11,7 @@ import type { PlaylistFormat, PlaylistFormats } from "../../core/playlists/playl
 import type { PlaylistService } from "../../core/playlists/playlist-service.js";
 import { PromptParams } from "../prompts/schema.js";
 import { errors } from "../schemas.js";
-import { askOfQuery, PlaylistAskQuery, playlistFile, type PlaylistAskParameters } from "./schema.js";
+import { askOfQuery, PlaylistAskQuery, playlistFile } from "./schema.js";
 
 export interface PlaylistRouteDeps {
   playlists: PlaylistService;
@@ -55,11 +55,7 @@ export const playlistRoutes =
           config: { rateLimit: "search" },
         },
         async (request, reply) =>
-          sendPlaylist(
-            reply,
-            format,
-            await playlists.ofAnswer(askOfQuery(request.query as PlaylistAskParameters)),
-          ),
+          sendPlaylist(reply, format, await playlists.ofAnswer(askOfQuery(request.query))),
       );
       app.get(
         `/api/prompts/:id.${format.extension}`,

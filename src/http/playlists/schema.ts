@@ -3,7 +3,7 @@
  * ask's `filters` (`language`, `genre`), ranges written `min..max` with either end left out
  * (`energy=0.4..0.8`, `year=1990..`), in the units and bounds of the ask.
  */
-import { Type } from "typebox";
+import { Type, type Static } from "typebox";
 import { filterableFeatures, type NumericRange, type SongFilter } from "../../core/catalog/song-filter.js";
 import { VersoError } from "../../core/errors.js";
 import type { AskRequest } from "../../core/search/types.js";
@@ -47,14 +47,15 @@ export const PlaylistAskQuery = Type.Object(
     k: Type.Optional(TextInteger({ minimum: MIN_K, maximum: MAX_K, description: "how many songs" })),
     language: Type.Optional(SongFilterSchema.properties.language),
     genre: Type.Optional(SongFilterSchema.properties.genre),
-    ...Object.fromEntries(rangeNames.map((name) => [name, rangeParameter(name)])),
+    ...(Object.fromEntries(rangeNames.map((name) => [name, rangeParameter(name)])) as Record<
+      RangeName,
+      ReturnType<typeof rangeParameter>
+    >),
   },
   { additionalProperties: false },
 );
 
-export type PlaylistAskParameters = { prompt: string; k?: number; language?: string; genre?: string } & {
-  [N in RangeName]?: string;
-};
+export type PlaylistAskParameters = Static<typeof PlaylistAskQuery>;
 
 function readRange(name: RangeName, text: string): NumericRange {
   const [low = "", high = ""] = text.split("..");
