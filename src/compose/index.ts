@@ -25,7 +25,7 @@ import { SongPages } from "../core/catalog/song-pages.js";
 import type { CatalogStores, IngestJob, SongPageStore, SongStore } from "../core/catalog/store.js";
 import { PlaylistService } from "../core/playlists/playlist-service.js";
 import { ServerPlaylists } from "../core/playlists/server-playlists.js";
-import type { Bucket, Cache, JobQueue } from "../core/ports.js";
+import type { Bucket, Cache, JobQueue, SongSource } from "../core/ports.js";
 import { LiveIndex } from "../core/search/live-index.js";
 import { SearchService, type Ranking, type RankingTuning } from "../core/search/search-service.js";
 import { createMetrics, type Metrics } from "../observability/metrics.js";
@@ -311,19 +311,36 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
 
   const configuredBucket = () => bucketFor(config.bucketUrl);
 
+  /** The music library (VERSO_LIBRARY_URL), crawled beside the bucket; undefined without one. */
+  let library: SongSource | undefined | null = null;
+  const configuredLibrary = (): SongSource | undefined => {
+    if (library !== null) return library;
+    library = registry.library(context);
+    if (library) buckets.set(library.url, library);
+    return library;
+  };
+
+  /** The configured catalog sources: the bucket, then the library when there is one. */
+  const configuredSources = (): Bucket[] => {
+    const own = configuredLibrary();
+    return own ? [configuredBucket(), own] : [configuredBucket()];
+  };
+
   const catalog = lazy(async () => {
     const [{ status }, jobs, crawl] = [await catalogStores(), await queue(), await crawler()];
     return new CatalogService({
       status,
       queueStats: () => jobs.stats(),
       async scan({ force }) {
-        const report = await crawl.crawl(configuredBucket(), { force });
-        return {
-          listed: report.listed,
-          queued: report.queued.length,
-          requeued: report.requeued.length,
-          removed: report.removed,
-        };
+        const totals = { listed: 0, queued: 0, requeued: 0, removed: 0 };
+        for (const source of configuredSources()) {
+          const report = await crawl.crawl(source, { force });
+          totals.listed += report.listed;
+          totals.queued += report.queued.length;
+          totals.requeued += report.requeued.length;
+          totals.removed += report.removed;
+        }
+        return totals;
       },
     });
   });
@@ -349,6 +366,8 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     thesaurus,
     bucketFor,
     configuredBucket,
+    configuredLibrary,
+    configuredSources,
     crawler,
     ingest,
     search,

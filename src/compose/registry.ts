@@ -7,6 +7,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createFolderBucket } from "../adapters/bucket/folder.js";
 import { createS3Bucket } from "../adapters/bucket/s3.js";
+import { createMusicFolder, musicFolderSource } from "../adapters/library/music-folder.js";
+import { createSubsonicSource, subsonicSource } from "../adapters/library/subsonic-source.js";
 import { describeCacheUrl, openCache } from "../adapters/cache/open-cache.js";
 import { createRemoteEmbedder } from "../adapters/embedder/remote.js";
 import { createOnnxEmbedder } from "../adapters/embedder/onnx.js";
@@ -33,6 +35,7 @@ import type { PlaylistServer } from "../core/playlists/music-server.js";
 import type { PlaylistFormats } from "../core/playlists/playlist-format.js";
 import type {
   Bucket,
+  SongSource,
   Cache,
   Embedder,
   EmbeddingModel,
@@ -138,6 +141,24 @@ const buckets: Factories<"bucket", Bucket, { url: string }> = {
         ? { credentials: { accessKeyId: config.s3AccessKeyId, secretAccessKey: config.s3SecretAccessKey } }
         : {}),
     }),
+};
+
+/**
+ * A music library: the configured one (VERSO_LIBRARY_URL) or, by the catalog source id its
+ * objects carry, the same library again in a worker (music+file://…, subsonic://…).
+ */
+const libraries: Factories<"library", SongSource | undefined, { url: string }> = {
+  none: () => undefined,
+  file: (_context, { url }) => createMusicFolder(fileUrlPath(url)),
+  subsonic: ({ config }, { url }) => createSubsonicSource(url, config.libraryPassword),
+  subsonics: ({ config }, { url }) => createSubsonicSource(url, config.libraryPassword),
+};
+
+/** The catalog source a library's objects are recorded under: what `bucketFor` is later asked for. */
+export const librarySourceOf = (url: string): string => {
+  const scheme = schemeOf(url);
+  if (scheme === "file") return musicFolderSource(fileUrlPath(url));
+  return scheme === "subsonic" || scheme === "subsonics" ? subsonicSource(url) : url;
 };
 
 const caches: Factories<"cache", Cache> = {
@@ -284,7 +305,17 @@ export const registry = {
     choose("vectors", vectorIndexes, context.config.vectorUrl)(context, { database }),
   queue: (context: AdapterContext, database: SqlDatabase) =>
     choose("queue", queues, context.config.queueUrl)(context, { database }),
-  bucket: (context: AdapterContext, url: string) => choose("bucket", buckets, url)(context, { url }),
+  bucket: (context: AdapterContext, url: string): Bucket => {
+    // A library's objects name its source: music+file://<folder>, subsonic(s)://user@host.
+    if (schemeOf(url) === "music+file") return createMusicFolder(url.slice("music+file://".length));
+    if (schemeOf(url) === "subsonic" || schemeOf(url) === "subsonics") {
+      return choose("library", libraries, url)(context, { url }) as SongSource;
+    }
+    return choose("bucket", buckets, url)(context, { url });
+  },
+  /** The configured music library, or undefined without one. */
+  library: (context: AdapterContext) =>
+    choose("library", libraries, context.config.libraryUrl)(context, { url: context.config.libraryUrl }),
   cache: (context: AdapterContext) => choose("cache", caches, context.config.cacheUrl)(context),
   embedder: (context: AdapterContext) => choose("embedder", embedders, context.config.embedder)(context),
   /** The playlist file formats answers download as: every one, nothing to configure. */
@@ -293,8 +324,8 @@ export const registry = {
    * Where answers are saved as playlists with each person's own account: the catalog's
    * Subsonic server (VERSO_LIBRARY_URL=subsonic://… or subsonics://…); null for other catalogs.
    */
-  playlistServer: ({ config }: { config: Config & { libraryUrl?: string | null } }): PlaylistServer | null =>
-    config.libraryUrl && /^subsonics?:\/\//i.test(config.libraryUrl)
+  playlistServer: ({ config }: Pick<AdapterContext, "config">): PlaylistServer | null =>
+    ["subsonic", "subsonics"].includes(schemeOf(config.libraryUrl))
       ? createSubsonicPlaylistServer(config.libraryUrl)
       : null,
   /** WordNet, from the files of a dependency: nothing to configure. */
@@ -320,6 +351,7 @@ export const registeredSchemes: Record<Port, string[]> = {
   vectors: Object.keys(vectorIndexes),
   queue: Object.keys(queues),
   bucket: Object.keys(buckets),
+  library: Object.keys(libraries),
   cache: Object.keys(caches),
   embedder: Object.keys(embedders),
   translator: Object.keys(translators),

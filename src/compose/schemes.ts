@@ -16,6 +16,7 @@ export const portSchemes = {
   ],
   queue: ["db", "amqp", "amqps"],
   bucket: ["file", "s3"],
+  library: ["none", "file", "subsonic", "subsonics"],
   cache: ["memory", "memcached", "redis", "rediss"],
   embedder: ["use-lite", "onnx", "http", "https"],
   translator: ["auto", "apertium", "none"],

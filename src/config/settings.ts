@@ -107,6 +107,22 @@ export const settings = {
     fallback: (dataDir) => `file://${path.resolve(dataDir, "bucket")}`,
     schema: portUrl("bucket"),
   }),
+  libraryUrl: spec({
+    env: "VERSO_LIBRARY_URL",
+    accepts: `one of ${schemesInWords("library")}`,
+    description:
+      "your own music as a catalog, crawled beside the bucket: file://<music folder> (read-only; tags and lyrics of the audio files, .lrc/.txt lyrics beside them), subsonic://user@host:port[/path] (Navidrome or any Subsonic server; subsonics:// for HTTPS), or none (default none)",
+    fallback: "none",
+    schema: portUrl("library"),
+  }),
+  libraryPassword: spec({
+    env: "VERSO_LIBRARY_PASSWORD",
+    accepts: "a password",
+    description: "the password of the Subsonic account in VERSO_LIBRARY_URL",
+    fallback: "",
+    schema: optionalText,
+    secret: true,
+  }),
   s3Endpoint: spec({
     env: "VERSO_S3_ENDPOINT",
     accepts: "an http(s) URL",

@@ -55,7 +55,7 @@ export const portUrl = (port: Port) =>
   z.string().refine((value) => (portSchemes[port] as readonly string[]).includes(schemeOf(value)));
 export const schemesInWords = (port: Port) =>
   portSchemes[port]
-    .map((s) => (["embedded", "db", "memory", "use-lite"].includes(s) ? s : `${s}:…`))
+    .map((s) => (["embedded", "db", "memory", "use-lite", "none"].includes(s) ? s : `${s}:…`))
     .join(", ");
 
 export function isCronExpression(value: string): boolean {

@@ -73,6 +73,8 @@ export const errorCatalogue = {
   SUBSONIC_AUTH_FAILED: "forbidden",
   /** A Subsonic server answered a request with an error, or with something that is not the API. */
   SUBSONIC_REQUEST_FAILED: "unavailable",
+  /** A Subsonic server has no such song or playlist (any more). */
+  SUBSONIC_NOT_FOUND: "not_found",
   // playlists
   /** The catalog does not come from a music server, so there is none to save a playlist on. */
   NO_MUSIC_SERVER: "not_found",

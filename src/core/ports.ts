@@ -4,6 +4,7 @@
  * test/contract/. Repository ports of each domain live beside that domain (catalog/store.ts …).
  */
 import type { Readable } from "node:stream";
+import type { CsvRowEvent } from "./catalog/csv.js";
 import type { SongAttributes, SongFilter } from "./catalog/song-filter.js";
 
 // ── embedder ────────────────────────────────────────────────────────────────────────────────
@@ -153,6 +154,33 @@ export interface Bucket {
   /** A stream of the object's bytes; VersoError OBJECT_NOT_FOUND when it is gone. */
   open(key: string, options?: OpenOptions): Promise<Readable>;
 }
+
+/**
+ * A catalog source whose objects are songs in a form of its own rather than CSV: a music folder
+ * (an object per track file) or a music server (an object per song). It reads an object's songs
+ * itself, as the same row events a CSV gives, so the catalog's whole lifecycle (offer, queue,
+ * lease, commit, removal) stays the one for every source.
+ */
+export interface SongSource extends Bucket {
+  /**
+   * The songs of one object, from row `fromRow` on (rows already committed by an earlier run),
+   * as it is now: VersoError OBJECT_CHANGED when it no longer has the listed etag, OBJECT_NOT_FOUND
+   * when it is gone, an UnreadableObjectError when it cannot be read at all (a corrupt file).
+   */
+  readSongs(key: string, options: SongReadOptions): AsyncIterable<CsvRowEvent>;
+}
+
+export interface SongReadOptions {
+  /** The etag the object was listed with. */
+  etag?: string;
+  /** Rows committed by an earlier run: the read starts after them. */
+  fromRow: number;
+  /** The object's size as listed. */
+  size?: number;
+}
+
+export const readsSongs = (bucket: Bucket): bucket is SongSource =>
+  typeof (bucket as Partial<SongSource>).readSongs === "function";
 
 // ── cache ───────────────────────────────────────────────────────────────────────────────────
 

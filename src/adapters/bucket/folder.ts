@@ -36,7 +36,13 @@ const HASH_ATTEMPTS = 3;
 /** The coarsest timestamp granularity of a common file system (FAT: 2 s). */
 export const RACY_MS = 2000;
 
-export function createFolderBucket(location: string): FolderBucket {
+export interface FolderBucketOptions {
+  /** Which files are objects, by key (default: *.csv, no hidden entries; see isCatalogKey). */
+  lists?: (key: string) => boolean;
+}
+
+export function createFolderBucket(location: string, options: FolderBucketOptions = {}): FolderBucket {
+  const lists = options.lists ?? isCatalogKey;
   const target = path.resolve(location);
   const single = isFile(target);
   const root = single ? path.dirname(target) : target;
@@ -86,7 +92,7 @@ export function createFolderBucket(location: string): FolderBucket {
   async function* list(): AsyncIterable<BucketObject> {
     const rootStat = await statOrNull(root);
     if (!rootStat?.isDirectory()) throw new Error(`bucket ${url}: no such folder`);
-    const entries = only === undefined ? await walk(root) : [{ key: only }];
+    const entries = only === undefined ? await walk(root, lists) : [{ key: only }];
     entries.sort((a, b) => compareKeys(a.key, b.key));
     const realRoot = await fs.promises.realpath(root);
     const seen = new Set<string>();
@@ -168,13 +174,13 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 const lossyUtf8 = new TextDecoder("utf-8");
 
 /**
- * Every *.csv under root, as POSIX keys. Hidden entries (".git", macOS "._x.csv" resource
+ * Every file under root that `lists` takes (*.csv by default), as POSIX keys. Hidden entries (".git", macOS "._x.csv" resource
  * forks) are not catalog data. Symbolic links to directories are not followed, so a link loop
  * cannot make the crawl endless and no folder outside is walked; links to files are listed like
  * files (where they lead is checked by the listing). A name that is not UTF-8, or that cannot
  * be a key, is listed as refused.
  */
-async function walk(root: string): Promise<WalkEntry[]> {
+async function walk(root: string, lists: (key: string) => boolean): Promise<WalkEntry[]> {
   const entries: WalkEntry[] = [];
   const pending: string[] = [""];
   while (pending.length > 0) {
@@ -198,7 +204,7 @@ async function walk(root: string): Promise<WalkEntry[]> {
         if (isUtf8(dirent.name)) pending.push(key);
         continue;
       }
-      if (!(dirent.isFile() || dirent.isSymbolicLink()) || !isCatalogKey(key)) continue;
+      if (!(dirent.isFile() || dirent.isSymbolicLink()) || !lists(key)) continue;
       const refused = isUtf8(dirent.name)
         ? refusedKey(key)
         : refusedEntry(key, "its name is not valid UTF-8: rename the file");

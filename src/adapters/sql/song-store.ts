@@ -1,7 +1,7 @@
 /** The catalog's read side on SQL: songs, passages, vectors and full-text search. */
 import { sql, type Selectable } from "kysely";
 import type { SongFilter } from "../../core/catalog/song-filter.js";
-import type { Song, SongWithLyrics } from "../../core/catalog/song.js";
+import type { Song, SongOrigin, SongWithLyrics } from "../../core/catalog/song.js";
 import type {
   ArtistSongPosition,
   LexicalHit,
@@ -40,6 +40,7 @@ const toSong = (row: SongRowSelection): Song => ({
     tempo: row.tempo,
     durationMs: row.duration_ms,
   },
+  ...(row.origin ? { origin: JSON.parse(row.origin) as SongOrigin } : {}),
 });
 
 /** Quotes a word for an FTS5 query, so no user input is read as query syntax. */

@@ -8,12 +8,27 @@
  * the server's address (without credentials) and the API method are named.
  *
  * Errors: a refused account is VersoError SUBSONIC_AUTH_FAILED (retrying does not help, so the
- * caller must not retry it); any other answer of the server in error is SUBSONIC_REQUEST_FAILED;
+ * caller must not retry it); an item the server does not have is SUBSONIC_NOT_FOUND; any other
+ * answer of the server in error is SUBSONIC_REQUEST_FAILED;
  * a server that cannot be reached or does not answer in time is DEPENDENCY_UNAVAILABLE.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { VersoError } from "../../core/errors.js";
 import { networkReason } from "../network-reason.js";
+import {
+  asList,
+  asRecord,
+  integer,
+  parseJson,
+  playlistOf,
+  songOf,
+  text,
+  type Json,
+  type SubsonicPlaylist,
+  type SubsonicSong,
+} from "./answers.js";
+
+export type { SubsonicPlaylist, SubsonicSong } from "./answers.js";
 
 export interface SubsonicAccount {
   /** The server's API root without credentials, e.g. "http://music.local:4533/". */
@@ -65,34 +80,11 @@ export interface SubsonicServerInfo {
   extensions: ReadonlySet<string>;
 }
 
-export interface SubsonicSong {
-  id: string;
-  title: string;
-  artists: string[];
-  album?: string;
-  albumId?: string;
-  year?: number;
-  genre?: string;
-  durationSeconds?: number;
-  /** The file's path as the server reports it, relative to its music folder. */
-  path?: string;
-  musicBrainzId?: string;
-}
-
 export interface SubsonicLyrics {
   /** The lyrics as plain text, one line per line. */
   text: string;
   /** Lines with their start in milliseconds, when the server has them synced. */
   synced?: { startMs: number; text: string }[];
-}
-
-export interface SubsonicPlaylist {
-  id: string;
-  name: string;
-  songCount: number;
-  owner?: string;
-  comment?: string;
-  public?: boolean;
 }
 
 export interface PlaylistUpdate {
@@ -113,26 +105,13 @@ export interface SubsonicClientOptions {
   maxResponseBytes?: number;
 }
 
-type Json = Record<string, unknown>;
 type Params = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
 
 const requestedVersion = "1.16.1";
 /** Subsonic error codes: 40 wrong credentials, 41 token authentication not supported, 10 missing parameter. */
 const wrongCredentials = 40;
+const notFound = 70;
 const tokenUnsupported = new Set([41, 42]);
-
-const asRecord = (value: unknown): Json | undefined =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-const asList = (value: unknown): Json[] => {
-  const items: unknown[] = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return items.flatMap<Json>((item) => asRecord(item) ?? []);
-};
-const text = (value: unknown): string | undefined =>
-  typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
-const integer = (value: unknown): number | undefined => {
-  const number = typeof value === "string" ? Number(value) : value;
-  return typeof number === "number" && Number.isFinite(number) ? Math.trunc(number) : undefined;
-};
 
 /** Whether API version a is at least b ("1.13.0" against "1.10.2"). */
 export function versionAtLeast(a: string, b: string): boolean {
@@ -196,6 +175,15 @@ export class SubsonicClient {
       songOffset: offset,
     });
     return asList(asRecord(body.searchResult3)?.song).flatMap((song) => songOf(song) ?? []);
+  }
+
+  /** One song by its id (VersoError SUBSONIC_REQUEST_FAILED when the server has no such song). */
+  async song(id: string): Promise<SubsonicSong> {
+    const body = await this.call("getSong", { id });
+    const found = asRecord(body.song);
+    const song = found ? songOf(found) : undefined;
+    if (!song) throw this.failure("getSong", "the server's answer holds no song");
+    return song;
   }
 
   /** Every song, a page at a time. */
@@ -320,6 +308,12 @@ export class SubsonicClient {
           `the Subsonic server ${this.server} refused the account ${this.account.username} (${code}: ${message})`,
         );
       }
+      if (code === notFound) {
+        throw new VersoError(
+          "SUBSONIC_NOT_FOUND",
+          `the Subsonic server ${this.server} has no such item (${method}: ${message})`,
+        );
+      }
       throw this.failure(method, `error ${code ?? "?"}: ${message}`);
     }
     this.auth ??= mode;
@@ -409,55 +403,7 @@ export class SubsonicClient {
   }
 }
 
-function parseJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Why the exchange failed: no answer in time, or what the network said. */
 function reason(error: unknown): string {
   return error instanceof Error && error.name === "TimeoutError" ? "no answer in time" : networkReason(error);
-}
-
-function songOf(entry: Json): SubsonicSong | undefined {
-  const id = text(entry.id);
-  const title = text(entry.title);
-  if (!id || !title || entry.isDir === true || entry.isVideo === true) return undefined;
-  const named = asList(entry.artists).flatMap((artist) => text(artist.name) ?? []);
-  const artist = text(entry.displayArtist) ?? text(entry.artist);
-  const artists = named.length > 0 ? named : artist ? [artist] : [];
-  const genre = text(entry.genre) ?? asList(entry.genres).flatMap((g) => text(g.name) ?? [])[0];
-  const optional = {
-    album: text(entry.album),
-    albumId: text(entry.albumId),
-    year: integer(entry.year),
-    genre,
-    durationSeconds: integer(entry.duration),
-    path: text(entry.path),
-    musicBrainzId: text(entry.musicBrainzId) || undefined,
-  };
-  const song: SubsonicSong = { id, title, artists };
-  for (const [key, value] of Object.entries(optional)) {
-    if (value !== undefined && value !== "") Object.assign(song, { [key]: value });
-  }
-  return song;
-}
-
-function playlistOf(entry: Json): SubsonicPlaylist | undefined {
-  const id = text(entry.id);
-  if (!id) return undefined;
-  const playlist: SubsonicPlaylist = {
-    id,
-    name: text(entry.name) ?? "",
-    songCount: integer(entry.songCount) ?? 0,
-  };
-  const owner = text(entry.owner);
-  const comment = text(entry.comment);
-  if (owner) playlist.owner = owner;
-  if (comment) playlist.comment = comment;
-  if (typeof entry.public === "boolean") playlist.public = entry.public;
-  return playlist;
 }

@@ -42,7 +42,9 @@ export function failureKind(error: unknown): FailureKind {
   if (error instanceof UnreadableObjectError) return "permanent";
   if (isVersoError(error)) {
     if (error.kind === "unavailable") return "transient";
-    if (error.kind === "invalid" || error.kind === "too_large") return "permanent";
+    // A source that refuses Verso's account (a music server's wrong password) refuses it again.
+    if (error.kind === "invalid" || error.kind === "too_large" || error.kind === "forbidden")
+      return "permanent";
     return "unknown";
   }
   for (let cause: unknown = error, depth = 0; cause && depth < 5; depth += 1) {

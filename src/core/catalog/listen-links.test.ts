@@ -73,4 +73,26 @@ describe("listenLinks", () => {
     expect(links.map((link) => link.service)).toEqual(["Spotify", "YouTube Music", "Apple Music"]);
     expect(new URL(links[1]!.url).searchParams.get("q")).toBe("rain \uFFFD x");
   });
+
+  it("leads with a library song's page on its server and its MusicBrainz recording, and refuses other shapes", () => {
+    const origin = {
+      webUrl: "http://music.local:4533/app/#/album/al-1/show",
+      musicBrainzRecordingId: "B1A9C0E9-D987-4042-AE91-78D6A3267D69",
+    };
+    const links = listenLinks({ ...song("f-AbCdEfGhIjKlMnOpQrStUv", "Harbour"), origin });
+    expect(links.slice(0, 2)).toEqual([
+      { service: "Your music server", kind: "song", url: origin.webUrl },
+      {
+        service: "MusicBrainz",
+        kind: "song",
+        url: "https://musicbrainz.org/recording/b1a9c0e9-d987-4042-ae91-78d6a3267d69",
+      },
+    ]);
+    const odd = { webUrl: "javascript:alert(1)", musicBrainzRecordingId: "../../admin" };
+    expect(listenLinks({ ...song("x", "Harbour"), origin: odd }).map((link) => link.kind)).toEqual([
+      "search",
+      "search",
+      "search",
+    ]);
+  });
 });

@@ -2,7 +2,7 @@
  * Where a song can be heard: links out to streaming services, derived from what the catalog
  * knows of it. A list, best first, so links a catalog source gives for a song itself can lead it.
  */
-import type { Song } from "./song.js";
+import type { Song, SongOrigin } from "./song.js";
 
 export interface ListenLink {
   /** The service's name as people know it: "Spotify", "YouTube Music". */
@@ -35,11 +35,34 @@ const spotifySearchUrl = (query: string) =>
 /** Text as a URL can carry it: an unpaired surrogate (which encodeURIComponent throws on) as U+FFFD. */
 const wellFormed = (text: string) => text.replace(/\p{Surrogate}/gu, "\uFFFD");
 
-export function listenLinks(song: Pick<Song, "id" | "title" | "artists">): ListenLink[] {
+/** A MusicBrainz id: a UUID, nothing else, so it is only ever a path segment of that shape. */
+const musicBrainzId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The links a music library gives a song: its page on the library's server, its MusicBrainz recording. */
+function originLinks(origin: SongOrigin | undefined): ListenLink[] {
+  const links: ListenLink[] = [];
+  if (origin?.webUrl && /^https?:\/\//i.test(origin.webUrl)) {
+    links.push({ service: "Your music server", kind: "song", url: origin.webUrl });
+  }
+  const recording = origin?.musicBrainzRecordingId;
+  if (recording && musicBrainzId.test(recording)) {
+    links.push({
+      service: "MusicBrainz",
+      kind: "song",
+      url: `https://musicbrainz.org/recording/${recording.toLowerCase()}`,
+    });
+  }
+  return links;
+}
+
+export function listenLinks(song: Pick<Song, "id" | "title" | "artists" | "origin">): ListenLink[] {
   const query = wellFormed([song.title, song.artists[0] ?? ""].join(" ").trim());
-  const own: ListenLink[] = spotifyTrackId.test(song.id)
-    ? [{ service: "Spotify", kind: "song", url: `https://open.spotify.com/track/${song.id}` }]
-    : [];
+  const own: ListenLink[] = [
+    ...originLinks(song.origin),
+    ...(spotifyTrackId.test(song.id)
+      ? [{ service: "Spotify", kind: "song" as const, url: `https://open.spotify.com/track/${song.id}` }]
+      : []),
+  ];
   return [
     ...own,
     { service: "Spotify", kind: "search", url: spotifySearchUrl(query) },

@@ -14,6 +14,25 @@ export interface AudioFeatures {
   durationMs: number | null;
 }
 
+/**
+ * Where a song of a music library is, for links back to it and for playlists: its file in a
+ * music folder, or its id on a Subsonic server. Songs of CSV catalogs have none.
+ */
+export interface SongOrigin {
+  /** The track file's path relative to the music folder, with "/" between folders. */
+  path?: string;
+  /** The Subsonic server's address (without credentials) and the song's id there. */
+  server?: string;
+  serverSongId?: string;
+  /** A page of the song on the server's own web player, where the server has one. */
+  webUrl?: string;
+  musicBrainzRecordingId?: string;
+  /** Where the lyrics were found: the file's tags, an .lrc or .txt file beside it, or the server. */
+  lyricsFrom?: "tags" | "lrc" | "txt" | "server";
+  /** The lyrics with their timestamps (LRC lines), kept for display; `lyrics` has them without. */
+  timedLyrics?: string;
+}
+
 export interface Song {
   id: string;
   title: string;
@@ -23,6 +42,8 @@ export interface Song {
   language: string | null;
   releaseDate: string | null;
   features: AudioFeatures;
+  /** Set for songs of a music library (a folder, a Subsonic server). */
+  origin?: SongOrigin;
 }
 
 export interface SongWithLyrics extends Song {

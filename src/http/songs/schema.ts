@@ -25,6 +25,19 @@ export const ListenLinkSchema = Type.Object({
   url: Type.String({ format: "uri", examples: ["https://open.spotify.com/track/1vrMGV0cxKxujjkhKiFMUe"] }),
 });
 
+/** Where a song of a music library is: its file in the music folder, or its id on a Subsonic server. */
+export const SongOriginSchema = Type.Object({
+  path: Type.Optional(Type.String({ description: "the track file's path relative to the music folder" })),
+  server: Type.Optional(Type.String({ description: "the Subsonic server the song is on" })),
+  serverSongId: Type.Optional(Type.String({ description: "the song's id on that server" })),
+  webUrl: Type.Optional(Type.String({ description: "the song's album on the server's web player" })),
+  musicBrainzRecordingId: Type.Optional(Type.String()),
+  lyricsFrom: Type.Optional(
+    Type.Union([Type.Literal("tags"), Type.Literal("lrc"), Type.Literal("txt"), Type.Literal("server")]),
+  ),
+  timedLyrics: Type.Optional(Type.String({ description: "the lyrics with their timestamps (LRC)" })),
+});
+
 export const SongSchema = Type.Object(
   {
     id: Type.String(),
@@ -35,6 +48,7 @@ export const SongSchema = Type.Object(
     language: Nullable(Type.String()),
     releaseDate: Nullable(Type.String()),
     features: Type.Ref("AudioFeatures"),
+    origin: Type.Optional(SongOriginSchema),
     listen: Type.Array(ListenLinkSchema, {
       description:
         "where to listen, best first: the song's own page on a service (kind song), then searches for its title and first artist",

@@ -73,6 +73,7 @@ export const songValues = (song: SongRow) => ({
   valence: song.features.valence,
   tempo: song.features.tempo,
   duration_ms: song.features.durationMs,
+  origin: song.origin ? JSON.stringify(song.origin) : null,
   lyrics: song.lyrics || null,
 });
 

@@ -10,6 +10,7 @@ import * as adminAccounts from "./2026-12-02-0006-admin-accounts.js";
 import * as rowReports from "./2026-12-06-0007-row-reports.js";
 import * as formerUsernames from "./2026-12-06-0008-former-usernames.js";
 import * as promptVectors from "./2026-12-06-0009-prompt-vectors.js";
+import * as songOrigin from "./2026-12-06-0010-song-origin.js";
 import * as musicServerAccounts from "./2026-12-06-0011-music-server-accounts.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the schema of their own time
@@ -31,6 +32,7 @@ const migrations: Record<string, DialectMigration> = {
   "2026-12-06-0007-row-reports": rowReports,
   "2026-12-06-0008-former-usernames": formerUsernames,
   "2026-12-06-0009-prompt-vectors": promptVectors,
+  "2026-12-06-0010-song-origin": songOrigin,
   "2026-12-06-0011-music-server-accounts": musicServerAccounts,
 };
 

@@ -34,6 +34,8 @@ export interface SongsTable {
   valence: number | null;
   tempo: number | null;
   duration_ms: number | null;
+  /** JSON of a library song's SongOrigin; null for songs of CSV catalogs. */
+  origin: string | null;
   lyrics: string | null;
   lyrics_status: LyricsStatus;
   /** Mean of the song's passage vectors, L2-normalized; null without passages. */
@@ -178,4 +180,5 @@ export const songColumns = [
   "valence",
   "tempo",
   "duration_ms",
+  "origin",
 ] as const;

@@ -5,13 +5,14 @@
  * is asked to stop, or as soon as a commit finds the lease lost.
  */
 import type { Readable } from "node:stream";
-import type { Bucket, Embedder } from "../../ports.js";
+import { readsSongs, type Bucket, type Embedder } from "../../ports.js";
 import {
   defaultCsvLimits,
   readCatalogCsv,
   readCsvHeader,
   type CsvLimits,
   type CsvReadOptions,
+  type CsvRowEvent,
 } from "../csv.js";
 import type { IndexWriter } from "../index-writer.js";
 import { defaultChunking, type ChunkOptions } from "../lyrics.js";
@@ -63,9 +64,9 @@ export class IngestRunner {
       chunking: deps.chunking ?? defaultChunking,
       batchPassages: deps.batchPassages ?? 64,
     });
-    const { stream, options } = await this.open(order);
+    const { events, close } = await this.open(order);
     try {
-      for await (const event of readCatalogCsv(stream, options)) {
+      for await (const event of events) {
         const full = batcher.add(event);
         if (!full) continue;
         if (!(await pipeline.push(full))) return "lease-lost";
@@ -77,25 +78,36 @@ export class IngestRunner {
       if (rest && !(await pipeline.push(rest))) return "lease-lost";
       return (await pipeline.drain()) ? "complete" : "lease-lost";
     } finally {
-      stream.destroy();
+      close();
       await pipeline.settle();
     }
   }
 
   /**
-   * The object's stream from where the run resumes: after the last commit's byte, with the
-   * header read first from the start; both pinned to the etag the job was queued with.
+   * The object's rows from where the run resumes: read by a source of songs itself, or as CSV
+   * after the last commit's byte, with the header read first from the start; both pinned to
+   * the etag the job was queued with.
    */
-  private async open(order: RunOrder): Promise<{ stream: Readable; options: CsvReadOptions }> {
+  private async open(order: RunOrder): Promise<{ events: AsyncIterable<CsvRowEvent>; close(): void }> {
     const { job, object } = order;
-    const limits = this.deps.csvLimits ?? defaultCsvLimits;
     const bucket = this.deps.bucketFor(job.source);
+    if (readsSongs(bucket)) {
+      return {
+        events: bucket.readSongs(job.key, { etag: job.etag, fromRow: object.rowsDone, size: object.size }),
+        close() {},
+      };
+    }
+    const limits = this.deps.csvLimits ?? defaultCsvLimits;
+    const read = (stream: Readable, options: CsvReadOptions) => ({
+      events: readCatalogCsv(stream, options),
+      close: () => stream.destroy(),
+    });
     if (object.rowsDone === 0 || object.bytesDone === 0) {
-      return { stream: await bucket.open(job.key, { etag: job.etag, start: 0 }), options: { limits } };
+      return read(await bucket.open(job.key, { etag: job.etag, start: 0 }), { limits });
     }
     const header = await readCsvHeader(await bucket.open(job.key, { etag: job.etag }), limits);
     const stream = await bucket.open(job.key, { etag: job.etag, start: object.bytesDone });
     const position = { row: object.rowsDone, line: object.linesDone, byte: object.bytesDone };
-    return { stream, options: { limits, resume: { header, position } } };
+    return read(stream, { limits, resume: { header, position } });
   }
 }
