@@ -32,6 +32,19 @@ describe("playlistOf", () => {
     expect(folder?.location).toEqual({ kind: "file", path: "Kim/Rooms/01 Home & Away #2.flac" });
     expect(csv?.location).toEqual({ kind: "link", url: listenLinks(playlistSongs[2]!)[0]!.url });
   });
+
+  it("finds a Subsonic server's song at its link, not at its path in the server's folder, and keeps its id there", () => {
+    const onServer = {
+      ...playlistSongs[0]!,
+      id: "s-1",
+      origin: { path: "Coast/01 Harbour.mp3", server: "http://music.local/", serverSongId: "42" },
+    };
+    const [entry] = playlistOf("x", null, [{ song: onServer }]).entries;
+    expect(entry?.location).toEqual({ kind: "link", url: listenLinks(onServer)[0]!.url });
+    expect(entry?.serverSong).toEqual({ server: "http://music.local/", id: "42" });
+    const [folder] = playlistOf("x", null, [{ song: playlistSongs[1]! }]).entries;
+    expect(folder?.serverSong).toBeNull();
+  });
 });
 
 describe("playlistFileName", () => {

@@ -39,7 +39,8 @@ export interface Playlist {
 }
 
 function locationOf(song: PlaylistSong): PlaylistEntry["location"] {
-  if (song.origin?.path) return { kind: "file", path: song.origin.path };
+  // A Subsonic server's song also knows its path, but in the server's folder, not the listener's.
+  if (song.origin?.path && !song.origin.server) return { kind: "file", path: song.origin.path };
   // listenLinks always gives a search at least; the song's own page leads when known.
   const [best] = listenLinks(song);
   return { kind: "link", url: best?.url ?? "" };
