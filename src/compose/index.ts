@@ -8,10 +8,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { prepareDatabase, type SqlDatabase } from "../adapters/sql/database.js";
 import { createSqlCatalogStores } from "../adapters/sql/catalog/index.js";
 import { createSqlSongStore } from "../adapters/sql/song-store.js";
+import { createSqlMusicServerAccountStore } from "../adapters/sql/music-server-accounts.js";
 import type { Config } from "../config.js";
 import type { PasswordHasher } from "../core/accounts/password-hasher.js";
 import type { AccountRateRules } from "../core/accounts/account-service.js";
-import type { Clock } from "../core/accounts/user.js";
+import { systemClock, type Clock } from "../core/accounts/user.js";
 import { RequestLimits, scaledRequestRules, type RequestRules } from "../core/limits/request-limits.js";
 import { CatalogService } from "../core/catalog/catalog-service.js";
 import { Crawler } from "../core/catalog/crawler.js";
@@ -22,6 +23,8 @@ import { PassageTexts } from "../core/catalog/ingest/passage-texts.js";
 import { IngestWorker } from "../core/catalog/ingest/worker.js";
 import { SongPages } from "../core/catalog/song-pages.js";
 import type { CatalogStores, IngestJob, SongPageStore, SongStore } from "../core/catalog/store.js";
+import { PlaylistService } from "../core/playlists/playlist-service.js";
+import { ServerPlaylists } from "../core/playlists/server-playlists.js";
 import type { Bucket, Cache, JobQueue, SongSource } from "../core/ports.js";
 import { LiveIndex } from "../core/search/live-index.js";
 import { SearchService, type Ranking, type RankingTuning } from "../core/search/search-service.js";
@@ -285,6 +288,20 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     return services;
   });
 
+  const playlists = lazy(async () => {
+    const answers = new PlaylistService({ search: await search(), prompts: (await social()).prompts });
+    return {
+      playlists: answers,
+      formats: registry.playlistFormats(),
+      onServer: new ServerPlaylists({
+        server: registry.playlistServer(context),
+        accounts: createSqlMusicServerAccountStore(await database()),
+        playlists: answers,
+        clock: options.clock ?? systemClock,
+      }),
+    };
+  });
+
   const administration = lazy(async () => createAccountAdministration(await database()));
 
   const requestLimits = lazy(async (): Promise<RequestLimits | null> => {
@@ -355,6 +372,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     ingest,
     search,
     social,
+    playlists,
     requestLimits,
     catalog,
     async close() {

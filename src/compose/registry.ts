@@ -17,6 +17,9 @@ import { modelsDirOf, pullModel } from "../adapters/embedder/onnx-pull.js";
 import type { PoolEmbedder, PoolEvent } from "../adapters/embedder/pool.js";
 import { createUseLiteEmbedder, useLiteModel } from "../adapters/embedder/use-lite.js";
 import { createArgon2Hasher } from "../adapters/password/argon2-hasher.js";
+import { m3u8Format } from "../adapters/playlists/m3u8.js";
+import { xspfFormat } from "../adapters/playlists/xspf.js";
+import { createSubsonicPlaylistServer } from "../adapters/subsonic/playlist-server.js";
 import { createWordnetThesaurus } from "../adapters/thesaurus/wordnet.js";
 import { createApertiumTranslator, installedApertiumPairs } from "../adapters/translator/apertium.js";
 import { createAmqpQueue } from "../adapters/queue/amqp-queue.js";
@@ -28,6 +31,8 @@ import { fileUrlPath, type Config } from "../config.js";
 import type { IngestJob } from "../core/catalog/store.js";
 import { knownModel as knownEmbeddingModel, knownModels } from "../core/embedding-models.js";
 import type { PasswordHasher } from "../core/accounts/password-hasher.js";
+import type { PlaylistServer } from "../core/playlists/music-server.js";
+import type { PlaylistFormats } from "../core/playlists/playlist-format.js";
 import type {
   Bucket,
   SongSource,
@@ -313,6 +318,16 @@ export const registry = {
     choose("library", libraries, context.config.libraryUrl)(context, { url: context.config.libraryUrl }),
   cache: (context: AdapterContext) => choose("cache", caches, context.config.cacheUrl)(context),
   embedder: (context: AdapterContext) => choose("embedder", embedders, context.config.embedder)(context),
+  /** The playlist file formats answers download as: every one, nothing to configure. */
+  playlistFormats: (): PlaylistFormats => ({ m3u8: m3u8Format, xspf: xspfFormat }),
+  /**
+   * Where answers are saved as playlists with each person's own account: the catalog's
+   * Subsonic server (VERSO_LIBRARY_URL=subsonic://… or subsonics://…); null for other catalogs.
+   */
+  playlistServer: ({ config }: Pick<AdapterContext, "config">): PlaylistServer | null =>
+    ["subsonic", "subsonics"].includes(schemeOf(config.libraryUrl))
+      ? createSubsonicPlaylistServer(config.libraryUrl)
+      : null,
   /** WordNet, from the files of a dependency: nothing to configure. */
   thesaurus: (): Thesaurus => createWordnetThesaurus(),
   translator: (context: AdapterContext) =>

@@ -75,6 +75,15 @@ export const errorCatalogue = {
   SUBSONIC_REQUEST_FAILED: "unavailable",
   /** A Subsonic server has no such song or playlist (any more). */
   SUBSONIC_NOT_FOUND: "not_found",
+  // playlists
+  /** The catalog does not come from a music server, so there is none to save a playlist on. */
+  NO_MUSIC_SERVER: "not_found",
+  /** Saving a playlist on the music server needs the person's own account there, saved first. */
+  MUSIC_SERVER_ACCOUNT_MISSING: "invalid",
+  /** The music server refused the person's account (a wrong user name or password): retrying does not help. */
+  MUSIC_SERVER_ACCOUNT_REFUSED: "invalid",
+  /** None of the answer's songs are on the music server. */
+  PLAYLIST_EMPTY: "invalid",
   // infrastructure
   DEPENDENCY_UNAVAILABLE: "unavailable",
   INTERNAL: "internal",

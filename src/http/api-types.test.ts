@@ -14,6 +14,7 @@ import type { ErrorCode } from "../core/errors.js";
 import type { SongHit as FoundSong, SongSearch } from "../core/search/types.js";
 import type { FeedService } from "../core/social/feed.js";
 import type { PeopleService } from "../core/social/people.js";
+import type { ServerPlaylists } from "../core/playlists/server-playlists.js";
 import type { PromptService } from "../core/social/prompts.js";
 import type * as Api from "./api-types.js";
 import type { Presented } from "./songs/present.js";
@@ -80,6 +81,17 @@ describe("the API's types", () => {
     expectTypeOf<Plain<Api.CatalogObjectStatus>>().toEqualTypeOf<Plain<Api.CatalogStatus["items"][number]>>();
     expectTypeOf<Plain<Api.ScanReport>>().toEqualTypeOf<Plain<Answer<CatalogService["scan"]>>>();
     expectTypeOf<Plain<Api.ErrorCode>>().toEqualTypeOf<Plain<ErrorCode>>();
+  });
+
+  it("are the answers of playlists saved on the music server", () => {
+    expectTypeOf<Plain<Api.MusicServerAccount>>().toEqualTypeOf<Plain<Answer<ServerPlaylists["account"]>>>();
+    expectTypeOf<Plain<Api.MusicServerAccount>>().toEqualTypeOf<
+      Plain<Answer<ServerPlaylists["saveAccount"]>>
+    >();
+    expectTypeOf<Plain<Api.ServerPlaylist>>().toEqualTypeOf<Plain<Answer<ServerPlaylists["save"]>>>();
+    expectTypeOf<Plain<Api.MusicServerAccountInput>>().toEqualTypeOf<
+      Plain<Argument<ServerPlaylists["saveAccount"], 1>>
+    >();
   });
 
   it("are what the services accept", () => {

@@ -14,6 +14,12 @@ import type { CredentialsBody, SessionSchema, SignedInSchema } from "./auth/sche
 import type { CatalogStatusSchema, ObjectStatusSchema, ScanReportSchema } from "./catalog/schema.js";
 import type { FeedItemSchema } from "./feed/schema.js";
 import type { AccountDeletionBody, PasswordChangeBody, ProfileUpdateBody } from "./me/schema.js";
+import type {
+  MusicServerAccountBody,
+  MusicServerAccountSchema,
+  ServerPlaylistBody,
+  ServerPlaylistSchema,
+} from "./music-server/schema.js";
 import type { PromptBody, PromptSchema, PromptWithSongsSchema } from "./prompts/schema.js";
 import type { ErrorResponseSchema, Paged } from "./schemas.js";
 import type { AskBody, AskResponseSchema } from "./search/schema.js";
@@ -92,3 +98,8 @@ export type FeedItem = Static<typeof FeedItemSchema>;
 export type CatalogObjectStatus = Static<typeof ObjectStatusSchema>;
 export type CatalogStatus = Static<typeof CatalogStatusSchema>;
 export type ScanReport = Static<typeof ScanReportSchema>;
+
+export type MusicServerAccount = Static<typeof MusicServerAccountSchema>;
+export type MusicServerAccountInput = Static<typeof MusicServerAccountBody>;
+export type ServerPlaylistInput = Static<typeof ServerPlaylistBody>;
+export type ServerPlaylist = Static<typeof ServerPlaylistSchema>;

@@ -1,5 +1,5 @@
 /**
- * The api role: the HTTP API of search, songs, the catalog, accounts and the social network,
+ * The api role: the HTTP API of search, playlists, songs, the catalog, accounts and the social network,
  * and the built web app at / (registered last: its page fallback answers only what no other
  * route does).
  * The vector index is refreshed from the database on a timer, since another process (a
@@ -10,6 +10,8 @@ import type { Verso } from "../compose/index.js";
 import { apiPlugins } from "../http/api-plugins.js";
 import { artistRoutes } from "../http/artists/routes.js";
 import { catalogRoutes } from "../http/catalog/routes.js";
+import { musicServerRoutes } from "../http/music-server/routes.js";
+import { playlistRoutes } from "../http/playlists/routes.js";
 import { searchRoutes } from "../http/search/routes.js";
 import { socialRoutes } from "../http/social-routes.js";
 import { songsRoutes } from "../http/songs/routes.js";
@@ -17,11 +19,12 @@ import { pagePreviews } from "../http/web/preview.js";
 import { webAppRoutes } from "../http/web/routes.js";
 
 export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
-  const [search, pages, catalog, social, limits] = [
+  const [search, pages, catalog, social, playlists, limits] = [
     await verso.search(),
     await verso.songPages(),
     await verso.catalog(),
     await verso.social(),
+    await verso.playlists(),
     await verso.requestLimits(),
   ];
   return [
@@ -29,6 +32,8 @@ export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
     ...apiPlugins({ sessions: social.sessions, limits }),
     ...socialRoutes(social),
     searchRoutes(search),
+    playlistRoutes(playlists),
+    musicServerRoutes(playlists.onServer),
     songsRoutes({ pages, similar: (id, k) => search.similar(id, k) }),
     artistRoutes(pages),
     catalogRoutes(catalog),

@@ -1,6 +1,6 @@
 /**
- * The app under fuzzing: the social routes over a fresh database with the search, songs and
- * catalog routes beside them (as the api role registers them), a few users with prompts,
+ * The app under fuzzing: the social routes over a fresh database with the search, playlist,
+ * songs and catalog routes beside them (as the api role registers them), a few users with prompts,
  * likes and follows, and two users the fuzzer acts as: one ordinary, one administrator. A run
  * may end their sessions, change their passwords, rename or delete them; `ensureActors` gives
  * each a working session again before the next run.
@@ -10,7 +10,13 @@ import { createSqlCatalogStores } from "../../src/adapters/sql/catalog/index.js"
 import { createSqlSongStore } from "../../src/adapters/sql/song-store.js";
 import { CatalogService } from "../../src/core/catalog/catalog-service.js";
 import { VersoError } from "../../src/core/errors.js";
+import { PlaylistService } from "../../src/core/playlists/playlist-service.js";
+import { m3u8Format } from "../../src/adapters/playlists/m3u8.js";
+import { xspfFormat } from "../../src/adapters/playlists/xspf.js";
 import { catalogRoutes } from "../../src/http/catalog/routes.js";
+import { playlistRoutes } from "../../src/http/playlists/routes.js";
+import { musicServerRoutes } from "../../src/http/music-server/routes.js";
+import { ServerPlaylists } from "../../src/core/playlists/server-playlists.js";
 import { searchRoutes } from "../../src/http/search/routes.js";
 import { songsRoutes } from "../../src/http/songs/routes.js";
 import { artistRoutes } from "../../src/http/artists/routes.js";
@@ -54,6 +60,11 @@ export async function buildWorld(): Promise<World> {
   });
   const search = fakeSongSearch();
   let similarCalls = 0;
+  const answers = new PlaylistService({
+    search,
+    // The app's own prompts, read when a playlist is asked for (the app is built by then).
+    prompts: { visible: (id, viewer) => t.module.prompts.visible(id, viewer) },
+  });
   const t = await buildTestApp({
     otherRoutes: [
       searchRoutes(search),
@@ -67,6 +78,16 @@ export async function buildWorld(): Promise<World> {
       }),
       artistRoutes(new SongPages(songs)),
       catalogRoutes(catalog),
+      playlistRoutes({ playlists: answers, formats: { m3u8: m3u8Format, xspf: xspfFormat } }),
+      // A catalog that is not a music server's: saving there is refused, whatever is sent.
+      musicServerRoutes(
+        new ServerPlaylists({
+          server: null,
+          accounts: { find: async () => null, save: async () => {}, remove: async () => {} },
+          playlists: answers,
+          clock: () => new Date(),
+        }),
+      ),
     ] as FastifyPluginAsync[],
   });
   // The social routes' searches: asks through the app's own fake search, and finding people.

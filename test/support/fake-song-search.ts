@@ -1,5 +1,5 @@
 /** Song search for tests that need answers without a catalog or a model. */
-import { emptyFeatures } from "../../src/core/catalog/song.js";
+import { emptyFeatures, type Song } from "../../src/core/catalog/song.js";
 import { VersoError } from "../../src/core/errors.js";
 import type { AskRequest, AskResult, SongSearch } from "../../src/core/search/types.js";
 
@@ -11,8 +11,23 @@ export interface FakeSongSearch extends SongSearch {
   reembedding: AskResult["reembedding"];
 }
 
-/** Answers one song named after the prompt, so tests can tell which prompt was asked. */
-export function fakeSongSearch(): FakeSongSearch {
+/** A song named after the prompt, so tests can tell which prompt was asked. */
+const songFor = (prompt: string): Song => ({
+  id: `song-for-${prompt.length}`,
+  title: `A song about ${prompt}`,
+  artists: ["The Fakes"],
+  album: null,
+  genre: "pop",
+  language: "en",
+  releaseDate: null,
+  features: { ...emptyFeatures(), energy: 0.5 },
+});
+
+/**
+ * Answers one song named after the prompt; or, given songs, the first k of them in their order
+ * (each passage is named after the prompt).
+ */
+export function fakeSongSearch(songs?: readonly Song[]): FakeSongSearch {
   const fake: FakeSongSearch = {
     asked: [],
     failWith: null,
@@ -27,22 +42,11 @@ export function fakeSongSearch(): FakeSongSearch {
         cached: false,
         catalogVersion: 1,
         reembedding: fake.reembedding,
-        results: [
-          {
-            song: {
-              id: `song-for-${request.prompt.length}`,
-              title: `A song about ${request.prompt}`,
-              artists: ["The Fakes"],
-              album: null,
-              genre: "pop",
-              language: "en",
-              releaseDate: null,
-              features: { ...emptyFeatures(), energy: 0.5 },
-            },
-            score: 0.9,
-            passage: { text: `a line about ${request.prompt}`, ordinal: 0 },
-          },
-        ],
+        results: (songs?.slice(0, request.k ?? 10) ?? [songFor(request.prompt)]).map((song, i) => ({
+          song,
+          score: 0.9 - i / 100,
+          passage: { text: `a line about ${request.prompt}`, ordinal: 0 },
+        })),
       };
     },
   };

@@ -45,6 +45,11 @@ export class PromptService {
     return presentPrompt(await this.remembered(await this.findOrFail(id, viewer)));
   }
 
+  /** The prompt, when the viewer may see it (else PROMPT_NOT_FOUND): what its page shows first. */
+  async visible(promptId: number, viewer: Viewer | null): Promise<PromptView> {
+    return presentPrompt(await this.findOrFail(promptId, viewer));
+  }
+
   /** The prompt with the songs it finds; the search service caches those answers. */
   async read(promptId: number, viewer: Viewer | null): Promise<PromptWithSongs> {
     const prompt = await this.findOrFail(promptId, viewer);

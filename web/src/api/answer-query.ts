@@ -51,7 +51,8 @@ function readRange(text: string | null, min: number, max: number): Range | undef
   return low === undefined && high === undefined ? undefined : range;
 }
 
-const writeRange = (range: Range) => `${range.min ?? ""}..${range.max ?? ""}`;
+/** A range as the address and the API's playlist downloads write it: `min..max`, either end left out. */
+export const writeRange = (range: Range) => `${range.min ?? ""}..${range.max ?? ""}`;
 
 export function readAnswerQuery(params: URLSearchParams): AnswerQuery {
   const filters: SongFilters = {};

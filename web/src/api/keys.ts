@@ -28,4 +28,6 @@ export const keys = {
   suggestions: ["people", "suggestions"] as const,
   allPeople: ["people"] as const,
   catalog: ["catalog", "status"] as const,
+  /** My account on the catalog's music server (it depends on who is signed in). */
+  musicServer: ["me", "music-server"] as const,
 };

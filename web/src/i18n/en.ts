@@ -251,6 +251,25 @@ export const en = {
     deleteConfirmTitle: "Delete your account for good?",
     deleteConfirmBody: "Enter your password to confirm. This cannot be undone.",
     deleteForever: "Delete for good",
+    musicServerTitle: "Your music server",
+    musicServerIntro:
+      "The catalog comes from {{server}}. Save your own account there to save answers as your playlists on it.",
+    musicServerUsername: "User name on the server",
+    musicServerPassword: "Password on the server",
+    musicServerSave: "Save account",
+    musicServerSaved: "Saved as {{username}} on {{server}}.",
+    musicServerForget: "Forget it",
+  },
+  playlist: {
+    save: "Save as playlist",
+    download: "Download {{format}}",
+    saveTo: "Save to {{server}}",
+    saving: "Saving…",
+    savedTo_one: "Saved to {{server}} with {{count}} song.",
+    savedTo_other: "Saved to {{server}} with {{count}} songs.",
+    updatedOn_one: "Your playlist on {{server}} now has {{count}} song.",
+    updatedOn_other: "Your playlist on {{server}} now has {{count}} songs.",
+    setUp: "Save your account on {{server}} to save playlists there",
   },
   catalog: {
     title: "Catalog",
@@ -331,6 +350,11 @@ export const en = {
     notOwner: "Only its author can change this prompt.",
     adminOnly: "Only an administrator can do this.",
     catalogNotReady: "The catalog is still loading: its songs will be here in a moment.",
+    musicServerRefused:
+      "The music server refused this user name or password. Check them and save them again.",
+    musicServerAccountMissing: "Save your account on the music server first, on your account page.",
+    noMusicServer: "This catalog does not come from a music server.",
+    playlistEmpty: "None of these songs are on the music server.",
   },
   notFound: {
     title: "Page not found",

@@ -64,6 +64,14 @@ export function errorText(t: TFunction, error: unknown): string {
       return t("errors.catalogNotReady");
     case "DEPENDENCY_UNAVAILABLE":
       return t("errors.unavailable");
+    case "MUSIC_SERVER_ACCOUNT_REFUSED":
+      return t("errors.musicServerRefused");
+    case "MUSIC_SERVER_ACCOUNT_MISSING":
+      return t("errors.musicServerAccountMissing");
+    case "NO_MUSIC_SERVER":
+      return t("errors.noMusicServer");
+    case "PLAYLIST_EMPTY":
+      return t("errors.playlistEmpty");
   }
   if (error.status >= 500 || error.status === 0) return t("errors.server");
   return t("errors.request", { message: error.message });

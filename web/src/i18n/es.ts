@@ -258,6 +258,25 @@ export const es: Messages<typeof en> = {
     deleteConfirmTitle: "¿Eliminar tu cuenta para siempre?",
     deleteConfirmBody: "Escribe tu contraseña para confirmarlo. No se puede deshacer.",
     deleteForever: "Eliminar para siempre",
+    musicServerTitle: "Tu servidor de música",
+    musicServerIntro:
+      "El catálogo viene de {{server}}. Guarda allí tu propia cuenta para guardar respuestas como listas de reproducción tuyas.",
+    musicServerUsername: "Usuario en el servidor",
+    musicServerPassword: "Contraseña en el servidor",
+    musicServerSave: "Guardar cuenta",
+    musicServerSaved: "Guardada como {{username}} en {{server}}.",
+    musicServerForget: "Olvidarla",
+  },
+  playlist: {
+    save: "Guardar como lista",
+    download: "Descargar {{format}}",
+    saveTo: "Guardar en {{server}}",
+    saving: "Guardando…",
+    savedTo_one: "Guardada en {{server}} con {{count}} canción.",
+    savedTo_other: "Guardada en {{server}} con {{count}} canciones.",
+    updatedOn_one: "Tu lista en {{server}} tiene ahora {{count}} canción.",
+    updatedOn_other: "Tu lista en {{server}} tiene ahora {{count}} canciones.",
+    setUp: "Guarda tu cuenta de {{server}} para guardar listas allí",
   },
   catalog: {
     title: "Catálogo",
@@ -341,6 +360,11 @@ export const es: Messages<typeof en> = {
     notOwner: "Solo su autor puede cambiar esta consulta.",
     adminOnly: "Solo un administrador puede hacer esto.",
     catalogNotReady: "El catálogo aún se está cargando: sus canciones estarán aquí en un momento.",
+    musicServerRefused:
+      "El servidor de música rechazó este usuario o contraseña. Revísalos y guárdalos de nuevo.",
+    musicServerAccountMissing: "Guarda primero tu cuenta del servidor de música, en la página de tu cuenta.",
+    noMusicServer: "Este catálogo no viene de un servidor de música.",
+    playlistEmpty: "Ninguna de estas canciones está en el servidor de música.",
   },
   notFound: {
     title: "Página no encontrada",

@@ -11,6 +11,7 @@ import * as rowReports from "./2026-12-06-0007-row-reports.js";
 import * as formerUsernames from "./2026-12-06-0008-former-usernames.js";
 import * as promptVectors from "./2026-12-06-0009-prompt-vectors.js";
 import * as songOrigin from "./2026-12-06-0010-song-origin.js";
+import * as musicServerAccounts from "./2026-12-06-0011-music-server-accounts.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the schema of their own time
 type AnyDb = Kysely<any>;
@@ -32,6 +33,7 @@ const migrations: Record<string, DialectMigration> = {
   "2026-12-06-0008-former-usernames": formerUsernames,
   "2026-12-06-0009-prompt-vectors": promptVectors,
   "2026-12-06-0010-song-origin": songOrigin,
+  "2026-12-06-0011-music-server-accounts": musicServerAccounts,
 };
 
 /** The same versioned migrations for every dialect; each writes its dialect's own SQL where it must. */

@@ -178,6 +178,7 @@ export function createSqlUserStore({ db }: SqlContext): UserStore {
         await trx.deleteFrom("prompts").where("author_id", "=", userId).execute();
         await trx.deleteFrom("sessions").where("user_id", "=", userId).execute();
         await trx.deleteFrom("former_usernames").where("user_id", "=", userId).execute();
+        await trx.deleteFrom("music_server_accounts").where("user_id", "=", userId).execute();
         await trx.deleteFrom("users").where("id", "=", userId).execute();
       });
     },

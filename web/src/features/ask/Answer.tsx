@@ -1,6 +1,6 @@
 /**
  * The songs for a prompt: how many, how well they fit (said above them when nothing fits
- * well), how much of the catalog they come from while it is being re-embedded, the way to share or publish them, and more songs on request, up to the API's most.
+ * well), how much of the catalog they come from while it is being re-embedded, the way to share, publish or save them as a playlist, and more songs on request, up to the API's most.
  */
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
@@ -10,6 +10,7 @@ import { answerSearch, type AnswerQuery } from "../../api/answer-query.js";
 import { bounds } from "../../api/bounds.js";
 import { ShareButton } from "../../ui/ShareButton.js";
 import { Empty, ErrorState, Loading } from "../../ui/states.js";
+import { SavePlaylist } from "../playlists/SavePlaylist.js";
 import { FitNotice } from "../songs/FitNotice.js";
 import { SongList } from "../songs/SongList.js";
 import { PublishPrompt } from "./PublishPrompt.js";
@@ -68,6 +69,7 @@ export function Answer({ query, ingesting, catalogEmpty, onMore }: AnswerProps) 
             what={t("ask.shareAnswer")}
           />
           <PublishPrompt key={query.prompt} prompt={query.prompt} />
+          {hits.length > 0 && <SavePlaylist source={{ query }} />}
         </div>
       </div>
       <ReembeddingNotice reembedding={reembedding} />

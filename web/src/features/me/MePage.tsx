@@ -4,6 +4,7 @@ import { useSession } from "../../api/session.js";
 import { PageHeading } from "../../ui/PageHeading.js";
 import { RequireSignIn } from "../session/RequireSignIn.js";
 import { DeleteAccount } from "./DeleteAccount.js";
+import { MusicServerForm } from "./MusicServerForm.js";
 import { MyPrompts } from "./MyPrompts.js";
 import { PasswordForm } from "./PasswordForm.js";
 import { ProfileForm } from "./ProfileForm.js";
@@ -22,6 +23,7 @@ function Account() {
         <ProfileForm key={`profile-${user.id}`} me={user} />
         <RenameForm key={`rename-${user.id}`} me={user} />
         <PasswordForm />
+        <MusicServerForm key={`music-server-${user.id}`} />
       </div>
       <MyPrompts me={user} />
       <DeleteAccount />

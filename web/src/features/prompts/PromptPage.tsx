@@ -8,6 +8,7 @@ import { Empty, ErrorState, Loading } from "../../ui/states.js";
 import { IngestNotice } from "../catalog/IngestNotice.js";
 import { useIngestWatch } from "../catalog/useIngestWatch.js";
 import { ShareButton } from "../../ui/ShareButton.js";
+import { SavePlaylist } from "../playlists/SavePlaylist.js";
 import { FitNotice } from "../songs/FitNotice.js";
 import { SongList } from "../songs/SongList.js";
 import { LikeButton } from "./LikeButton.js";
@@ -44,6 +45,7 @@ export function PromptPage() {
           title={text}
           what={t("prompts.shareWhat")}
         />
+        {results.length > 0 && <SavePlaylist source={{ promptId: prompt.data.id }} />}
       </div>
       <p>
         <Link to={`/?q=${encodeURIComponent(text)}`}>{t("prompts.askAgain")}</Link>

@@ -1,0 +1,14 @@
+/** A person's own account on the catalog's music server, for saving playlists there. */
+export interface MusicServerAccountsTable {
+  user_id: number;
+  /** The server's address (without credentials) the account was checked against. */
+  server: string;
+  username: string;
+  /** As given: the Subsonic API signs every request with it. Never answered by the API. */
+  password: string;
+  updated_at: string;
+}
+
+export interface PlaylistTables {
+  music_server_accounts: MusicServerAccountsTable;
+}
