@@ -295,7 +295,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
       formats: registry.playlistFormats(),
       onServer: new ServerPlaylists({
         server: registry.playlistServer(context),
-        accounts: createSqlMusicServerAccountStore(await database()),
+        accounts: createSqlMusicServerAccountStore(await database(), registry.sealedBox(context)),
         playlists: answers,
         clock: options.clock ?? systemClock,
       }),

@@ -47,6 +47,7 @@ import type {
 import type { EmbedderLoad } from "../http/embedder/routes.js";
 import type { Metrics } from "../observability/metrics.js";
 import { schemeOf, type Port, type portSchemes } from "./schemes.js";
+import { createSealedBox, sealingKey, type SealedBox } from "../adapters/secrets/sealed-box.js";
 
 export interface AdapterContext {
   config: Config;
@@ -328,6 +329,9 @@ export const registry = {
     ["subsonic", "subsonics"].includes(schemeOf(config.libraryUrl))
       ? createSubsonicPlaylistServer(config.libraryUrl)
       : null,
+  /** Seals the secrets Verso must give back as they were (music server passwords). */
+  sealedBox: ({ config }: Pick<AdapterContext, "config">): SealedBox =>
+    createSealedBox(sealingKey({ secret: config.secretKey, dataDir: config.dataDir })),
   /** WordNet, from the files of a dependency: nothing to configure. */
   thesaurus: (): Thesaurus => createWordnetThesaurus(),
   translator: (context: AdapterContext) =>

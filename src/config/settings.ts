@@ -123,6 +123,15 @@ export const settings = {
     schema: optionalText,
     secret: true,
   }),
+  secretKey: spec({
+    env: "VERSO_SECRET_KEY",
+    accepts: "a secret of at least 32 characters",
+    description:
+      "the key that seals the music server passwords people save (the same on every process of an installation); unset: a key made once in the data folder (secret.key)",
+    fallback: "",
+    schema: optionalText.pipe(z.string().min(32).optional()),
+    secret: true,
+  }),
   s3Endpoint: spec({
     env: "VERSO_S3_ENDPOINT",
     accepts: "an http(s) URL",

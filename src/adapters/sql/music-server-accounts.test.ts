@@ -1,9 +1,12 @@
+import crypto from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "../../../test/support/databases.js";
 import type { MusicServerAccountStore } from "../../core/playlists/music-server.js";
+import { createSealedBox } from "../secrets/sealed-box.js";
 import { createSqlMusicServerAccountStore } from "./music-server-accounts.js";
 import { createSqlUserStore } from "./social/accounts-store.js";
 
+const box = createSealedBox(crypto.randomBytes(32));
 let database: TestDatabase;
 let accounts: MusicServerAccountStore;
 const ids: Record<"ana" | "bob", number> = { ana: 0, bob: 0 };
@@ -12,7 +15,7 @@ const server = "http://music.local:4533/";
 
 beforeAll(async () => {
   database = await openTestDatabase();
-  accounts = createSqlMusicServerAccountStore(database);
+  accounts = createSqlMusicServerAccountStore(database, box);
   for (const username of ["ana", "bob"] as const) {
     const user = await database.db
       .insertInto("users")
@@ -39,6 +42,24 @@ describe("the SQL store of music server accounts", () => {
     await accounts.save(ids.ana, server, { username: "ana2", password: "new" }, now);
     expect(await accounts.find(ids.ana, server)).toEqual({ username: "ana2", password: "new" });
     expect(await accounts.find(ids.bob, server)).toEqual({ username: "bob", password: "other" });
+  });
+
+  it("keeps the password sealed: the database alone gives none away, nor does a row moved to another person", async () => {
+    await accounts.save(ids.ana, server, { username: "ana", password: "the clear password" }, now);
+    const rows = await database.db.selectFrom("music_server_accounts").selectAll().execute();
+    expect(JSON.stringify(rows)).not.toContain("the clear password");
+    // Under another key (VERSO_SECRET_KEY changed), the account is as good as unsaved.
+    const otherKey = createSqlMusicServerAccountStore(database, createSealedBox(crypto.randomBytes(32)));
+    expect(await otherKey.find(ids.ana, server)).toBeNull();
+    // Ana's sealed password copied into Bob's row opens nothing.
+    const anas = rows.find((r) => r.user_id === ids.ana)!;
+    await database.db
+      .updateTable("music_server_accounts")
+      .set({ sealed_password: anas.sealed_password })
+      .where("user_id", "=", ids.bob)
+      .execute();
+    expect(await accounts.find(ids.bob, server)).toBeNull();
+    expect(await accounts.find(ids.ana, server)).toEqual({ username: "ana", password: "the clear password" });
   });
 
   it("forgets a person's account, and goes with the person's Verso account", async () => {

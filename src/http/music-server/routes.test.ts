@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 /**
  * Answers saved as playlists on a real Subsonic server (Debian's supysonic, started here over
  * a music folder made here), each person with their own account there. The catalog's songs
@@ -12,6 +13,7 @@ import { playlistSearch } from "../../../test/support/playlist-songs.js";
 import { startSupysonic, type SupysonicServer } from "../../../test/support/supysonic.js";
 import { testDialect } from "../../../test/support/databases.js";
 import { buildTestApp, type TestApp } from "../../../test/support/test-app.js";
+import { createSealedBox } from "../../adapters/secrets/sealed-box.js";
 import { createSqlMusicServerAccountStore } from "../../adapters/sql/music-server-accounts.js";
 import { SubsonicClient } from "../../adapters/subsonic/client.js";
 import { createSubsonicPlaylistServer } from "../../adapters/subsonic/playlist-server.js";
@@ -76,7 +78,8 @@ afterEach(async () => {
 });
 
 /** The store over the test app's own database, opened when a request comes (the app is built by then). */
-const accounts = () => createSqlMusicServerAccountStore({ db: t.db, dialect: testDialect });
+const box = createSealedBox(crypto.randomBytes(32));
+const accounts = () => createSqlMusicServerAccountStore({ db: t.db, dialect: testDialect }, box);
 
 /** The server, counting the calls made to it. */
 function counted(inner: PlaylistServer) {
@@ -311,7 +314,16 @@ describe("POST /api/playlists", () => {
       body: { username: ANA.name, password: ANA.password },
     });
     // The password changed on the server since: what Verso keeps is now wrong.
-    await t.db.updateTable("music_server_accounts").set({ password: "an old password" }).execute();
+    const saved = await t.db
+      .selectFrom("music_server_accounts")
+      .select(["user_id", "server", "username", "updated_at"])
+      .executeTakeFirstOrThrow();
+    await accounts().save(
+      saved.user_id,
+      saved.server,
+      { username: saved.username, password: "an old password" },
+      saved.updated_at,
+    );
     const before = calls.savePlaylist;
     const reply = await t.call("POST", "/api/playlists", { token: me.token, body: { prompt: "tides" } });
     expect([reply.status, reply.body.error.code]).toEqual([400, "MUSIC_SERVER_ACCOUNT_REFUSED"]);

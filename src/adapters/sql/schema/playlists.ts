@@ -4,8 +4,11 @@ export interface MusicServerAccountsTable {
   /** The server's address (without credentials) the account was checked against. */
   server: string;
   username: string;
-  /** As given: the Subsonic API signs every request with it. Never answered by the API. */
-  password: string;
+  /**
+   * The password, sealed (adapters/secrets/sealed-box.ts): the Subsonic API signs every request
+   * with it, so it cannot be hashed. Never answered by the API.
+   */
+  sealed_password: string;
   updated_at: string;
 }
 
