@@ -36,6 +36,8 @@ export interface CatalogObject {
   changed: number;
   /** Songs that left the catalog because the object's last run no longer held them. */
   removed: number;
+  /** Passages of this run that took a vector already stored for the same text, instead of embedding it. */
+  reused: number;
   rowsDone: number;
   linesDone: number;
   bytesDone: number;
@@ -71,8 +73,11 @@ export interface IngestedSong {
   /** The line of its object the song's row began on: a row that repeats an earlier row's id is reported there. */
   line?: number;
   lyricsStatus: LyricsStatus;
-  /** Passages in order, with their vectors; empty when the lyrics are missing or a placeholder. */
-  passages: { text: string; vector: Float32Array }[];
+  /**
+   * Passages in order, with their vectors and the SHA-256 (hex) of the text the vector was
+   * embedded from (see text-hash.ts); empty when the lyrics are missing or a placeholder.
+   */
+  passages: { text: string; vector: Float32Array; textHash?: string }[];
   /** The whole song as one vector (mean of its passages, normalized); null without passages. */
   vector: Float32Array | null;
 }
@@ -90,8 +95,18 @@ export interface IngestBatch {
   songs: IngestedSong[];
   /** Reports of the batch's rows; the store adds one for each song whose id an earlier row of the run had. */
   rowErrors: RowReport[];
-  /** Counters to add to the object's totals (the store adds the repeated ids to `changed`). */
-  counts: { songs: number; passages: number; skipped: number; errors: number; changed: number };
+  /**
+   * Counters to add to the object's totals (the store adds the repeated ids to `changed`);
+   * `reused`: passages whose vector was not embedded but taken from one stored or of the batch.
+   */
+  counts: {
+    songs: number;
+    passages: number;
+    skipped: number;
+    errors: number;
+    changed: number;
+    reused?: number;
+  };
   /** Position reached after this batch, where a restarted worker resumes. */
   rowsDone: number;
   linesDone: number;
@@ -189,6 +204,11 @@ export interface IngestRunStore extends EmbeddingModelIds, Pick<CatalogObjectSto
     model: string,
     lease: { token: string; until: Date; now: Date },
   ): Promise<StartOutcome>;
+  /**
+   * The stored passage vectors of the model of `modelId` whose text hash (see IngestedSong) is
+   * one of these, by hash: what ingest takes instead of embedding the same text again.
+   */
+  storedVectors(modelId: number, textHashes: readonly string[]): Promise<Map<string, Float32Array>>;
   /** Extends the lease; false when it was lost (taken over, or the object changed). */
   renewLease(lease: Lease, until: Date): Promise<boolean>;
   /** Gives the object up for another worker to take at once (a slice ended, or shutdown). */

@@ -1,23 +1,26 @@
 /**
  * Batches on their way from the embedder to the database: each is sent to the embedder as it
  * comes, with one batch more in flight than the embedder can work on (so it never idles while
- * a commit runs), and committed in order, each commit through the index writer.
+ * a commit runs), and committed in order, each commit through the index writer. A text already
+ * stored with the model (by its hash) takes the stored vector, and each other distinct text of
+ * a batch is embedded once: the same text is never embedded twice.
  */
 import type { Embedder } from "../../ports.js";
 import { meanVector } from "../../vectors.js";
 import type { IndexWriter } from "../index-writer.js";
 import type { CatalogObject, IngestBatch, IngestedSong, IngestRunStore, Lease } from "../store.js";
-import type { IngestObserver, RowCounts } from "./observer.js";
+import type { EmbeddedCounts, IngestObserver, RowCounts } from "./observer.js";
 import type { PassageTexts } from "./passage-texts.js";
 import type { RowBatch } from "./row-batches.js";
+import { textHash } from "./text-hash.js";
 
 export interface CommitPipelineDeps {
-  store: Pick<IngestRunStore, "commitBatch">;
+  store: Pick<IngestRunStore, "commitBatch" | "storedVectors">;
   embedder: Embedder;
   /** What is embedded for each passage (its translation, for a song in another language); default: its text. */
   passageTexts?: Pick<PassageTexts, "of">;
   indexWriter: IndexWriter;
-  observer?: Pick<IngestObserver, "rows" | "progress">;
+  observer?: Pick<IngestObserver, "rows" | "progress" | "embedded">;
 }
 
 /** The run the batches belong to. */
@@ -28,10 +31,19 @@ export interface PipelineRun {
   modelId: number;
 }
 
-const withVectors = (batch: RowBatch, vectors: Float32Array[]): IngestedSong[] => {
+/** A batch's vectors, in the order of its passages, with the hashes of the texts they came from. */
+interface BatchVectors extends EmbeddedCounts {
+  vectors: Float32Array[];
+  hashes: string[];
+}
+
+const withVectors = (batch: RowBatch, { vectors, hashes }: BatchVectors): IngestedSong[] => {
   let next = 0;
   return batch.songs.map(({ song, line, status, passages }) => {
-    const embedded = passages.map((text) => ({ text, vector: vectors[next++]! }));
+    const embedded = passages.map((text) => {
+      const at = next++;
+      return { text, vector: vectors[at]!, textHash: hashes[at]! };
+    });
     return {
       song,
       line,
@@ -43,7 +55,7 @@ const withVectors = (batch: RowBatch, vectors: Float32Array[]): IngestedSong[] =
 };
 
 export class CommitPipeline {
-  private readonly inFlight: { batch: RowBatch; vectors: Promise<Float32Array[]> }[] = [];
+  private readonly inFlight: { batch: RowBatch; vectors: Promise<BatchVectors> }[] = [];
   private readonly totals: RowCounts;
 
   constructor(
@@ -66,12 +78,25 @@ export class CommitPipeline {
     return true;
   }
 
-  private async embed(batch: RowBatch): Promise<Float32Array[]> {
+  /** The batch's vectors: those stored for its texts (one query), the other distinct texts embedded once each. */
+  private async embed(batch: RowBatch): Promise<BatchVectors> {
     const songs = batch.songs.map((s) => ({ language: s.song.language, passages: s.passages }));
     const { texts } = this.deps.passageTexts
       ? await this.deps.passageTexts.of(songs)
       : { texts: songs.flatMap((s) => s.passages) };
-    return texts.length > 0 ? this.deps.embedder.embed(texts, { priority: "bulk" }) : [];
+    const hashes = texts.map(textHash);
+    if (texts.length === 0) return { vectors: [], hashes, reused: 0, computed: 0 };
+    const stored = await this.deps.store.storedVectors(this.run.modelId, [...new Set(hashes)]);
+    // Each text neither stored nor seen earlier in the batch, once, in the order it came.
+    const wanted = new Map<string, string>();
+    hashes.forEach((hash, i) => {
+      if (!stored.has(hash) && !wanted.has(hash)) wanted.set(hash, texts[i]!);
+    });
+    const computed =
+      wanted.size > 0 ? await this.deps.embedder.embed([...wanted.values()], { priority: "bulk" }) : [];
+    const fresh = new Map([...wanted.keys()].map((hash, i) => [hash, computed[i]!]));
+    const vectors = hashes.map((hash) => stored.get(hash) ?? fresh.get(hash)!);
+    return { vectors, hashes, reused: texts.length - wanted.size, computed: wanted.size };
   }
 
   /** Commits every batch still in flight; false when the lease was lost. */
@@ -88,8 +113,9 @@ export class CommitPipeline {
   }
 
   private async commitOldest(): Promise<boolean> {
-    const { batch, vectors } = this.inFlight.shift()!;
-    const songs = withVectors(batch, await vectors);
+    const { batch, vectors: pending } = this.inFlight.shift()!;
+    const vectors = await pending;
+    const songs = withVectors(batch, vectors);
     const counts: RowCounts = {
       songs: songs.length,
       passages: batch.passageCount,
@@ -101,7 +127,7 @@ export class CommitPipeline {
       modelId: this.run.modelId,
       songs,
       rowErrors: batch.rowErrors,
-      counts: { ...counts, changed: batch.changedRows },
+      counts: { ...counts, changed: batch.changedRows, reused: vectors.reused },
       rowsDone: batch.rowsDone,
       linesDone: batch.linesDone,
       bytesDone: batch.bytesDone,
@@ -109,6 +135,7 @@ export class CommitPipeline {
     const committed = await this.deps.indexWriter.apply(() => this.deps.store.commitBatch(commit));
     if (!committed) return false;
     this.count(counts, commit);
+    this.deps.observer?.embedded?.({ reused: vectors.reused, computed: vectors.computed });
     return true;
   }
 
