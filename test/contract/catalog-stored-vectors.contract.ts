@@ -3,7 +3,7 @@
  * the hash of the text they were embedded from, so that ingest never embeds that text again.
  */
 import { describe, expect, it } from "vitest";
-import { textHash } from "../../src/core/catalog/ingest/text-hash.js";
+import { textHash } from "../../src/core/catalog/vector-reuse.js";
 import type { IngestedSong } from "../../src/core/catalog/store.js";
 import { catalogFixture, model, songRow, unit, type OpenCatalogStores } from "./catalog-fixtures.js";
 

@@ -193,8 +193,18 @@ export interface CatalogObjectStore {
   removeObject(id: number): Promise<CommittedBatch | null>;
 }
 
+/** Stored passage vectors by the hash of the text they were embedded from (see vector-reuse.ts). */
+export interface StoredPassageVectors {
+  /**
+   * The stored passage vectors of the model of `modelId` whose text hash (see IngestedSong) is
+   * one of these, by hash: what ingest takes instead of embedding the same text again.
+   */
+  storedVectors(modelId: number, textHashes: readonly string[]): Promise<Map<string, Float32Array>>;
+}
+
 /** One worker's run over one object: its lease, its commits in order, its end. */
-export interface IngestRunStore extends EmbeddingModelIds, Pick<CatalogObjectStore, "getObject"> {
+export interface IngestRunStore
+  extends EmbeddingModelIds, StoredPassageVectors, Pick<CatalogObjectStore, "getObject"> {
   /**
    * Takes the object for a job: only for the generation, etag and model it was queued with,
    * and only when no other worker's lease is alive. Counts the delivery.
@@ -204,11 +214,6 @@ export interface IngestRunStore extends EmbeddingModelIds, Pick<CatalogObjectSto
     model: string,
     lease: { token: string; until: Date; now: Date },
   ): Promise<StartOutcome>;
-  /**
-   * The stored passage vectors of the model of `modelId` whose text hash (see IngestedSong) is
-   * one of these, by hash: what ingest takes instead of embedding the same text again.
-   */
-  storedVectors(modelId: number, textHashes: readonly string[]): Promise<Map<string, Float32Array>>;
   /** Extends the lease; false when it was lost (taken over, or the object changed). */
   renewLease(lease: Lease, until: Date): Promise<boolean>;
   /** Gives the object up for another worker to take at once (a slice ended, or shutdown). */
@@ -263,12 +268,13 @@ export interface SongToReembed {
 /** The same song with every passage embedded again, and its whole-song vector. */
 export interface ReembeddedSong {
   songId: string;
-  passages: { ordinal: number; text: string; vector: Float32Array }[];
+  /** With the hash of each passage's text (see IngestedSong). */
+  passages: { ordinal: number; text: string; vector: Float32Array; textHash?: string }[];
   vector: Float32Array | null;
 }
 
 /** Embedding the catalog again with another model, from the stored passage texts. */
-export interface ReembeddingStore extends EmbeddingModelIds {
+export interface ReembeddingStore extends EmbeddingModelIds, StoredPassageVectors {
   /** Passages embedded with another model than this one: what `verso reindex` has to do. */
   staleEmbeddings(model: string): Promise<{ songs: number; passages: number; models: string[] }>;
   /** Songs whose passages were embedded with another model, with those passages' texts, in batches. */

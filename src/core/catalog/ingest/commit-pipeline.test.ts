@@ -5,7 +5,7 @@ import type { IngestBatch } from "../store.js";
 import { CommitPipeline } from "./commit-pipeline.js";
 import type { EmbeddedCounts } from "./observer.js";
 import type { RowBatch } from "./row-batches.js";
-import { textHash } from "./text-hash.js";
+import { textHash } from "../vector-reuse.js";
 
 const batchOf = (songs: Record<string, string[]>): RowBatch => {
   const list = Object.entries(songs).map(([id, passages], i) => ({

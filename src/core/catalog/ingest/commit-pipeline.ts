@@ -8,11 +8,11 @@
 import type { Embedder } from "../../ports.js";
 import { meanVector } from "../../vectors.js";
 import type { IndexWriter } from "../index-writer.js";
+import { vectorsOf, type ReusedVectors } from "../vector-reuse.js";
 import type { CatalogObject, IngestBatch, IngestedSong, IngestRunStore, Lease } from "../store.js";
-import type { EmbeddedCounts, IngestObserver, RowCounts } from "./observer.js";
+import type { IngestObserver, RowCounts } from "./observer.js";
 import type { PassageTexts } from "./passage-texts.js";
 import type { RowBatch } from "./row-batches.js";
-import { textHash } from "./text-hash.js";
 
 export interface CommitPipelineDeps {
   store: Pick<IngestRunStore, "commitBatch" | "storedVectors">;
@@ -31,13 +31,7 @@ export interface PipelineRun {
   modelId: number;
 }
 
-/** A batch's vectors, in the order of its passages, with the hashes of the texts they came from. */
-interface BatchVectors extends EmbeddedCounts {
-  vectors: Float32Array[];
-  hashes: string[];
-}
-
-const withVectors = (batch: RowBatch, { vectors, hashes }: BatchVectors): IngestedSong[] => {
+const withVectors = (batch: RowBatch, { vectors, hashes }: ReusedVectors): IngestedSong[] => {
   let next = 0;
   return batch.songs.map(({ song, line, status, passages }) => {
     const embedded = passages.map((text) => {
@@ -55,7 +49,7 @@ const withVectors = (batch: RowBatch, { vectors, hashes }: BatchVectors): Ingest
 };
 
 export class CommitPipeline {
-  private readonly inFlight: { batch: RowBatch; vectors: Promise<BatchVectors> }[] = [];
+  private readonly inFlight: { batch: RowBatch; vectors: Promise<ReusedVectors> }[] = [];
   private readonly totals: RowCounts;
 
   constructor(
@@ -78,25 +72,14 @@ export class CommitPipeline {
     return true;
   }
 
-  /** The batch's vectors: those stored for its texts (one query), the other distinct texts embedded once each. */
-  private async embed(batch: RowBatch): Promise<BatchVectors> {
+  /** The batch's vectors: those stored for its texts, the other distinct texts embedded once each. */
+  private async embed(batch: RowBatch): Promise<ReusedVectors> {
     const songs = batch.songs.map((s) => ({ language: s.song.language, passages: s.passages }));
     const { texts } = this.deps.passageTexts
       ? await this.deps.passageTexts.of(songs)
       : { texts: songs.flatMap((s) => s.passages) };
-    const hashes = texts.map(textHash);
-    if (texts.length === 0) return { vectors: [], hashes, reused: 0, computed: 0 };
-    const stored = await this.deps.store.storedVectors(this.run.modelId, [...new Set(hashes)]);
-    // Each text neither stored nor seen earlier in the batch, once, in the order it came.
-    const wanted = new Map<string, string>();
-    hashes.forEach((hash, i) => {
-      if (!stored.has(hash) && !wanted.has(hash)) wanted.set(hash, texts[i]!);
-    });
-    const computed =
-      wanted.size > 0 ? await this.deps.embedder.embed([...wanted.values()], { priority: "bulk" }) : [];
-    const fresh = new Map([...wanted.keys()].map((hash, i) => [hash, computed[i]!]));
-    const vectors = hashes.map((hash) => stored.get(hash) ?? fresh.get(hash)!);
-    return { vectors, hashes, reused: texts.length - wanted.size, computed: wanted.size };
+    const { store, embedder } = this.deps;
+    return vectorsOf(texts, { store, embedder, modelId: this.run.modelId });
   }
 
   /** Commits every batch still in flight; false when the lease was lost. */
