@@ -26,10 +26,10 @@ const batchOf = (songs: Record<string, string[]>): RowBatch => {
   };
 };
 
-function setUp() {
+function setUp(parallelism = 1) {
   const memory = passageVectorMemory();
   const commits: IngestBatch[] = [];
-  const stub = stubEmbedder(1);
+  const stub = stubEmbedder(parallelism);
   const embedded: EmbeddedCounts[] = [];
   const pipeline = (modelId: number) =>
     new CommitPipeline(
@@ -88,6 +88,24 @@ describe("the commit pipeline", () => {
     expect(embedded).toEqual([
       { reused: 0, computed: 2 },
       { reused: 4, computed: 3 },
+    ]);
+  });
+
+  it("embeds a text once for batches in flight together, before either is committed", async () => {
+    const { commits, stub, embedded, pipeline } = setUp(2);
+    const run = pipeline(7);
+    await run.push(batchOf({ a: ["chorus", "verse one"] }));
+    await run.push(batchOf({ b: ["chorus", "bridge"] }));
+    await run.push(batchOf({ c: ["bridge", "chorus", "outro"] }));
+    expect(commits).toEqual([]);
+    expect(await run.drain()).toBe(true);
+    expect(stub.requests).toEqual([["chorus", "verse one"], ["bridge"], ["outro"]]);
+    const chorusVectors = commits.flatMap((c) => c.songs[0]!.passages.filter((p) => p.text === "chorus"));
+    expect(chorusVectors.map((p) => [...p.vector])).toEqual(Array(3).fill([...vectorOf("chorus")]));
+    expect(embedded).toEqual([
+      { reused: 0, computed: 2 },
+      { reused: 1, computed: 1 },
+      { reused: 2, computed: 1 },
     ]);
   });
 

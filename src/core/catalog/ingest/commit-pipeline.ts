@@ -8,7 +8,7 @@
 import type { Embedder } from "../../ports.js";
 import { meanVector } from "../../vectors.js";
 import type { IndexWriter } from "../index-writer.js";
-import { vectorsOf, type ReusedVectors } from "../vector-reuse.js";
+import { vectorsOf, type ReusedVectors, type VectorsInFlight } from "../vector-reuse.js";
 import type { CatalogObject, IngestBatch, IngestedSong, IngestRunStore, Lease } from "../store.js";
 import type { IngestObserver, RowCounts } from "./observer.js";
 import type { PassageTexts } from "./passage-texts.js";
@@ -50,6 +50,8 @@ const withVectors = (batch: RowBatch, { vectors, hashes }: ReusedVectors): Inges
 
 export class CommitPipeline {
   private readonly inFlight: { batch: RowBatch; vectors: Promise<ReusedVectors> }[] = [];
+  /** The texts of the batches in flight, embedded once for all of them until their commit stores them. */
+  private readonly embedding: VectorsInFlight = new Map();
   private readonly totals: RowCounts;
 
   constructor(
@@ -79,7 +81,7 @@ export class CommitPipeline {
       ? await this.deps.passageTexts.of(songs)
       : { texts: songs.flatMap((s) => s.passages) };
     const { store, embedder } = this.deps;
-    return vectorsOf(texts, { store, embedder, modelId: this.run.modelId });
+    return vectorsOf(texts, { store, embedder, modelId: this.run.modelId, inFlight: this.embedding });
   }
 
   /** Commits every batch still in flight; false when the lease was lost. */
@@ -117,6 +119,7 @@ export class CommitPipeline {
     };
     const committed = await this.deps.indexWriter.apply(() => this.deps.store.commitBatch(commit));
     if (!committed) return false;
+    for (const hash of vectors.hashes) this.embedding.delete(hash);
     this.count(counts, commit);
     this.deps.observer?.embedded?.({ reused: vectors.reused, computed: vectors.computed });
     return true;
