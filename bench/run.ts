@@ -10,6 +10,8 @@
  *           passages, and the ratio uses their mean
  * ask       POST /api/ask over real HTTP, p50/p99 uncached and cached, against the time of its
  *           two unavoidable parts measured alone: embedding the prompt and searching the index
+ * reuse     the same files ingested again from a second path: passages reused vs embedded
+ *           (0 embedded is the target; reuse.ts)
  * recall    recall@10 of the HNSW index against exact search on the catalog's real passage
  *           vectors, with the prompts' vectors as queries, and queries/s of both
  * social    10,000 users, 100,000 prompts, 200,000 follows: feed, prompt search, login, on
@@ -40,6 +42,7 @@ import { loadConfig } from "../src/config.js";
 import { sharedDir } from "../src/paths.js";
 import { buildProcessApp } from "../src/roles/server.js";
 import { ingestOnce } from "../src/roles/ingest-once.js";
+import { benchReuse } from "./reuse.js";
 import {
   loadLyricPassages,
   measureRawEmbedding,
@@ -248,7 +251,7 @@ async function social(dialects: SqlDialect[]) {
 async function main() {
   const { values } = parseArgs({
     options: {
-      only: { type: "string", default: "pipeline,ask,recall,social,caches,remote-embedder" },
+      only: { type: "string", default: "pipeline,reuse,ask,recall,social,caches,remote-embedder" },
       dataset: {
         type: "string",
         default: path.join(sharedDir, "datasets", "spotify-songs-lyrics-2k"),
@@ -269,7 +272,7 @@ async function main() {
       .join(" ")} · node ${process.version}`,
   );
 
-  if (only.has("pipeline") || only.has("ask") || only.has("recall")) {
+  if (only.has("pipeline") || only.has("reuse") || only.has("ask") || only.has("recall")) {
     const dataDir = values["data-dir"] ?? fs.mkdtempSync(path.join(os.tmpdir(), "verso-bench-"));
     // One client sends far more than a person would: the bench measures the server, not its limits.
     const config = loadConfig(process.env, { dataDir, demo: false, logLevel: "warn", rateLimitFactor: 0 });
@@ -279,6 +282,7 @@ async function main() {
       if (only.has("pipeline"))
         await pipeline(verso, values.dataset, Number(values["raw-sample"]), config.embedThreads);
       else await ingestOnce(verso, `file://${path.resolve(values.dataset)}`);
+      if (only.has("reuse")) summary.push(...(await benchReuse(verso, values.dataset, log)));
       if (only.has("ask")) await ask(verso);
       if (only.has("recall")) await recall(verso);
     } finally {

@@ -300,10 +300,16 @@ export const dashboards = [
       },
       {
         kind: "timeseries",
-        title: "Passages embedded per second",
-        description: "Passages embedded and indexed by the workers.",
+        title: "Passages per second, embedded or reused",
+        description:
+          "Passages indexed by the workers, by where their vectors came from: computed (embedded) or reused (a vector stored for the same text and model).",
         unit: "ops",
-        queries: [{ expr: "sum(rate(verso_ingest_passages_total[$__rate_interval]))", legend: "passages" }],
+        queries: [
+          {
+            expr: "sum by (origin) (rate(verso_ingest_passage_vectors_total[$__rate_interval]))",
+            legend: "{{origin}}",
+          },
+        ],
       },
       {
         kind: "timeseries",

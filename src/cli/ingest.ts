@@ -14,14 +14,17 @@ function printSummary(objects: CatalogObject[], ms: number) {
   const songs = sum((o) => o.songs);
   console.log("");
   for (const o of objects) {
-    const detail = o.status === "failed" ? `FAILED: ${o.error}` : `${o.songs} songs, ${o.passages} passages`;
+    const detail =
+      o.status === "failed"
+        ? `FAILED: ${o.error}`
+        : `${o.songs} songs, ${o.passages} passages (${o.reused} reused, ${o.passages - o.reused} embedded)`;
     console.log(
       `  ${o.key}: ${detail}${o.skipped ? `, ${o.skipped} skipped` : ""}${o.errors ? `, ${o.errors} bad rows` : ""}`,
     );
   }
   console.log(
     `objects ${objects.length} (${objects.filter((o) => o.status === "failed").length} failed) · songs ${songs} · ` +
-      `passages ${sum((o) => o.passages)} · skipped ${sum((o) => o.skipped)} · errors ${sum((o) => o.errors)} · ` +
+      `passages ${sum((o) => o.passages)} (reused ${sum((o) => o.reused)}, embedded ${sum((o) => o.passages - o.reused)}) · skipped ${sum((o) => o.skipped)} · errors ${sum((o) => o.errors)} · ` +
       `${rate(songs, ms)} songs/s · ${(ms / 1000).toFixed(1)} s`,
   );
 }

@@ -193,6 +193,11 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
       metrics.ingestPassages.inc(counts.passages);
       options.ingestObserver?.rows?.(counts);
     },
+    embedded(counts) {
+      metrics.ingestVectors.labels("reused").inc(counts.reused);
+      metrics.ingestVectors.labels("computed").inc(counts.computed);
+      options.ingestObserver?.embedded?.(counts);
+    },
     progress: (p) => options.ingestObserver?.progress?.(p),
     finished(object, outcome, ms) {
       metrics.ingestObjects.labels(outcome).inc();

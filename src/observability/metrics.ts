@@ -97,6 +97,12 @@ function ingestMetrics(registers: Registry[]) {
       help: "Passages embedded and indexed",
       registers,
     }),
+    ingestVectors: new Counter({
+      name: "verso_ingest_passage_vectors_total",
+      help: "Passage vectors of ingest, by origin: reused (a vector stored for the same text and model) or computed (embedded)",
+      labelNames: ["origin"] as const,
+      registers,
+    }),
     ingestDuration: new Histogram({
       name: "verso_ingest_object_duration_seconds",
       help: "Time to process one catalog object",

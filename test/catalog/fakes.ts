@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { VersoError } from "../../src/core/errors.js";
 import type { SongRow } from "../../src/core/catalog/layout.js";
 import { emptyFeatures } from "../../src/core/catalog/song.js";
-import type { CatalogObject } from "../../src/core/catalog/store.js";
+import type { CatalogObject, IngestBatch } from "../../src/core/catalog/store.js";
 import type { Bucket, BucketObject, Embedder } from "../../src/core/ports.js";
 
 export const T0 = new Date("2026-12-01T12:00:00.000Z");
@@ -26,6 +26,7 @@ export const catalogObject = (overrides: Partial<CatalogObject> = {}): CatalogOb
   errors: 0,
   changed: 0,
   removed: 0,
+  reused: 0,
   rowsDone: 0,
   linesDone: 0,
   bytesDone: 0,
@@ -41,6 +42,37 @@ export const catalogObject = (overrides: Partial<CatalogObject> = {}): CatalogOb
   transientSince: null,
   ...overrides,
 });
+
+/**
+ * The passage vectors a store keeps by model and text hash, as IngestRunStore.storedVectors
+ * answers them: `record` files those of a commit (the first vector of each text stays), and
+ * `lookups` keeps the hashes each call asked for.
+ */
+export function passageVectorMemory() {
+  const byModel = new Map<number, Map<string, Float32Array>>();
+  const lookups: string[][] = [];
+  return {
+    lookups,
+    async storedVectors(modelId: number, textHashes: readonly string[]): Promise<Map<string, Float32Array>> {
+      lookups.push([...textHashes]);
+      const stored = byModel.get(modelId);
+      const found = new Map<string, Float32Array>();
+      for (const hash of textHashes) {
+        const vector = stored?.get(hash);
+        if (vector) found.set(hash, vector);
+      }
+      return found;
+    },
+    record(batch: IngestBatch): void {
+      const stored = byModel.get(batch.modelId) ?? new Map<string, Float32Array>();
+      byModel.set(batch.modelId, stored);
+      for (const { passages } of batch.songs) {
+        for (const { textHash, vector } of passages)
+          if (textHash && !stored.has(textHash)) stored.set(textHash, vector);
+      }
+    },
+  };
+}
 
 /** A song as a catalog CSV gives it. */
 export const songRow = (id: string, overrides: Partial<SongRow> = {}): SongRow => ({

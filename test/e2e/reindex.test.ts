@@ -2,6 +2,7 @@
  * After the embedding model changed, `verso reindex` embeds every passage again from its
  * stored text with the new model: afterwards no passage of the old model is left, the vector
  * index holds only the new model's vectors, and the crawler does not ingest the bucket again.
+ * A text that two songs share is embedded once.
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -47,6 +48,8 @@ describe("reindexing the catalog with another model", () => {
         ["s1", "Sea", "['A']", lyric("the sea")],
         ["s2", "Rain", "['A']", lyric("the rain")],
         ["s3", "None", "['A']", ""],
+        // The same words as s1: its passages take the vectors of s1's.
+        ["s4", "Sea (Live)", "['A']", lyric("the sea")],
       ],
     );
     t = await openTestVerso();
@@ -57,14 +60,14 @@ describe("reindexing the catalog with another model", () => {
     fs.rmSync(bucket, { recursive: true, force: true });
   });
 
-  it("re-embeds every passage from its text, and leaves nothing of the old model", async () => {
+  it("re-embeds every passage from its text, each text once, and leaves nothing of the old model", async () => {
     const { reembedding, changeLog, objects } = await t.verso.catalogStores();
     const songs = await t.verso.songStore();
     const oldModel = (await t.verso.embedder()).model.name;
-    const before = await songs.passagesOfSongs(["s1", "s2"], oldModel);
+    const before = await songs.passagesOfSongs(["s1", "s2", "s4"], oldModel);
     const embedder = hashEmbedder();
     expect(await reembedding.staleEmbeddings(embedder.model.name)).toEqual({
-      songs: 2,
+      songs: 3,
       passages: before.length,
       models: [oldModel],
     });
@@ -79,16 +82,22 @@ describe("reindexing the catalog with another model", () => {
       indexWriter: index,
       songsPerCommit: 1,
     }).run((p) => progress.push({ ...p }));
-    expect(result).toMatchObject({ passagesDone: before.length, passagesTotal: before.length, songsDone: 2 });
-    expect(progress.map((p) => p.songsDone)).toEqual([0, 1, 2]);
-    expect(embedder.texts.sort()).toEqual(before.map((p) => p.text).sort());
+    expect(result).toMatchObject({ passagesDone: before.length, passagesTotal: before.length, songsDone: 3 });
+    expect(progress.map((p) => p.songsDone)).toEqual([0, 1, 2, 3]);
+    const distinct = [...new Set(before.map((p) => p.text))];
+    expect(distinct.length).toBeLessThan(before.length);
+    expect(embedder.texts.sort()).toEqual(distinct.sort());
 
-    const after = await songs.passagesOfSongs(["s1", "s2"], embedder.model.name);
+    const after = await songs.passagesOfSongs(["s1", "s2", "s4"], embedder.model.name);
     expect(after.map((p) => [p.songId, p.ordinal, p.text])).toEqual(
       before.map((p) => [p.songId, p.ordinal, p.text]),
     );
-    expect(await songs.passagesOfSongs(["s1", "s2"], oldModel)).toEqual([]);
-    expect((await songs.songVectors(["s1", "s2", "s3"], embedder.model.name)).size).toBe(2);
+    const vectorOf = (id: string, ordinal: number) => [
+      ...after.find((p) => p.songId === id && p.ordinal === ordinal)!.vector,
+    ];
+    expect(vectorOf("s4", 0)).toEqual(vectorOf("s1", 0));
+    expect(await songs.passagesOfSongs(["s1", "s2", "s4"], oldModel)).toEqual([]);
+    expect((await songs.songVectors(["s1", "s2", "s3", "s4"], embedder.model.name)).size).toBe(3);
     expect(await reembedding.staleEmbeddings(embedder.model.name)).toMatchObject({ passages: 0 });
     expect(await index.index.size()).toBe(after.length);
     const [hit] = await index.search(after[0]!.vector, 1);

@@ -19,6 +19,8 @@ export interface ObjectView {
   progress: number;
   songs: number;
   passages: number;
+  /** Passages that took a vector stored for the same text instead of being embedded. */
+  reusedPassages: number;
   skipped: number;
   /** Rows skipped: not songs. */
   errors: number;
@@ -135,6 +137,7 @@ export class CatalogService {
       progress: o.status === "done" ? 1 : o.size > 0 ? Math.min(1, o.bytesDone / o.size) : 0,
       songs: o.songs,
       passages: o.passages,
+      reusedPassages: o.reused,
       skipped: o.skipped,
       errors: o.errors,
       changed: o.changed,

@@ -8,6 +8,7 @@
 import type { Embedder } from "../ports.js";
 import { meanVector } from "../vectors.js";
 import type { IndexWriter } from "./index-writer.js";
+import { vectorsOf } from "./vector-reuse.js";
 import type { ReembeddedSong, ReembeddingStore, SongToReembed } from "./store.js";
 
 export interface ReindexProgress {
@@ -39,7 +40,7 @@ export class CatalogReindex {
     if (stale.passages === 0) return { ...progress, models: stale.models };
     const modelId = await store.modelId(model);
     for await (const songs of store.songsToReembed(model.name, this.deps.songsPerCommit ?? 32)) {
-      const replaced = await this.embed(songs);
+      const replaced = await this.embed(songs, modelId);
       await indexWriter.apply(() => store.replaceEmbeddings(modelId, replaced));
       progress.passagesDone += replaced.reduce((sum, s) => sum + s.passages.length, 0);
       progress.songsDone += songs.length;
@@ -49,12 +50,17 @@ export class CatalogReindex {
     return { ...progress, models: stale.models };
   }
 
-  private async embed(songs: SongToReembed[]): Promise<ReembeddedSong[]> {
+  /** The songs' passages embedded with the model of `modelId`, each text already stored with it taken as stored. */
+  private async embed(songs: SongToReembed[], modelId: number): Promise<ReembeddedSong[]> {
     const texts = songs.flatMap((s) => s.passages.map((p) => p.text));
-    const vectors = texts.length > 0 ? await this.deps.embedder.embed(texts, { priority: "bulk" }) : [];
+    const { store, embedder } = this.deps;
+    const { vectors, hashes } = await vectorsOf(texts, { store, embedder, modelId });
     let next = 0;
     return songs.map((s) => {
-      const passages = s.passages.map((p) => ({ ...p, vector: vectors[next++]! }));
+      const passages = s.passages.map((p) => {
+        const at = next++;
+        return { ...p, vector: vectors[at]!, textHash: hashes[at]! };
+      });
       return { songId: s.songId, passages, vector: meanVector(passages.map((p) => p.vector)) };
     });
   }

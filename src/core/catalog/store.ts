@@ -36,6 +36,8 @@ export interface CatalogObject {
   changed: number;
   /** Songs that left the catalog because the object's last run no longer held them. */
   removed: number;
+  /** Passages of this run that took a vector already stored for the same text, instead of embedding it. */
+  reused: number;
   rowsDone: number;
   linesDone: number;
   bytesDone: number;
@@ -71,8 +73,11 @@ export interface IngestedSong {
   /** The line of its object the song's row began on: a row that repeats an earlier row's id is reported there. */
   line?: number;
   lyricsStatus: LyricsStatus;
-  /** Passages in order, with their vectors; empty when the lyrics are missing or a placeholder. */
-  passages: { text: string; vector: Float32Array }[];
+  /**
+   * Passages in order, with their vectors and the SHA-256 (hex) of the text the vector was
+   * embedded from (see text-hash.ts); empty when the lyrics are missing or a placeholder.
+   */
+  passages: { text: string; vector: Float32Array; textHash?: string }[];
   /** The whole song as one vector (mean of its passages, normalized); null without passages. */
   vector: Float32Array | null;
 }
@@ -90,8 +95,18 @@ export interface IngestBatch {
   songs: IngestedSong[];
   /** Reports of the batch's rows; the store adds one for each song whose id an earlier row of the run had. */
   rowErrors: RowReport[];
-  /** Counters to add to the object's totals (the store adds the repeated ids to `changed`). */
-  counts: { songs: number; passages: number; skipped: number; errors: number; changed: number };
+  /**
+   * Counters to add to the object's totals (the store adds the repeated ids to `changed`);
+   * `reused`: passages whose vector was not embedded but taken from one stored or of the batch.
+   */
+  counts: {
+    songs: number;
+    passages: number;
+    skipped: number;
+    errors: number;
+    changed: number;
+    reused?: number;
+  };
   /** Position reached after this batch, where a restarted worker resumes. */
   rowsDone: number;
   linesDone: number;
@@ -178,8 +193,18 @@ export interface CatalogObjectStore {
   removeObject(id: number): Promise<CommittedBatch | null>;
 }
 
+/** Stored passage vectors by the hash of the text they were embedded from (see vector-reuse.ts). */
+export interface StoredPassageVectors {
+  /**
+   * The stored passage vectors of the model of `modelId` whose text hash (see IngestedSong) is
+   * one of these, by hash: what ingest takes instead of embedding the same text again.
+   */
+  storedVectors(modelId: number, textHashes: readonly string[]): Promise<Map<string, Float32Array>>;
+}
+
 /** One worker's run over one object: its lease, its commits in order, its end. */
-export interface IngestRunStore extends EmbeddingModelIds, Pick<CatalogObjectStore, "getObject"> {
+export interface IngestRunStore
+  extends EmbeddingModelIds, StoredPassageVectors, Pick<CatalogObjectStore, "getObject"> {
   /**
    * Takes the object for a job: only for the generation, etag and model it was queued with,
    * and only when no other worker's lease is alive. Counts the delivery.
@@ -243,12 +268,13 @@ export interface SongToReembed {
 /** The same song with every passage embedded again, and its whole-song vector. */
 export interface ReembeddedSong {
   songId: string;
-  passages: { ordinal: number; text: string; vector: Float32Array }[];
+  /** With the hash of each passage's text (see IngestedSong). */
+  passages: { ordinal: number; text: string; vector: Float32Array; textHash?: string }[];
   vector: Float32Array | null;
 }
 
 /** Embedding the catalog again with another model, from the stored passage texts. */
-export interface ReembeddingStore extends EmbeddingModelIds {
+export interface ReembeddingStore extends EmbeddingModelIds, StoredPassageVectors {
   /** Passages embedded with another model than this one: what `verso reindex` has to do. */
   staleEmbeddings(model: string): Promise<{ songs: number; passages: number; models: string[] }>;
   /** Songs whose passages were embedded with another model, with those passages' texts, in batches. */

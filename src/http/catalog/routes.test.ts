@@ -17,6 +17,7 @@ const object: CatalogStatus["items"][number] = {
   progress: 0.5,
   songs: 12,
   passages: 80,
+  reusedPassages: 30,
   skipped: 1,
   errors: 1,
   changed: 0,

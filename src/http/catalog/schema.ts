@@ -15,6 +15,9 @@ export const ObjectStatusSchema = Type.Object({
   progress: Type.Number({ description: "share of the object read, 0 to 1" }),
   songs: Type.Integer(),
   passages: Type.Integer(),
+  reusedPassages: Type.Integer({
+    description: "passages that took a vector already stored for the same text, instead of being embedded",
+  }),
   skipped: Type.Integer({ description: "songs stored without passages: no lyrics or placeholder lyrics" }),
   errors: Type.Integer({ description: "rows that could not be read: skipped" }),
   changed: Type.Integer({

@@ -105,6 +105,7 @@ export const catalogObject = (
   progress: 1,
   songs: 0,
   passages: 0,
+  reusedPassages: 0,
   skipped: 0,
   errors: 0,
   changed: 0,

@@ -33,6 +33,7 @@ async function fence(
       skipped: eb("skipped", "+", batch.counts.skipped),
       errors: eb("errors", "+", batch.counts.errors),
       changed: eb("changed", "+", batch.counts.changed),
+      passages_reused: eb("passages_reused", "+", batch.counts.reused ?? 0),
       rows_done: batch.rowsDone,
       lines_done: batch.linesDone,
       bytes_done: batch.bytesDone,

@@ -8,6 +8,7 @@ import { transaction, type SqlContext } from "../dialect-sql.js";
 import { commitBatch } from "./batch-commit.js";
 import { currentVersion } from "./catalog-version.js";
 import { iso, lockingRows, objectById } from "./object-rows.js";
+import { storedVectors } from "./passages.js";
 import { releaseSongs } from "./released-songs.js";
 
 export function createSqlIngestRunStore(context: SqlContext, models: EmbeddingModelIds): IngestRunStore {
@@ -70,6 +71,8 @@ export function createSqlIngestRunStore(context: SqlContext, models: EmbeddingMo
     },
 
     commitBatch: (batch) => commitBatch(context, batch),
+
+    storedVectors: (modelId, textHashes) => storedVectors(context, modelId, textHashes),
 
     async noteTransientFailure(lease, at, reason) {
       await db

@@ -21,6 +21,7 @@ export const toObject = (row: Selectable<CatalogObjectsTable>): CatalogObject =>
   errors: row.errors,
   changed: row.changed,
   removed: row.removed,
+  reused: row.passages_reused,
   rowsDone: row.rows_done,
   linesDone: row.lines_done,
   bytesDone: Number(row.bytes_done),

@@ -34,6 +34,7 @@ const freshRun = (listed: BucketObject, model: string, at: string) => ({
   errors: 0,
   changed: 0,
   removed: 0,
+  passages_reused: 0,
   rows_done: 0,
   lines_done: 0,
   bytes_done: 0,

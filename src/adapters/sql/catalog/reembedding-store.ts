@@ -11,7 +11,7 @@ import { encodeVector } from "../vector-codec.js";
 import { bumpVersion } from "./catalog-version.js";
 import { chunks } from "./chunks.js";
 import { recordedModelId } from "./model-ids.js";
-import { insertPassages, removePassagesOf } from "./passages.js";
+import { insertPassages, removePassagesOf, storedVectors } from "./passages.js";
 import { attributeColumns, toAttributes } from "./song-rows.js";
 
 /** Stands for "no model recorded": no passage has this model id, so every one is stale. */
@@ -122,6 +122,8 @@ export function createSqlReembeddingStore(context: SqlContext, models: Embedding
         return { catalogVersion, added, removed };
       });
     },
+
+    storedVectors: (modelId, textHashes) => storedVectors(context, modelId, textHashes),
 
     async adoptModel(model) {
       const result = await db

@@ -12,6 +12,7 @@ import * as formerUsernames from "./2026-12-06-0008-former-usernames.js";
 import * as promptVectors from "./2026-12-06-0009-prompt-vectors.js";
 import * as songOrigin from "./2026-12-06-0010-song-origin.js";
 import * as musicServerAccounts from "./2026-12-06-0011-music-server-accounts.js";
+import * as passageTextHash from "./2026-12-06-0012-passage-text-hash.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the schema of their own time
 type AnyDb = Kysely<any>;
@@ -34,6 +35,7 @@ const migrations: Record<string, DialectMigration> = {
   "2026-12-06-0009-prompt-vectors": promptVectors,
   "2026-12-06-0010-song-origin": songOrigin,
   "2026-12-06-0011-music-server-accounts": musicServerAccounts,
+  "2026-12-06-0012-passage-text-hash": passageTextHash,
 };
 
 /** The same versioned migrations for every dialect; each writes its dialect's own SQL where it must. */

@@ -57,6 +57,8 @@ export interface PassagesTable {
   model_id: number;
   /** The catalog version whose commit wrote it: the change log of additions. */
   catalog_version: Generated<number>;
+  /** SHA-256 (hex) of the text its vector was embedded from; null for passages older than it. */
+  text_sha256: string | null;
 }
 
 /** The change log of removals: each passage a commit deleted, by that commit's catalog version. */
@@ -89,6 +91,8 @@ export interface CatalogObjectsTable {
   errors: number;
   /** Rows kept as songs with a value changed or left out. */
   changed: Generated<number>;
+  /** Passages that took a vector already stored for the same text and model. */
+  passages_reused: Generated<number>;
   /** Data rows committed so far: where a restarted worker resumes. */
   rows_done: number;
   bytes_done: number;

@@ -1,23 +1,26 @@
 /**
  * Batches on their way from the embedder to the database: each is sent to the embedder as it
  * comes, with one batch more in flight than the embedder can work on (so it never idles while
- * a commit runs), and committed in order, each commit through the index writer.
+ * a commit runs), and committed in order, each commit through the index writer. A text already
+ * stored with the model (by its hash) takes the stored vector, and each other distinct text of
+ * a batch is embedded once: the same text is never embedded twice.
  */
 import type { Embedder } from "../../ports.js";
 import { meanVector } from "../../vectors.js";
 import type { IndexWriter } from "../index-writer.js";
+import { vectorsOf, type ReusedVectors, type VectorsInFlight } from "../vector-reuse.js";
 import type { CatalogObject, IngestBatch, IngestedSong, IngestRunStore, Lease } from "../store.js";
 import type { IngestObserver, RowCounts } from "./observer.js";
 import type { PassageTexts } from "./passage-texts.js";
 import type { RowBatch } from "./row-batches.js";
 
 export interface CommitPipelineDeps {
-  store: Pick<IngestRunStore, "commitBatch">;
+  store: Pick<IngestRunStore, "commitBatch" | "storedVectors">;
   embedder: Embedder;
   /** What is embedded for each passage (its translation, for a song in another language); default: its text. */
   passageTexts?: Pick<PassageTexts, "of">;
   indexWriter: IndexWriter;
-  observer?: Pick<IngestObserver, "rows" | "progress">;
+  observer?: Pick<IngestObserver, "rows" | "progress" | "embedded">;
 }
 
 /** The run the batches belong to. */
@@ -28,10 +31,13 @@ export interface PipelineRun {
   modelId: number;
 }
 
-const withVectors = (batch: RowBatch, vectors: Float32Array[]): IngestedSong[] => {
+const withVectors = (batch: RowBatch, { vectors, hashes }: ReusedVectors): IngestedSong[] => {
   let next = 0;
   return batch.songs.map(({ song, line, status, passages }) => {
-    const embedded = passages.map((text) => ({ text, vector: vectors[next++]! }));
+    const embedded = passages.map((text) => {
+      const at = next++;
+      return { text, vector: vectors[at]!, textHash: hashes[at]! };
+    });
     return {
       song,
       line,
@@ -43,7 +49,9 @@ const withVectors = (batch: RowBatch, vectors: Float32Array[]): IngestedSong[] =
 };
 
 export class CommitPipeline {
-  private readonly inFlight: { batch: RowBatch; vectors: Promise<Float32Array[]> }[] = [];
+  private readonly inFlight: { batch: RowBatch; vectors: Promise<ReusedVectors> }[] = [];
+  /** The texts of the batches in flight, embedded once for all of them until their commit stores them. */
+  private readonly embedding: VectorsInFlight = new Map();
   private readonly totals: RowCounts;
 
   constructor(
@@ -66,12 +74,14 @@ export class CommitPipeline {
     return true;
   }
 
-  private async embed(batch: RowBatch): Promise<Float32Array[]> {
+  /** The batch's vectors: those stored for its texts, the other distinct texts embedded once each. */
+  private async embed(batch: RowBatch): Promise<ReusedVectors> {
     const songs = batch.songs.map((s) => ({ language: s.song.language, passages: s.passages }));
     const { texts } = this.deps.passageTexts
       ? await this.deps.passageTexts.of(songs)
       : { texts: songs.flatMap((s) => s.passages) };
-    return texts.length > 0 ? this.deps.embedder.embed(texts, { priority: "bulk" }) : [];
+    const { store, embedder } = this.deps;
+    return vectorsOf(texts, { store, embedder, modelId: this.run.modelId, inFlight: this.embedding });
   }
 
   /** Commits every batch still in flight; false when the lease was lost. */
@@ -88,8 +98,9 @@ export class CommitPipeline {
   }
 
   private async commitOldest(): Promise<boolean> {
-    const { batch, vectors } = this.inFlight.shift()!;
-    const songs = withVectors(batch, await vectors);
+    const { batch, vectors: pending } = this.inFlight.shift()!;
+    const vectors = await pending;
+    const songs = withVectors(batch, vectors);
     const counts: RowCounts = {
       songs: songs.length,
       passages: batch.passageCount,
@@ -101,14 +112,16 @@ export class CommitPipeline {
       modelId: this.run.modelId,
       songs,
       rowErrors: batch.rowErrors,
-      counts: { ...counts, changed: batch.changedRows },
+      counts: { ...counts, changed: batch.changedRows, reused: vectors.reused },
       rowsDone: batch.rowsDone,
       linesDone: batch.linesDone,
       bytesDone: batch.bytesDone,
     };
     const committed = await this.deps.indexWriter.apply(() => this.deps.store.commitBatch(commit));
     if (!committed) return false;
+    for (const hash of vectors.hashes) this.embedding.delete(hash);
     this.count(counts, commit);
+    this.deps.observer?.embedded?.({ reused: vectors.reused, computed: vectors.computed });
     return true;
   }
 

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { catalogObject, memoryBucket, stubEmbedder } from "../../../../test/catalog/fakes.js";
+import {
+  catalogObject,
+  memoryBucket,
+  passageVectorMemory,
+  stubEmbedder,
+} from "../../../../test/catalog/fakes.js";
 import { databaseOnly, type IndexWriter } from "../index-writer.js";
 import type { CatalogObject, IngestBatch, IngestRunStore } from "../store.js";
 import type { IngestProgress, RowCounts } from "./observer.js";
@@ -22,12 +27,15 @@ const sevenRows = csvOf(
 /** The worker's store as far as a run writes it: every commit recorded, the lease lost on request. */
 function recordingStore(options: { leaseLostAtCommit?: number } = {}) {
   const commits: IngestBatch[] = [];
-  const store: Pick<IngestRunStore, "modelId" | "commitBatch"> = {
+  const vectors = passageVectorMemory();
+  const store: Pick<IngestRunStore, "modelId" | "commitBatch" | "storedVectors"> = {
     modelId: async () => 7,
+    storedVectors: vectors.storedVectors,
     async commitBatch(batch) {
       if (options.leaseLostAtCommit !== undefined && commits.length + 1 >= options.leaseLostAtCommit)
         return null;
       commits.push(batch);
+      vectors.record(batch);
       return { catalogVersion: commits.length, added: [], removed: [] };
     },
   };
@@ -110,9 +118,9 @@ describe("an ingest run", () => {
     expect(s3).toMatchObject({ lyricsStatus: "placeholder", passages: [], vector: null });
     expect(commits[1]!.rowErrors).toEqual([{ line: 5, reason: expect.any(String), kind: "skipped" }]);
     expect(commits.map((c) => c.counts)).toEqual([
-      { songs: 2, passages: 2, skipped: 0, errors: 0, changed: 0 },
-      { songs: 3, passages: 2, skipped: 1, errors: 1, changed: 0 },
-      { songs: 1, passages: 1, skipped: 0, errors: 0, changed: 0 },
+      { songs: 2, passages: 2, skipped: 0, errors: 0, changed: 0, reused: 0 },
+      { songs: 3, passages: 2, skipped: 1, errors: 1, changed: 0, reused: 0 },
+      { songs: 1, passages: 1, skipped: 0, errors: 0, changed: 0, reused: 0 },
     ]);
   });
 

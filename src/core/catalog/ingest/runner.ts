@@ -23,7 +23,7 @@ import type { IngestObserver } from "./observer.js";
 import { RowBatcher } from "./row-batches.js";
 
 export interface IngestRunnerDeps {
-  store: Pick<IngestRunStore, "modelId" | "commitBatch">;
+  store: Pick<IngestRunStore, "modelId" | "commitBatch" | "storedVectors">;
   embedder: Embedder;
   /** What is embedded for each passage (see passage-texts.ts); default: its own text. */
   passageTexts?: Pick<PassageTexts, "of">;
@@ -34,7 +34,7 @@ export interface IngestRunnerDeps {
   csvLimits?: CsvLimits;
   /** Passages per embedding request. */
   batchPassages?: number;
-  observer?: Pick<IngestObserver, "rows" | "progress">;
+  observer?: Pick<IngestObserver, "rows" | "progress" | "embedded">;
 }
 
 /** What to run: the job, the object as its lease started it, and when to stop. */

@@ -27,6 +27,7 @@ function memoryRunStore(initial: CatalogObject) {
   const calls: string[] = [];
   const store: IngestRunStore = {
     modelId: async () => 1,
+    storedVectors: async () => new Map(),
     getObject: async (id) => (id === object.id ? { ...object } : null),
     async startObject(job, model, lease) {
       if (job.generation !== object.generation || model !== object.model) return { status: "stale" };

@@ -15,6 +15,7 @@ const reading: CatalogObjectStatus = {
   progress: 0.4,
   songs: 12,
   passages: 40,
+  reusedPassages: 0,
   skipped: 0,
   errors: 0,
   changed: 0,
