@@ -9,6 +9,7 @@
 import { execFileSync, execSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { privateServer, type PrivateServer } from "../support/private-server.js";
+import { ensureSharedServersUp } from "./shared-servers.js";
 import {
   datasetFiles,
   expectedCatalog,
@@ -24,10 +25,12 @@ const files = datasetFiles("Khalid", "CharliePuth", "CardiB");
 const sh = (command: string) => execSync(command, { stdio: "pipe", timeout: 120_000 }).toString();
 
 async function restartRabbitmq() {
-  sh("rabbitmqctl stop_app");
-  await new Promise((resolve) => setTimeout(resolve, 3000));
-  sh("rabbitmqctl start_app");
-  sh("rabbitmqctl await_startup");
+  try {
+    sh("rabbitmqctl stop_app");
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  } finally {
+    await ensureSharedServersUp();
+  }
 }
 
 async function restartMariadb() {
@@ -74,6 +77,8 @@ describe("faults during a scaled-out ingest", () => {
     stack = undefined;
     await cacheServer?.kill().catch(() => {});
     cacheServer = undefined;
+    // A fault whose restart failed half-way must not fail every test after it.
+    await ensureSharedServersUp();
   });
 
   async function ingestThrough(

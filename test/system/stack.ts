@@ -18,6 +18,7 @@ import { startS3Server, type S3TestServer } from "../support/s3-server.js";
 import { testServers, uniqueName } from "../support/servers.js";
 import { sharedDatasets, tempDir } from "../support/verso.js";
 import { freePort } from "../support/ports.js";
+import { ensureSharedServersUp } from "./shared-servers.js";
 
 export type StackRole = "api" | "worker" | "crawler" | "embedder";
 
@@ -78,6 +79,7 @@ export const datasetFiles = (...names: string[]) =>
   names.map((name) => path.join(sharedDatasets, "song-lyrics-21-artists", `${name}.csv`));
 
 export async function startStack(options: StackOptions) {
+  await ensureSharedServersUp();
   const processes: VersoProcess[] = [];
   const dataDirs: string[] = [];
   const s3: S3TestServer = await startS3Server();
