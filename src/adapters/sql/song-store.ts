@@ -11,6 +11,8 @@ import type {
 } from "../../core/catalog/store.js";
 import type { SqlDialect } from "./database.js";
 import { isAnyOf, jsonArrayHolds, type SqlContext } from "./dialect-sql.js";
+import { currentVersion } from "./catalog/catalog-version.js";
+import { PerCatalogVersion } from "./catalog/per-version.js";
 import { songColumns, type SongsTable } from "./schema/catalog.js";
 import { searchWords } from "./search-text.js";
 import { songFilterCondition } from "./song-filter-sql.js";
@@ -70,6 +72,11 @@ export function createSqlSongStore(context: SqlContext): SongStore & SongPageSto
   const anyOf = (column: string, values: readonly (string | number)[]) => isAnyOf(dialect, column, values);
   const modelIdOf = async (model: string) =>
     (await db.selectFrom("embedding_models").select("id").where("name", "=", model).executeTakeFirst())?.id;
+  /** How many songs the catalog holds: a count of the whole table, so once per catalog version. */
+  const songCount = new PerCatalogVersion(async () => {
+    const { rows } = await sql<{ songs: number }>`SELECT count(*) AS songs FROM songs`.execute(db);
+    return Number(rows[0]?.songs ?? 0);
+  });
   /** Songs holding each word, per catalog version (PostgreSQL only: the others know it themselves). */
   const documentFrequency = { version: -1, songs: 0, words: new Map<string, number>() };
 
@@ -84,8 +91,7 @@ export function createSqlSongStore(context: SqlContext): SongStore & SongPageSto
     filter: SongFilter | undefined,
     prefix: boolean,
   ) {
-    const [{ songs }] = (await sql<{ songs: number }>`SELECT count(*) AS songs FROM songs`.execute(db))
-      .rows as [{ songs: number }];
+    const { value: songs } = await songCount.get(await currentVersion(db));
     // A prefix's songs are at least those of its commonest word: enough to tell a common one.
     const { rows: frequencies } = prefix
       ? await sql<{ term: string; doc: number }>`
@@ -127,13 +133,10 @@ export function createSqlSongStore(context: SqlContext): SongStore & SongPageSto
     prefix: boolean,
   ) {
     const lexeme = (w: string) => (prefix ? `${tsLexeme(w)}:*` : tsLexeme(w));
-    const { rows: state } = await sql<{ version: number; songs: number }>`
-      SELECT (SELECT version FROM catalog_state WHERE id = 1) AS version, (SELECT count(*) FROM songs) AS songs`.execute(
-      db,
-    );
-    const { version, songs } = state[0]!;
-    if (documentFrequency.version !== Number(version)) {
-      Object.assign(documentFrequency, { version: Number(version), songs: Number(songs), words: new Map() });
+    const version = await currentVersion(db);
+    if (documentFrequency.version !== version) {
+      const { value: songs } = await songCount.get(version);
+      Object.assign(documentFrequency, { version, songs, words: new Map() });
     }
     const key = (w: string) => (prefix ? `${w}*` : w);
     const unknown = words.filter((w) => !documentFrequency.words.has(key(w)));

@@ -9,8 +9,29 @@ import type {
 import { isAnyOf, type SqlContext } from "../dialect-sql.js";
 import { currentVersion } from "./catalog-version.js";
 import { listObjects } from "./object-rows.js";
+import { PerCatalogVersion } from "./per-version.js";
+
+type ContentTotals = Pick<CatalogTotals, "songs" | "songsWithPassages" | "passages">;
+
+/** Counts over the songs and passages: the part of the totals that costs the catalog's size. */
+async function countContent(db: SqlContext["db"]): Promise<ContentTotals> {
+  const songs = await db
+    .selectFrom("songs")
+    .select((eb) => [eb.fn.countAll<number>().as("songs"), eb.fn.count<number>("vector").as("with_vectors")])
+    .executeTakeFirstOrThrow();
+  const passages = await db
+    .selectFrom("passages")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return {
+    songs: Number(songs.songs),
+    songsWithPassages: Number(songs.with_vectors),
+    passages: Number(passages.n),
+  };
+}
 
 export function createSqlCatalogStatusStore({ db, dialect }: SqlContext): CatalogStatusStore {
+  const contentTotals = new PerCatalogVersion(() => countContent(db));
   return {
     listObjects: (options) => listObjects(db, options),
 
@@ -39,17 +60,6 @@ export function createSqlCatalogStatusStore({ db, dialect }: SqlContext): Catalo
     },
 
     async totals(): Promise<CatalogTotals> {
-      const songs = await db
-        .selectFrom("songs")
-        .select((eb) => [
-          eb.fn.countAll<number>().as("songs"),
-          eb.fn.count<number>("vector").as("with_vectors"),
-        ])
-        .executeTakeFirstOrThrow();
-      const passages = await db
-        .selectFrom("passages")
-        .select((eb) => eb.fn.countAll<number>().as("n"))
-        .executeTakeFirstOrThrow();
       const statuses = await db
         .selectFrom("catalog_objects")
         .select((eb) => ["status", eb.fn.countAll<number>().as("n")])
@@ -57,13 +67,8 @@ export function createSqlCatalogStatusStore({ db, dialect }: SqlContext): Catalo
         .execute();
       const objects: Record<ObjectStatus, number> = { queued: 0, processing: 0, done: 0, failed: 0 };
       for (const s of statuses) objects[s.status] = Number(s.n);
-      return {
-        songs: Number(songs.songs),
-        songsWithPassages: Number(songs.with_vectors),
-        passages: Number(passages.n),
-        objects,
-        catalogVersion: await currentVersion(db),
-      };
+      const content = await contentTotals.get(await currentVersion(db));
+      return { ...content.value, objects, catalogVersion: content.version };
     },
   };
 }
