@@ -63,7 +63,7 @@ export const settings = {
     env: "VERSO_VECTOR_URL",
     accepts: `one of ${schemesInWords("vectors")}`,
     description:
-      "vector index: embedded (usearch HNSW in the data folder) or http(s)://host:9200[/index] (Elasticsearch 9 or OpenSearch 2.9+, told apart by the server; elasticsearch+https:// or opensearch+https:// to say which) (default embedded)",
+      "vector index: embedded (usearch HNSW in the data folder) or http(s)://host:9200[/index] (Elasticsearch 9 or OpenSearch 2.9+, told apart by the server; elasticsearch+https:// or opensearch+https:// to say which; ?shards=N&replicas=N&quantization=int8|none lay out the index Verso creates) (default embedded)",
     fallback: "embedded",
     schema: portUrl("vectors"),
     secret: true,

@@ -257,9 +257,62 @@ describe("VERSO_VECTOR_URL for a search engine", () => {
       "http://es:9200/a/b",
       "http://es:9200/_x",
       "http://es:9200/?x=1",
+      "http://es:9200/?shards=0",
+      "http://es:9200/?shards=2.5",
+      "http://es:9200/?replicas=-1",
+      "http://es:9200/?quantization=f16",
     ]) {
       expect(() => parseSearchEngineUrl(bad), bad).toThrow(RangeError);
     }
+  });
+
+  it("reads the index's shards, replicas and quantization from the query string", () => {
+    expect(parseSearchEngineUrl("http://es:9200/lyrics?shards=6&replicas=1&quantization=int8")).toEqual({
+      flavour: null,
+      node: "http://es:9200",
+      index: "lyrics",
+      layout: { shards: 6, replicas: 1, quantization: "int8" },
+    });
+    expect(parseSearchEngineUrl("http://es:9200?replicas=0").layout).toEqual({ replicas: 0 });
+  });
+
+  it("creates the index with the URL's layout on either engine", async () => {
+    const created = async (product: "OpenSearch" | "Elasticsearch", url: (base: string) => string) => {
+      const state = { meta: undefined, exists: false };
+      const server = await startEngineServer(product, fakeOpenSearch(state));
+      try {
+        const index = await createSearchEngineIndex({ url: url(server.url) });
+        await index.reset(model);
+        await index.close();
+        return server.requests.find((r) => r.method === "PUT" && r.path === `/${INDEX}`)!.body as {
+          settings: Record<string, unknown>;
+          mappings: { properties: Record<string, { index_options?: { type: string } }> };
+        };
+      } finally {
+        await server.close();
+      }
+    };
+    const openSearch = await created(
+      "OpenSearch",
+      (base) => `${base.replace("http:", "opensearch+http:")}/${INDEX}?shards=2&replicas=0`,
+    );
+    expect(openSearch.settings.index).toMatchObject({
+      knn: true,
+      number_of_shards: 2,
+      number_of_replicas: 0,
+    });
+    const elasticsearch = await created(
+      "Elasticsearch",
+      (base) =>
+        `${base.replace("http:", "elasticsearch+http:")}/${INDEX}?shards=3&replicas=1&quantization=none`,
+    );
+    expect(elasticsearch.settings).toMatchObject({ number_of_shards: 3, number_of_replicas: 1 });
+    expect(Object.values(elasticsearch.mappings.properties).map((p) => p.index_options?.type)).toContain(
+      "hnsw",
+    );
+    await expect(
+      createSearchEngineIndex({ url: `opensearch+http://127.0.0.1:1/${INDEX}?quantization=int8` }),
+    ).rejects.toThrow(/Elasticsearch only/);
   });
 
   it("asks GET / which engine answers, and refuses versions it cannot serve", async () => {

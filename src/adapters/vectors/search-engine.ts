@@ -5,7 +5,10 @@
  *   elasticsearch+http(s)://[user:password@]host:9200[/index]   Elasticsearch, no question asked
  *   opensearch+http(s)://[user:password@]host:9200[/index]      OpenSearch, no question asked
  *
- * The index defaults to "verso-passages". The explicit schemes are for servers where GET / is
+ * The index defaults to "verso-passages". A query string sets how the index is laid out when
+ * Verso creates it: `?shards=4&replicas=1` (both engines) and `quantization=int8|none`
+ * (Elasticsearch: int8_hnsw or float32 hnsw); docs/operations.md sizes them for 10M passages.
+ * The explicit schemes are for servers where GET / is
  * not allowed (restricted API keys, managed services) or a proxy hides what answers.
  * OpenSearch says `version.distribution: "opensearch"` at GET /; Elasticsearch has no such
  * field and sends `X-Elastic-Product: Elasticsearch`.
@@ -32,6 +35,14 @@ export interface SearchEngineLocation {
   node: string;
   index: string;
   auth?: { username: string; password: string };
+  /** How the index is laid out when Verso creates it (the URL's query string). */
+  layout?: IndexLayout;
+}
+
+export interface IndexLayout {
+  shards?: number;
+  replicas?: number;
+  quantization?: "int8" | "none";
 }
 
 type Tuning<T> = Omit<T, "node" | "index" | "auth" | "caCertificate" | "requestTimeoutMs">;
@@ -60,12 +71,20 @@ export async function createSearchEngineIndex(options: SearchEngineIndexOptions)
   const flavour =
     location.flavour ??
     (await probeSearchEngine(location.node, auth, options.caCertificate, options.requestTimeoutMs)).flavour;
+  const { quantization, ...shape } = location.layout ?? {};
   if (flavour === "elasticsearch") {
-    return createElasticsearchIndex({ ...options.elasticsearch, ...common, ...(auth ? { auth } : {}) });
+    return createElasticsearchIndex({
+      ...options.elasticsearch,
+      ...shape,
+      ...(quantization ? { quantization } : {}),
+      ...common,
+      ...(auth ? { auth } : {}),
+    });
   }
   if (auth && "apiKey" in auth)
     throw new RangeError("an API key is for Elasticsearch; OpenSearch takes user:password");
-  return createOpenSearchIndex({ ...options.opensearch, ...common, ...(auth ? { auth } : {}) });
+  if (quantization) throw new RangeError("quantization= in the vector URL is for Elasticsearch only");
+  return createOpenSearchIndex({ ...options.opensearch, ...shape, ...common, ...(auth ? { auth } : {}) });
 }
 
 export function parseSearchEngineUrl(url: string): SearchEngineLocation {
@@ -85,12 +104,12 @@ export function parseSearchEngineUrl(url: string): SearchEngineLocation {
   if (segments.length > 1) throw new RangeError(`vector URL path names one index, got "${parsed.pathname}"`);
   const index = segments[0] ?? DEFAULT_ENGINE_INDEX;
   assertIndexName(index);
-  if (parsed.search) throw new RangeError("vector URL takes no query string");
   const location: SearchEngineLocation = {
     flavour: (scheme[1] as SearchEngineFlavour | undefined) ?? null,
     node: `${scheme[2]}://${parsed.host}`,
     index,
   };
+  if (parsed.search) location.layout = parseIndexLayout(parsed.searchParams);
   if (parsed.username) {
     location.auth = {
       username: decodeURIComponent(parsed.username),
@@ -98,6 +117,26 @@ export function parseSearchEngineUrl(url: string): SearchEngineLocation {
     };
   }
   return location;
+}
+
+/** `shards`, `replicas` and `quantization` of the URL's query string; anything else is refused. */
+function parseIndexLayout(query: URLSearchParams): IndexLayout {
+  const layout: IndexLayout = {};
+  const whole = (name: string, value: string, min: number, max: number) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new RangeError(`vector URL ${name}=${value}: a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+  for (const [name, value] of query) {
+    if (name === "shards") layout.shards = whole(name, value, 1, 1024);
+    else if (name === "replicas") layout.replicas = whole(name, value, 0, 32);
+    else if (name === "quantization" && (value === "int8" || value === "none")) layout.quantization = value;
+    else if (name === "quantization") throw new RangeError(`vector URL quantization=${value}: int8 or none`);
+    else throw new RangeError(`vector URL takes shards, replicas and quantization, not "${name}"`);
+  }
+  return layout;
 }
 
 /** The engines' rules for index names, checked here so that a typo fails at start with its reason. */
