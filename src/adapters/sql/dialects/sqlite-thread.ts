@@ -33,6 +33,7 @@ class SqliteThread {
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #failure: Error | null = null;
+  #closing = false;
   /** The thread's first message: its connections are open, or why not. */
   readonly #opened: Promise<SqliteReply>;
   /** Whether the thread has a read connection beside the write one. */
@@ -45,7 +46,7 @@ class SqliteThread {
       const pending = this.#pending.get(reply.id);
       if (!pending) return;
       this.#pending.delete(reply.id);
-      if (this.#pending.size === 0) this.#worker.unref();
+      if (this.#pending.size === 0 && !this.#closing) this.#worker.unref();
       pending.resolve(reply);
     });
     const fail = (error: Error) => {
@@ -78,6 +79,9 @@ class SqliteThread {
 
   async close(): Promise<void> {
     if (this.#failure) return;
+    // Held open until the thread is gone, so that whatever awaits the close runs after it.
+    this.#closing = true;
+    this.#worker.ref();
     const exited = new Promise((resolve) => this.#worker.once("exit", resolve));
     await this.request({ close: true });
     await exited;
