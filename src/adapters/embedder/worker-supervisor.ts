@@ -11,7 +11,7 @@ import type { EmbeddingModel } from "../../core/ports.js";
 import type { Metrics } from "../../observability/metrics.js";
 import { textsIn, type LaneCall, type LaneScheduler } from "./lane-scheduler.js";
 import type { EmbedMessage, Lane, ModelWorkerData, WorkerReply } from "./protocol.js";
-import { startWorker } from "./worker-entry.js";
+import { startThread } from "../thread-entry.js";
 
 /** A call of the pool: it counts the workers lost on it, hung ones included. */
 export interface PoolCall extends LaneCall {
@@ -234,7 +234,7 @@ export class WorkerSupervisor {
     const slot: Slot = {
       index,
       lane,
-      worker: startWorker(worker.baseUrl, worker.name, data),
+      worker: startThread(worker.baseUrl, worker.name, data),
       state: "starting",
       batch: undefined,
       spawnedAt: performance.now(),
