@@ -43,7 +43,7 @@ const panels: Panel[] = [
     ],
   },
   {
-    title: "during a whole re-ingest",
+    title: "during a re-ingest",
     unit: "ms",
     goal: 100,
     lines: [
