@@ -25,6 +25,10 @@
  * load      mixed traffic at saturation against a `verso serve` child process with its default
  *           limits on, for --load-seconds (120 by default; load.ts); not in the default list,
  *           since it takes minutes
+ * scale     a catalog of --passages passages (100000 by default; several, comma separated) served
+ *           by a `verso serve` child process: memory, start-up, asks idle and during a whole
+ *           re-ingest (or its first --reingest-seconds), recall, for each --quantization (f32 by
+ *           default; scale.ts); not in the default list, since it takes minutes
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
@@ -56,6 +60,7 @@ import type { SqlDialect } from "../src/adapters/sql/database.js";
 import { benchCaches, benchRemoteEmbedder } from "./engines.js";
 import { benchLibrary } from "./library.js";
 import { benchLoad } from "./load.js";
+import { benchScale, scaleQuantizations, type ScaleQuantization } from "./scale.js";
 import { runSocialBench } from "./social.js";
 import { measureRecall } from "./vectors.js";
 
@@ -262,6 +267,9 @@ async function main() {
       "load-seconds": { type: "string", default: "120" },
       "library-tracks": { type: "string", default: "10000" },
       "onnx-model": { type: "string", multiple: true, default: [] },
+      passages: { type: "string", default: "100000" },
+      quantization: { type: "string", default: "f32" },
+      "reingest-seconds": { type: "string" },
     },
   });
   const only = new Set(values.only.split(","));
@@ -313,6 +321,21 @@ async function main() {
   }
   if (only.has("load")) summary.push(...(await benchLoad(log, Number(values["load-seconds"]))));
   if (only.has("library")) summary.push(...(await benchLibrary(log, Number(values["library-tracks"]))));
+  if (only.has("scale")) {
+    const quantizations = values.quantization.split(",") as ScaleQuantization[];
+    const unknown = quantizations.filter((q) => !scaleQuantizations.includes(q));
+    if (unknown.length > 0)
+      throw new Error(`--quantization takes ${scaleQuantizations.join(", ")}, not ${unknown.join(", ")}`);
+    const passages = values.passages.split(",").map(Number);
+    const window = values["reingest-seconds"];
+    summary.push(
+      ...(await benchScale(log, {
+        passages,
+        quantizations,
+        ...(window === undefined ? {} : { reingestSeconds: Number(window) }),
+      })),
+    );
+  }
 
   log("\n── summary ──");
   const width = Math.max(...summary.map(([name]) => name.length));

@@ -492,7 +492,11 @@ export function syntheticVectors(
   return { vectors, queries: Array.from({ length: queries }, make) };
 }
 
-function clusteredMaker(random: () => number, clusters: number, dimension: number): () => Float32Array {
+export function clusteredMaker(
+  random: () => number,
+  clusters: number,
+  dimension: number,
+): () => Float32Array {
   const perAxis = 1 / Math.sqrt(dimension);
   const mean = normalizeInPlace(fillGaussian(random, new Float32Array(dimension)))!;
   const centres = Array.from({ length: clusters }, () =>

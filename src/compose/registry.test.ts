@@ -48,4 +48,10 @@ describe("the adapter registry", () => {
     });
     expect(config).toMatchObject({ databaseUrl: "postgresql://u:p@db/verso", bucketUrl: "s3://songs/in" });
   });
+
+  it("takes the embedded index's quantization from VERSO_VECTOR_QUANTIZATION, f32 unless set", () => {
+    expect(loadConfig({}).vectorQuantization).toBe("f32");
+    expect(loadConfig({ VERSO_VECTOR_QUANTIZATION: "i8" }).vectorQuantization).toBe("i8");
+    expect(() => loadConfig({ VERSO_VECTOR_QUANTIZATION: "int4" })).toThrow(/VERSO_VECTOR_QUANTIZATION/);
+  });
 });

@@ -88,6 +88,7 @@ const vectorIndexes: Factories<"vectors", Promise<VectorIndex>, { database: SqlD
     createUsearchIndex({
       directory:
         database.dialect === "sqlite" ? database.directory : path.resolve(config.dataDir, "vector-index"),
+      quantization: config.vectorQuantization,
       warn: log,
     }),
   http: searchEngine,

@@ -83,6 +83,14 @@ export const settings = {
     fallback: "",
     schema: optionalText,
   }),
+  vectorQuantization: spec({
+    env: "VERSO_VECTOR_QUANTIZATION",
+    accepts: "f32, f16 or i8",
+    description:
+      "how the embedded vector index stores each vector: f32 (4 bytes a dimension), f16 (2) or i8 (1), less memory for a little recall; changing it rebuilds the index at the next start (default f32)",
+    fallback: "f32",
+    schema: z.enum(["f32", "f16", "i8"]),
+  }),
   queueUrl: spec({
     env: "VERSO_QUEUE_URL",
     accepts: `one of ${schemesInWords("queue")}`,

@@ -401,4 +401,39 @@ describe("usearch index persistence", () => {
     expect((await index.search(all[299]!.vector, 1))[0]?.id).toBe(300);
     await index.close();
   });
+
+  // i8 keeps a unit vector's components × 127, so cosine scores are off by up to ~1e-2: it does
+  // not hold the contract's score precision, yet must rank and score close to f32.
+  it("stores i8 vectors that still rank by cosine, with scores within 0.02 of f32", async () => {
+    const index = await createUsearchIndex({ directory: null, quantization: "i8" });
+    await index.reset(model);
+    const all = entries(400, 41);
+    await index.upsert(all);
+    let found = 0;
+    let selfFound = 0;
+    for (const query of all.slice(0, 40)) {
+      const hits = await index.search(query.vector, 10);
+      if (hits.some((hit) => hit.id === query.id)) selfFound += 1;
+      const truth = all
+        .map((entry) => ({ id: entry.id, score: dot(entry.vector, query.vector) }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, 10);
+      found += hits.filter((hit) => truth.some((t) => t.id === hit.id)).length;
+      for (const hit of hits) {
+        const exact = dot(all[hit.id - 1]!.vector, query.vector);
+        expect(Math.abs(hit.score - exact)).toBeLessThan(0.02);
+      }
+    }
+    // Built on i8 distances, the graph now and then loses a node from its own top 10 (4 queries
+    // in 1,200 over 30 builds of this set), though the scores stay within 0.011.
+    expect(selfFound).toBeGreaterThanOrEqual(38);
+    expect(found / 400).toBeGreaterThanOrEqual(0.8);
+    await index.close();
+  });
 });
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+}

@@ -381,5 +381,7 @@ function quantizationKind(quantization: UsearchQuantization): ScalarKind {
       return ScalarKind.F16;
     case "bf16":
       return ScalarKind.BF16;
+    case "i8":
+      return ScalarKind.I8;
   }
 }
