@@ -77,7 +77,7 @@ describe.runIf(testDialect === "sqlite")("SQLite on its own thread", () => {
     expect([...(body as Buffer)]).toEqual([1, 2, 3]);
   });
 
-  it("keeps a database in memory on one connection, transactions included", async () => {
+  it("keeps a database in memory on one connection of the calling thread, transactions included", async () => {
     const memory = connectSqlite(":memory:").db as Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     try {
       await sql`CREATE TABLE t (id INTEGER PRIMARY KEY)`.execute(memory);

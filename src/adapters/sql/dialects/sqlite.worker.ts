@@ -6,54 +6,18 @@
  * two statements of a long ingest transaction.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import SQLite from "better-sqlite3";
-import { LRUCache } from "lru-cache";
+import { openSqlite, withStatementCache, type CachedSqlite } from "./sqlite-connection.js";
 import type { SqliteReply, SqliteRequest, SqliteThreadData } from "./sqlite-protocol.js";
 
 const { file } = workerData as SqliteThreadData;
 const port = parentPort!;
 
-function open(readOnly: boolean): SQLite.Database {
-  const connection = new SQLite(file);
-  // query_only rather than a read-only open, which fails on a WAL file whose -shm is missing.
-  if (readOnly) connection.pragma("query_only = ON");
-  else {
-    // WAL lets readers go on while the worker writes; NORMAL sync is durable across a process
-    // crash (only a power loss may drop the newest commits).
-    connection.pragma("journal_mode = WAL");
-    connection.pragma("synchronous = NORMAL");
-  }
-  connection.pragma("foreign_keys = ON");
-  connection.pragma("busy_timeout = 10000");
-  return connection;
-}
-
-/**
- * Kysely prepares every statement anew; SQLite's parse and plan then cost more than running
- * most of our queries. Prepared statements are kept by their SQL text instead. Reuse is safe:
- * this thread runs one statement at a time.
- */
-function withStatementCache(connection: SQLite.Database) {
-  const statements = new LRUCache<string, SQLite.Statement>({ max: 500 });
-  return {
-    connection,
-    prepare(sql: string): SQLite.Statement {
-      let statement = statements.get(sql);
-      if (!statement) {
-        statement = connection.prepare(sql);
-        statements.set(sql, statement);
-      }
-      return statement;
-    },
-  };
-}
-
-let writer: ReturnType<typeof withStatementCache>;
-let reader: ReturnType<typeof withStatementCache> | null = null;
+let writer: CachedSqlite;
+let reader: CachedSqlite | null = null;
 try {
-  writer = withStatementCache(open(false));
+  writer = withStatementCache(openSqlite(file));
   // A database in memory exists on its one connection only.
-  if (file !== ":memory:") reader = withStatementCache(open(true));
+  if (file !== ":memory:") reader = withStatementCache(openSqlite(file, { readOnly: true }));
   port.postMessage({ id: 0, ready: true, reads: reader !== null } satisfies SqliteReply);
 } catch (error) {
   port.postMessage({ id: 0, error: describe(error) } satisfies SqliteReply);
@@ -79,8 +43,8 @@ function run(request: Extract<SqliteRequest, { sql: string }>): SqliteReply {
 
 port.on("message", (request: SqliteRequest) => {
   if ("close" in request) {
-    reader?.connection.close();
-    writer.connection.close();
+    reader?.close();
+    writer.close();
     port.postMessage({ id: request.id, closed: true } satisfies SqliteReply);
     port.close();
     return;
