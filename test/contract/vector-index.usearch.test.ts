@@ -121,6 +121,24 @@ describe("usearch index persistence", () => {
     await index.close();
   });
 
+  it("spaces saves by a hundred times what the last one took, however short the interval", async () => {
+    const index = await open({ saveIntervalMs: 0 });
+    await index.reset(model);
+    await index.upsert(entries(200, 8));
+    await index.commit(1);
+    expect((await sidecar()).stamp.catalogVersion).toBe(1);
+    await index.upsert(entries(10, 9, 1000));
+    await index.commit(2);
+    // The save of version 1 took milliseconds (a file written and synced), so not yet.
+    expect((await sidecar()).stamp.catalogVersion).toBe(1);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await sidecar()).stamp.catalogVersion !== 2) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(await sidecar()).toMatchObject({ stamp: { catalogVersion: 2 }, count: 210 });
+    await index.close();
+  });
+
   it("flush() saves the last commit now", async () => {
     const index = await open({ saveIntervalMs: 60_000 });
     await index.reset(model);

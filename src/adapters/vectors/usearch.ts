@@ -7,12 +7,15 @@
  * start, and must never claim a catalog version whose data it does not hold. So:
  *  - A snapshot is taken only at a clean point: a commit has happened and nothing was upserted,
  *    removed or reset since, so the graph is exactly what that commit described.
- *  - Saving costs a full write (~35 MB for 16k passages) on the event loop, so a running ingest
- *    that commits every few hundred rows must not save each time: a commit saves at once only
- *    when the last save is `saveIntervalMs` old; otherwise a trailing timer saves later, if the
- *    index is still at a clean point (else the next commit does). close() saves a clean,
- *    unsaved commit. What can be lost in a crash is the last interval's commits: the sidecar
- *    then holds an older version, which is stale but true, and start-up rebuilds.
+ *  - Saving costs a full write (~35 MB for 16k passages, gigabytes at a million) on the event
+ *    loop, so a running ingest that commits every few hundred rows must not save each time: a
+ *    commit saves at once only when the last save is old enough; otherwise a trailing timer
+ *    saves later, if the index is still at a clean point (else the next commit does). Old
+ *    enough is `saveIntervalMs`, or a hundred times what the last save took if that is longer:
+ *    saves never hold the loop more than 1 % of the time, however large the graph. close()
+ *    saves a clean, unsaved commit. What a crash loses is the commits since the last save: the
+ *    sidecar then holds an older version, stale but true, and start-up catches up from the
+ *    catalog's change log.
  *  - reset() does not touch the disk: the previous snapshot still describes its own file
  *    truthfully (its model or version just won't match, so start-up rebuilds).
  *
@@ -89,6 +92,8 @@ const UPSERT_SLICE = 8;
  * none. From a thousand nodes on the graph has the links to absorb it (0 of 40 at 1,000).
  */
 const SEQUENTIAL_BELOW = 1024;
+/** Saves are spaced by at least this many times what the last one took (see "When it saves"). */
+const SAVE_SPACING = 100;
 
 export async function createUsearchIndex(options: UsearchIndexOptions): Promise<UsearchVectorIndex> {
   const index = new UsearchIndex(options);
@@ -114,6 +119,8 @@ class UsearchIndex implements UsearchVectorIndex {
   #commits = 0;
   #savedCommits = 0;
   #lastSaveAt = Number.NEGATIVE_INFINITY;
+  /** How long the last save took, in ms. */
+  #lastSaveMs = 0;
   #timer: NodeJS.Timeout | null = null;
   #saving: Promise<void> = Promise.resolve();
   #closed = false;
@@ -307,7 +314,7 @@ class UsearchIndex implements UsearchVectorIndex {
     this.#mutationsAtCommit = this.#mutations;
     this.#commits++;
     if (this.#snapshots === null) return;
-    if (performance.now() - this.#lastSaveAt >= this.#settings.saveIntervalMs) await this.#enqueueSave();
+    if (performance.now() - this.#lastSaveAt >= this.#saveInterval()) await this.#enqueueSave();
     else this.#scheduleSave();
   }
 
@@ -337,13 +344,17 @@ class UsearchIndex implements UsearchVectorIndex {
 
   #scheduleSave(): void {
     if (this.#timer !== null) return;
-    const wait = Math.max(0, this.#lastSaveAt + this.#settings.saveIntervalMs - performance.now());
+    const wait = Math.max(0, this.#lastSaveAt + this.#saveInterval() - performance.now());
     this.#timer = setTimeout(() => {
       this.#timer = null;
       void this.#enqueueSave();
     }, wait);
     // A pending save must not keep a finished process alive; close() saves anyway.
     this.#timer.unref();
+  }
+
+  #saveInterval(): number {
+    return Math.max(this.#settings.saveIntervalMs, this.#lastSaveMs * SAVE_SPACING);
   }
 
   /** Saves run one at a time, so generations are switched and deleted in order. */
@@ -363,6 +374,7 @@ class UsearchIndex implements UsearchVectorIndex {
       table: this.#songs,
       songOf: this.#songOf,
     });
+    this.#lastSaveMs = performance.now() - this.#lastSaveAt;
     if (saved) this.#savedCommits = commits;
   }
 
