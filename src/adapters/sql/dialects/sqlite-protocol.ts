@@ -1,10 +1,8 @@
 /** Messages between the embedded database's thread (sqlite.worker.ts) and its driver (sqlite-thread.ts). */
 
 export interface SqliteThreadData {
-  /** The database file. */
+  /** The database file, or ":memory:". */
   file: string;
-  /** The write thread takes writes and transactions; the read thread, reads outside them. */
-  role: "write" | "read";
   /** Set when the thread is started through the TypeScript bootstrap: the .ts entry to import. */
   entry?: string;
 }
@@ -14,6 +12,8 @@ export type SqliteRequest =
       id: number;
       sql: string;
       parameters: readonly unknown[];
+      /** A read outside a transaction: the read connection may answer it. */
+      read: boolean;
     }
   | { id: number; close: true };
 
@@ -24,7 +24,7 @@ export interface SqliteError {
 }
 
 export type SqliteReply =
-  | { id: number; ready: true }
+  | { id: number; ready: true; reads: boolean }
   | { id: number; rows: unknown[] }
   | { id: number; changes: number; lastInsertRowid: bigint }
   | { id: number; closed: true }

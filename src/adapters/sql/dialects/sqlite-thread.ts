@@ -4,10 +4,9 @@
  * statements back to back without ever giving the event loop a turn: an ingest commit (and
  * SQLite's WAL checkpoint inside it) held every request of the process for hundreds of ms.
  *
- * Two threads, one connection each. Transactions and writes take the write thread in turn, as
- * Kysely's driver takes its one connection; a SELECT outside a transaction goes to the read
- * thread, which in WAL mode answers from the last commit: it never waits for a write statement,
- * and on a machine with a core to spare it runs while the writer runs.
+ * Transactions and writes take the one write connection in turn, as Kysely's driver does; a
+ * SELECT outside a transaction goes to the thread's read connection when the database is a
+ * file, so it waits for one statement of a running transaction at most, never for all of it.
  */
 import type { Worker } from "node:worker_threads";
 import { Mutex, type MutexInterface } from "async-mutex";
@@ -28,18 +27,20 @@ import type { SqliteReply, SqliteRequest, SqliteThreadData } from "./sqlite-prot
 
 type Pending = { resolve: (reply: SqliteReply) => void; reject: (error: Error) => void };
 
-/** A thread and its connection: requests in, replies out in the same order. */
+/** The thread and its connections: requests in, replies out in the same order. */
 class SqliteThread {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
   #nextId = 1;
   #failure: Error | null = null;
   #closing = false;
-  /** The thread's first message: its connection is open, or why not. */
+  /** The thread's first message: its connections are open, or why not. */
   readonly #opened: Promise<SqliteReply>;
+  /** Whether the thread has a read connection beside the write one. */
+  reads = false;
 
-  constructor(data: SqliteThreadData) {
-    this.#worker = startThread(import.meta.url, "sqlite.worker", data);
+  constructor(file: string) {
+    this.#worker = startThread(import.meta.url, "sqlite.worker", { file } satisfies SqliteThreadData);
     this.#opened = new Promise((resolve, reject) => this.#pending.set(0, { resolve, reject }));
     this.#worker.on("message", (reply: SqliteReply) => {
       const pending = this.#pending.get(reply.id);
@@ -60,6 +61,7 @@ class SqliteThread {
   async ready(): Promise<void> {
     const reply = await this.#opened;
     if ("error" in reply) throw toError(reply.error);
+    if ("ready" in reply) this.reads = reply.reads;
   }
 
   /** Sends one request; the thread holds the process open only while an answer is awaited. */
@@ -115,9 +117,10 @@ class ThreadConnection implements DatabaseConnection {
   constructor(private readonly driver: SqliteThreadDriver) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.release) return this.driver.execute<R>(query, "write");
-    if (SelectQueryNode.is(query.query)) return this.driver.execute<R>(query, "read");
-    return this.driver.writeLock.runExclusive(() => this.driver.execute<R>(query, "write"));
+    if (this.release) return this.driver.execute<R>(query, false);
+    if (this.driver.thread.reads && SelectQueryNode.is(query.query))
+      return this.driver.execute<R>(query, true);
+    return this.driver.writeLock.runExclusive(() => this.driver.execute<R>(query, false));
   }
 
   // eslint-disable-next-line require-yield -- nothing streams here; Kysely asks for the method
@@ -128,28 +131,23 @@ class ThreadConnection implements DatabaseConnection {
 
 class SqliteThreadDriver implements Driver {
   readonly writeLock = new Mutex();
-  #threads: Record<SqliteThreadData["role"], SqliteThread> | null = null;
+  #thread: SqliteThread | null = null;
 
-  constructor(private readonly file: string) {
-    // Each thread's connection would open a database of its own.
-    if (file === ":memory:") throw new Error("the SQLite threads need a database file, not :memory:");
+  constructor(private readonly file: string) {}
+
+  get thread(): SqliteThread {
+    if (!this.#thread) throw new Error("the SQLite thread is not started");
+    return this.#thread;
   }
 
   async init(): Promise<void> {
-    // The writer first: it makes the file and turns WAL on before a reader opens it.
-    const write = new SqliteThread({ file: this.file, role: "write" });
-    await write.ready();
-    const read = new SqliteThread({ file: this.file, role: "read" });
-    await read.ready().catch(async (error: unknown) => {
-      await write.close();
-      throw error;
-    });
-    this.#threads = { write, read };
+    const thread = new SqliteThread(this.file);
+    await thread.ready();
+    this.#thread = thread;
   }
 
-  async execute<R>(query: CompiledQuery, role: SqliteThreadData["role"]): Promise<QueryResult<R>> {
-    if (!this.#threads) throw new Error("the SQLite threads are not started");
-    const reply = await this.#threads[role].request({ sql: query.sql, parameters: query.parameters });
+  async execute<R>(query: CompiledQuery, read: boolean): Promise<QueryResult<R>> {
+    const reply = await this.thread.request({ sql: query.sql, parameters: query.parameters, read });
     if ("error" in reply) throw toError(reply.error);
     if ("rows" in reply) return { rows: asBuffers(reply.rows) as R[] };
     if ("changes" in reply)
@@ -165,7 +163,7 @@ class SqliteThreadDriver implements Driver {
     const owner = connection as ThreadConnection;
     const release = await this.writeLock.acquire();
     try {
-      await this.execute(CompiledQuery.raw("begin"), "write");
+      await this.execute(CompiledQuery.raw("begin"), false);
     } catch (error) {
       release();
       throw error;
@@ -188,18 +186,13 @@ class SqliteThreadDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    // Whatever is under way finishes first: the write connection is taken as a transaction would,
-    // and the read thread answers what it was sent before its close.
-    const threads = this.#threads;
-    this.#threads = null;
-    await Promise.all([
-      this.writeLock.runExclusive(async () => threads?.write.close()),
-      threads?.read.close(),
-    ]);
+    // Whatever is under way finishes first: the write connection is taken as a transaction would.
+    await this.writeLock.runExclusive(async () => this.#thread?.close());
+    this.#thread = null;
   }
 }
 
-/** SQLite for Kysely, with every statement on one of the database's own threads. */
+/** SQLite for Kysely, with every statement on the database's own thread. */
 export class SqliteThreadDialect implements Dialect {
   constructor(private readonly file: string) {}
   createAdapter = () => new SqliteAdapter();

@@ -1,21 +1,24 @@
 /**
- * One of the embedded database's threads: better-sqlite3 is synchronous, so every statement
- * runs on such a thread, never on the one that answers requests. A thread holds one connection:
- * the write thread's takes writes and transactions; the read thread's (query_only) takes reads
- * outside a transaction. In WAL mode a reader sees the last commit and never waits for the
- * writer, so a read runs beside a long ingest transaction, on the other core.
+ * The embedded database's thread: better-sqlite3 is synchronous, so every statement runs here,
+ * never on the thread that answers requests. It holds one connection for writes and
+ * transactions and, for a database file, a second one for reads outside a transaction: in WAL
+ * mode a reader sees the last commit and never waits for the writer, so a read can run between
+ * two statements of a long ingest transaction.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { openSqlite, withStatementCache, type CachedSqlite } from "./sqlite-connection.js";
 import type { SqliteReply, SqliteRequest, SqliteThreadData } from "./sqlite-protocol.js";
 
-const { file, role } = workerData as SqliteThreadData;
+const { file } = workerData as SqliteThreadData;
 const port = parentPort!;
 
-let connection: CachedSqlite;
+let writer: CachedSqlite;
+let reader: CachedSqlite | null = null;
 try {
-  connection = withStatementCache(openSqlite(file, { readOnly: role === "read" }));
-  port.postMessage({ id: 0, ready: true } satisfies SqliteReply);
+  writer = withStatementCache(openSqlite(file));
+  // A database in memory exists on its one connection only.
+  if (file !== ":memory:") reader = withStatementCache(openSqlite(file, { readOnly: true }));
+  port.postMessage({ id: 0, ready: true, reads: reader !== null } satisfies SqliteReply);
 } catch (error) {
   port.postMessage({ id: 0, error: describe(error) } satisfies SqliteReply);
   process.exit(1);
@@ -31,7 +34,8 @@ function describe(error: unknown): { name: string; message: string; code?: strin
 }
 
 function run(request: Extract<SqliteRequest, { sql: string }>): SqliteReply {
-  const statement = connection.prepare(request.sql);
+  const target = request.read && reader ? reader : writer;
+  const statement = target.prepare(request.sql);
   if (statement.reader) return { id: request.id, rows: statement.all(request.parameters) as unknown[] };
   const { changes, lastInsertRowid } = statement.run(request.parameters);
   return { id: request.id, changes, lastInsertRowid: BigInt(lastInsertRowid) };
@@ -39,7 +43,8 @@ function run(request: Extract<SqliteRequest, { sql: string }>): SqliteReply {
 
 port.on("message", (request: SqliteRequest) => {
   if ("close" in request) {
-    connection.close();
+    reader?.close();
+    writer.close();
     port.postMessage({ id: request.id, closed: true } satisfies SqliteReply);
     port.close();
     return;
