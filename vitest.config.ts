@@ -20,6 +20,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Two files at a time: vitest's default (cores - 1) is one file at a time on a 2-core machine,
+    // which leaves a core idle while a file waits on a database or a model. The heavy projects
+    // below stay one file at a time on their own.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,

@@ -4,6 +4,11 @@
  * a commit runs), and committed in order, each commit through the index writer. A text already
  * stored with the model (by its hash) takes the stored vector, and each other distinct text of
  * a batch is embedded once: the same text is never embedded twice.
+ *
+ * When the worker is stopping, the pipeline commits the batches already embedded and gives up
+ * the rest at once, rather than wait for the model: a slow model (or a loaded machine) would
+ * otherwise hold a shutdown past its deadline. The next run reads the rows after the last
+ * commit again.
  */
 import type { Embedder } from "../../ports.js";
 import { meanVector } from "../../vectors.js";
@@ -29,6 +34,15 @@ export interface PipelineRun {
   object: CatalogObject;
   lease: Lease;
   modelId: number;
+  /** Aborted when the worker is stopping. */
+  stop?: AbortSignal | undefined;
+}
+
+interface BatchInFlight {
+  batch: RowBatch;
+  vectors: Promise<ReusedVectors>;
+  /** Whether its vectors have come back (or failed): committing it waits for no model. */
+  settled: boolean;
 }
 
 const withVectors = (batch: RowBatch, { vectors, hashes }: ReusedVectors): IngestedSong[] => {
@@ -49,7 +63,9 @@ const withVectors = (batch: RowBatch, { vectors, hashes }: ReusedVectors): Inges
 };
 
 export class CommitPipeline {
-  private readonly inFlight: { batch: RowBatch; vectors: Promise<ReusedVectors> }[] = [];
+  private readonly inFlight: BatchInFlight[] = [];
+  /** Set when a stop gave up batches still at the embedder: their rows are not committed. */
+  private gaveUp = false;
   /** The texts of the batches in flight, embedded once for all of them until their commit stores them. */
   private readonly embedding: VectorsInFlight = new Map();
   private readonly totals: RowCounts;
@@ -65,13 +81,23 @@ export class CommitPipeline {
   /** Sends a batch to the embedder, committing the oldest ones beyond the bound; false when the lease was lost. */
   async push(batch: RowBatch): Promise<boolean> {
     const vectors = this.embed(batch);
+    const entry: BatchInFlight = { batch, vectors, settled: false };
     // Awaited in order by commitOldest; until then a rejection must not count as unhandled.
-    vectors.catch(() => {});
-    this.inFlight.push({ batch, vectors });
+    vectors.then(
+      () => (entry.settled = true),
+      () => (entry.settled = true),
+    );
+    this.inFlight.push(entry);
     while (this.inFlight.length > this.deps.embedder.parallelism + 1) {
+      if (!(await this.oldestSettled())) return this.commitSettled();
       if (!(await this.commitOldest())) return false;
     }
     return true;
+  }
+
+  /** Whether a stop gave up batches that were still being embedded (their rows are not committed). */
+  get stoppedEarly(): boolean {
+    return this.gaveUp;
   }
 
   /** The batch's vectors: those stored for its texts, the other distinct texts embedded once each. */
@@ -84,17 +110,52 @@ export class CommitPipeline {
     return vectorsOf(texts, { store, embedder, modelId: this.run.modelId, inFlight: this.embedding });
   }
 
-  /** Commits every batch still in flight; false when the lease was lost. */
+  /**
+   * Commits every batch still in flight, or, once the worker is stopping, those already
+   * embedded (see stoppedEarly); false when the lease was lost.
+   */
   async drain(): Promise<boolean> {
     while (this.inFlight.length > 0) {
+      if (!(await this.oldestSettled())) return this.commitSettled();
       if (!(await this.commitOldest())) return false;
     }
     return true;
   }
 
-  /** Lets embeddings still in flight settle quietly, when the run stopped early. */
+  /** Lets embeddings still in flight settle quietly, when the run stopped early for another cause. */
   async settle(): Promise<void> {
     await Promise.allSettled(this.inFlight.map((f) => f.vectors));
+  }
+
+  /** Waits for the oldest batch's vectors; false, without waiting for them, once the worker is stopping. */
+  private async oldestSettled(): Promise<boolean> {
+    const oldest = this.inFlight[0]!;
+    const { stop } = this.run;
+    if (!stop || oldest.settled) {
+      await oldest.vectors.catch(() => {});
+      return true;
+    }
+    if (stop.aborted) return false;
+    let onAbort = () => {};
+    const stopped = new Promise<void>((resolve) => (onAbort = resolve));
+    stop.addEventListener("abort", onAbort, { once: true });
+    try {
+      await Promise.race([oldest.vectors.catch(() => {}), stopped]);
+    } finally {
+      stop.removeEventListener("abort", onAbort);
+    }
+    return oldest.settled;
+  }
+
+  /** The worker is stopping: commits the batches already embedded, in order, and gives up the rest. */
+  private async commitSettled(): Promise<boolean> {
+    while (this.inFlight[0]?.settled) {
+      if (!(await this.commitOldest())) return false;
+    }
+    this.gaveUp ||= this.inFlight.length > 0;
+    // Their embeddings go on without anyone waiting: settle() has nothing left to wait for.
+    this.inFlight.splice(0);
+    return true;
   }
 
   private async commitOldest(): Promise<boolean> {

@@ -76,6 +76,29 @@ function setUp(
   return { runner, order, commits, stub, files, rows, progress, listed };
 }
 
+/**
+ * The stub's model answers its first `answered` requests and holds the others until released
+ * (as a model would on a loaded machine); `onRequest` sees each request's number from 1.
+ */
+function heldEmbedder(
+  stub: ReturnType<typeof setUp>["stub"],
+  options: { answered: number; onRequest: (n: number) => unknown },
+) {
+  const embed = stub.embedder.embed.bind(stub.embedder);
+  const held: (() => void)[] = [];
+  let requests = 0;
+  stub.embedder.embed = (texts, embedOptions) => {
+    options.onRequest(++requests);
+    if (requests <= options.answered) return embed(texts, embedOptions);
+    return new Promise<void>((resolve) => held.push(resolve)).then(() => embed(texts, embedOptions));
+  };
+  return { release: () => held.splice(0).forEach((resolve) => resolve()) };
+}
+
+/** What a run that waits for a held model still does after a while (it never ends by itself). */
+const stillWaiting = () =>
+  new Promise<string>((resolve) => setTimeout(() => resolve("still waiting for the model"), 2000));
+
 const songIds = (commits: IngestBatch[]) => commits.map((c) => c.songs.map((s) => s.song.id));
 
 describe("an ingest run", () => {
@@ -167,12 +190,32 @@ describe("an ingest run", () => {
     expect(songIds(commits)).toEqual([["s1", "s2"]]);
   });
 
-  it("stops at the first commit once the worker is asked to stop", async () => {
-    const { runner, order, commits } = setUp();
+  it("once the worker is asked to stop, commits what is embedded and waits for no model", async () => {
+    // Batches [s1 s2], [s4 s5], [s6]: the model answers the first and then nothing, and the
+    // worker is asked to stop a moment after the third is sent.
+    const { runner, order, commits, stub } = setUp({ parallelism: 1 });
     const stopping = new AbortController();
-    stopping.abort();
-    expect(await runner.run(order({ stop: stopping.signal }))).toBe("sliced");
+    const held = heldEmbedder(stub, {
+      answered: 1,
+      onRequest: (n) => n === 3 && setTimeout(() => stopping.abort(), 20),
+    });
+    const outcome = await Promise.race([runner.run(order({ stop: stopping.signal })), stillWaiting()]);
+    held.release();
+    expect(outcome).toBe("sliced");
     expect(songIds(commits)).toEqual([["s1", "s2"]]);
+  });
+
+  it("stops at once when asked while it waits for the model, committing nothing unembedded", async () => {
+    const { runner, order, commits, stub } = setUp({ parallelism: 1 });
+    const stopping = new AbortController();
+    const held = heldEmbedder(stub, {
+      answered: 0,
+      onRequest: (n) => n === 3 && setImmediate(() => stopping.abort()),
+    });
+    const outcome = await Promise.race([runner.run(order({ stop: stopping.signal })), stillWaiting()]);
+    held.release();
+    expect(outcome).toBe("sliced");
+    expect(commits).toEqual([]);
   });
 
   it("stops as soon as a commit finds the lease lost, committing nothing more", async () => {

@@ -1,8 +1,9 @@
 /**
  * One run over one catalog object: the CSV streamed from where the last commit ended (or from
  * its start), its rows gathered into batches, each batch embedded and committed in order. The
- * run stops at the end of the object, at the first commit after its slice is over or the worker
- * is asked to stop, or as soon as a commit finds the lease lost.
+ * run stops at the end of the object, at the first commit after its slice is over, as soon as
+ * the worker is asked to stop (committing only what is already embedded), or as soon as a
+ * commit finds the lease lost.
  */
 import type { Readable } from "node:stream";
 import { readsSongs, type Bucket, type Embedder } from "../../ports.js";
@@ -44,7 +45,10 @@ export interface RunOrder {
   lease: Lease;
   /** When (ms since the epoch) the run stops at its next commit, to go on in a new job. */
   sliceEndsAt: number;
-  /** Aborted when the worker is stopping: the run stops at its next commit too. */
+  /**
+   * Aborted when the worker is stopping: the run commits the batches already embedded and
+   * stops, without waiting for the model.
+   */
   stop?: AbortSignal;
 }
 
@@ -59,6 +63,7 @@ export class IngestRunner {
       object: order.object,
       lease: order.lease,
       modelId: await deps.store.modelId(deps.embedder.model),
+      stop: order.stop,
     });
     const batcher = new RowBatcher({
       chunking: deps.chunking ?? defaultChunking,
@@ -76,7 +81,8 @@ export class IngestRunner {
       }
       const rest = batcher.rest();
       if (rest && !(await pipeline.push(rest))) return "lease-lost";
-      return (await pipeline.drain()) ? "complete" : "lease-lost";
+      if (!(await pipeline.drain())) return "lease-lost";
+      return pipeline.stoppedEarly ? "sliced" : "complete";
     } finally {
       close();
       await pipeline.settle();
