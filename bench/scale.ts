@@ -256,6 +256,34 @@ async function idleFigures(server: Server, firstPrompt: number) {
   return { plain: percentiles(plain), filtered: percentiles(filtered), status: percentiles(status), next };
 }
 
+const askPhaseNames = ["embed", "lexical", "index", "total"] as const;
+type AskPhaseTotals = Record<(typeof askPhaseNames)[number], { seconds: number; count: number }>;
+
+/** The server's own account of where asks spent their time so far (verso_ask_duration_seconds). */
+async function askPhaseTotals(server: Server): Promise<AskPhaseTotals> {
+  const text = (await timed(`${server.base}/metrics`)).body;
+  const read = (phase: string, suffix: string) =>
+    Number(
+      new RegExp(`^verso_ask_duration_seconds_${suffix}\\{phase="${phase}"\\} (\\S+)$`, "m").exec(
+        text,
+      )?.[1] ?? 0,
+    );
+  return Object.fromEntries(
+    askPhaseNames.map((phase) => [phase, { seconds: read(phase, "sum"), count: read(phase, "count") }]),
+  ) as AskPhaseTotals;
+}
+
+/** Mean milliseconds of each phase over the asks between two readings, as one line. */
+function askPhaseMeans(before: AskPhaseTotals, after: AskPhaseTotals): string {
+  return askPhaseNames
+    .map((phase) => {
+      const count = after[phase].count - before[phase].count;
+      const ms = count > 0 ? ((after[phase].seconds - before[phase].seconds) * 1000) / count : NaN;
+      return `${phase} ${ms.toFixed(1)}`;
+    })
+    .join(", ");
+}
+
 /** /healthz every 50 ms and an ask every 500 ms, each on its own timer, until stopped. */
 function probeDuring(server: Server, firstPrompt: number) {
   const healthz: number[] = [];
@@ -415,17 +443,21 @@ async function benchOneSize(
       log(
         `${quantization}: stopped in ${stopSeconds.toFixed(1)} s; ready and answering ${restarted.seconds.toFixed(1)} s after start`,
       );
+      const idlePhasesBefore = await askPhaseTotals(server);
       const idle = await idleFigures(server, prompt);
       prompt = idle.next;
+      const idlePhases = askPhaseMeans(idlePhasesBefore, await askPhaseTotals(server));
       const memory = memoryMiB(server.child.pid!);
       log(
         `  ask p50 ${idle.plain.p50.toFixed(1)} ms, p99 ${idle.plain.p99.toFixed(1)} ms; language=es p50 ` +
           `${idle.filtered.p50.toFixed(1)} ms, p99 ${idle.filtered.p99.toFixed(1)} ms (${idleAsks} prompts each); ` +
           `status p50 ${idle.status.p50.toFixed(1)} ms; RSS ${memory.rss.toFixed(0)} MiB`,
       );
+      log(`  mean ms of an ask's phases, idle: ${idlePhases}`);
       let during: Partial<ScaleFigures> = {};
       if (n === 0) {
         const version = (await catalogStatus(server)).catalogVersion;
+        const phasesBefore = await askPhaseTotals(server);
         const stop = probeDuring(server, prompt);
         began = performance.now();
         const second = writeCatalog({
@@ -441,6 +473,7 @@ async function benchOneSize(
           ...(window === undefined ? [] : [sleep(window * 1000).then(() => null)]),
         ]);
         const probes = await stop();
+        const phasesDuring = askPhaseMeans(phasesBefore, await askPhaseTotals(server));
         prompt += probes.asks.length + probes.failures.length + 10;
         const reingestSeconds = (performance.now() - began) / 1000;
         const h = percentiles(probes.healthz);
@@ -454,6 +487,7 @@ async function benchOneSize(
             `${h.samples} probes), ask p50 ${a.p50.toFixed(1)} ms p99 ${a.p99.toFixed(1)} ms (${a.samples} asks); ` +
             `${probes.failures.length} failed; peak RSS ${peak.toFixed(0)} MiB`,
         );
+        log(`  mean ms of an ask's phases during the re-ingest: ${phasesDuring}`);
         for (const failure of probes.failures.slice(0, 3)) log(`    ${failure}`);
         during = {
           ingestSeconds: round(ingest.seconds),

@@ -17,7 +17,16 @@ type ContentTotals = Pick<CatalogTotals, "songs" | "songsWithPassages" | "passag
 async function countContent(db: SqlContext["db"]): Promise<ContentTotals> {
   const songs = await db
     .selectFrom("songs")
-    .select((eb) => [eb.fn.countAll<number>().as("songs"), eb.fn.count<number>("vector").as("with_vectors")])
+    // Counted where vector is not null, not as count(vector): the songs_embedded_model index
+    // answers that without reading each song's row.
+    .select((eb) => [
+      eb.fn.countAll<number>().as("songs"),
+      eb
+        .selectFrom("songs")
+        .select((inner) => inner.fn.countAll<number>().as("n"))
+        .where("vector", "is not", null)
+        .as("with_vectors"),
+    ])
     .executeTakeFirstOrThrow();
   const passages = await db
     .selectFrom("passages")

@@ -54,9 +54,17 @@ describe.runIf(testDialect === "sqlite")("SQLite on its own thread", () => {
       await held;
     });
     await insertedOnce;
-    expect(await db.selectFrom("notes").select("id").execute()).toEqual([]);
-    resume();
-    await transaction;
+    // A SELECT written out in SQL (the full-text queries are) is a read as well: it must not
+    // wait for the transaction, which here would wait for ever.
+    const written = sql<{ n: number }>`SELECT count(*) AS n FROM notes`.execute(db).then((r) => r.rows);
+    const waiting = new Promise((resolve) => setTimeout(() => resolve("waits for the transaction"), 2000));
+    try {
+      expect(await db.selectFrom("notes").select("id").execute()).toEqual([]);
+      expect(await Promise.race([written, waiting])).toEqual([{ n: 0 }]);
+    } finally {
+      resume();
+      await transaction;
+    }
     expect(await db.selectFrom("notes").select("id").execute()).toEqual([{ id: 1 }]);
   });
 

@@ -5,13 +5,16 @@
  * SQLite's WAL checkpoint inside it) held every request of the process for hundreds of ms.
  *
  * Transactions and writes take the one write connection in turn, as Kysely's driver does; a
- * SELECT outside a transaction goes to the thread's read connection when the database is a
- * file, so it waits for one statement of a running transaction at most, never for all of it.
+ * SELECT outside a transaction (built, or written out in SQL as the full-text queries are) goes
+ * to the thread's read connection when the database is a file, so it waits for one statement of
+ * a running transaction at most, never for all of it. The read connection is query-only: a
+ * statement taken for a read that would write fails there, it never writes outside the lock.
  */
 import type { Worker } from "node:worker_threads";
 import { Mutex, type MutexInterface } from "async-mutex";
 import {
   CompiledQuery,
+  RawNode,
   SelectQueryNode,
   SqliteAdapter,
   SqliteIntrospector,
@@ -24,6 +27,13 @@ import {
 } from "kysely";
 import { startThread } from "../../thread-entry.js";
 import type { SqliteReply, SqliteRequest, SqliteThreadData } from "./sqlite-protocol.js";
+
+/** SQL written out that only reads: a SELECT (a WITH may end in a write, so it is not one). */
+const selectSql = /^\s*select\b/i;
+
+function isRead(query: CompiledQuery): boolean {
+  return SelectQueryNode.is(query.query) || (RawNode.is(query.query) && selectSql.test(query.sql));
+}
 
 type Pending = { resolve: (reply: SqliteReply) => void; reject: (error: Error) => void };
 
@@ -118,8 +128,7 @@ class ThreadConnection implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (this.release) return this.driver.execute<R>(query, false);
-    if (this.driver.thread.reads && SelectQueryNode.is(query.query))
-      return this.driver.execute<R>(query, true);
+    if (this.driver.thread.reads && isRead(query)) return this.driver.execute<R>(query, true);
     return this.driver.writeLock.runExclusive(() => this.driver.execute<R>(query, false));
   }
 
