@@ -4,6 +4,7 @@
  * of the ingest under way, if any.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { request } from "./client.js";
 import { hasCode } from "./errors.js";
 import { keys } from "./keys.js";
@@ -72,6 +73,18 @@ export function summarize(status: CatalogStatus): CatalogOverview {
 
 /** The server is up and its roles are not yet: the API answers 503 DEPENDENCY_UNAVAILABLE. */
 export const isStarting = (error: unknown) => hasCode(error, "DEPENDENCY_UNAVAILABLE");
+
+/**
+ * Whether the catalog's last answer said that Verso is starting. A query that never succeeded
+ * forgets its error while it asks again, so reading the error alone would blink a notice off
+ * at every poll; only an answer changes what is known.
+ */
+export function useStarting(catalog: { error: unknown; isFetching: boolean }): boolean {
+  const [starting, setStarting] = useState(false);
+  const answered = isStarting(catalog.error);
+  if (!catalog.isFetching && answered !== starting) setStarting(answered);
+  return starting;
+}
 
 /** Polled often while Verso starts or an ingest runs, rarely otherwise. */
 export function useCatalog(options: { idlePollMs?: number | false } = {}) {

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { idleCatalog } from "../../test/ask-api.js";
 import { answer, prompt, session, songHit, user } from "../../test/fixtures.js";
-import { json, renderAt, stubApi, type ApiCall } from "../../test/render.js";
+import { deferred, json, renderAt, stubApi, type ApiCall } from "../../test/render.js";
 import { AskPage } from "./AskPage.js";
 
 const routes = [
@@ -96,5 +96,29 @@ describe("while Verso starts", () => {
     await waitFor(() => expect(screen.queryByRole("status", { name: "Verso is starting" })).toBeNull(), {
       timeout: 5000,
     });
+  });
+
+  it("keeps saying it while the page asks again, until an answer says otherwise", async () => {
+    const starting = () =>
+      json(503, {
+        error: {
+          code: "DEPENDENCY_UNAVAILABLE",
+          message: "Verso is starting: its dependencies are not ready yet",
+        },
+      });
+    const second = deferred<Response>();
+    let asked = 0;
+    calls = stubApi(({ url }) => {
+      if (url === "/api/session") return json(200, session(null));
+      if (url.startsWith("/api/catalog/status")) return ++asked === 1 ? starting() : second.promise;
+    });
+    renderAt(routes, "/");
+    await screen.findByRole("status", { name: "Verso is starting" });
+    await waitFor(() => expect(asked).toBe(2), { timeout: 5000 });
+    // The second answer is still awaited: nothing new is known, so the notice stays.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.queryByRole("status", { name: "Verso is starting" })).not.toBeNull();
+    second.resolve(json(200, idleCatalog));
+    await waitFor(() => expect(screen.queryByRole("status", { name: "Verso is starting" })).toBeNull());
   });
 });

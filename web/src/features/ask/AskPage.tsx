@@ -7,6 +7,7 @@ import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { answerSearch, readAnswerQuery, type AnswerQuery } from "../../api/answer-query.js";
+import { useStarting } from "../../api/catalog.js";
 import { PageHeading } from "../../ui/PageHeading.js";
 import { IngestNotice } from "../catalog/IngestNotice.js";
 import { StartingNotice } from "../catalog/StartingNotice.js";
@@ -21,6 +22,7 @@ export function AskPage() {
   const search = params.toString();
   const query = useMemo(() => readAnswerQuery(new URLSearchParams(search)), [search]);
   const catalog = useIngestWatch();
+  const starting = useStarting(catalog);
   const onAsk = (next: AnswerQuery) => setParams(answerSearch(next));
   const onMore = (k: number) => setParams(answerSearch({ ...query, k }), { replace: true });
   return (
@@ -28,7 +30,7 @@ export function AskPage() {
       <PageHeading title={query.prompt || t("ask.title")}>{t("ask.title")}</PageHeading>
       <p className="lead">{t("ask.intro")}</p>
       <PromptForm query={query} onAsk={onAsk} />
-      <StartingNotice error={catalog.error} />
+      <StartingNotice starting={starting} />
       <IngestNotice catalog={catalog.data} />
       {query.prompt ? (
         <Answer
