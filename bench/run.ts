@@ -22,6 +22,8 @@
  * library   a music folder: files/s of a scan with and without lyrics (tags only, no embedding),
  *           and a re-scan of an unchanged library of --library-tracks tracks (10,000; library.ts);
  *           not in the default list
+ * scaled-out  ingest songs/s of the roles as separate processes on MariaDB, RabbitMQ, S3 and
+ *           Memcached, one worker against two (scaled-out.ts); not in the default list
  * load      mixed traffic at saturation against a `verso serve` child process with its default
  *           limits on, for --load-seconds (120 by default; load.ts); not in the default list,
  *           since it takes minutes
@@ -60,6 +62,7 @@ import type { SqlDialect } from "../src/adapters/sql/database.js";
 import { benchCaches, benchRemoteEmbedder } from "./engines.js";
 import { benchLibrary } from "./library.js";
 import { benchLoad } from "./load.js";
+import { benchScaledOut } from "./scaled-out.js";
 import { benchScale, scaleQuantizations, type ScaleQuantization } from "./scale.js";
 import { runSocialBench } from "./social.js";
 import { measureRecall } from "./vectors.js";
@@ -319,6 +322,7 @@ async function main() {
       })),
     );
   }
+  if (only.has("scaled-out")) summary.push(...(await benchScaledOut(log)));
   if (only.has("load")) summary.push(...(await benchLoad(log, Number(values["load-seconds"]))));
   if (only.has("library")) summary.push(...(await benchLibrary(log, Number(values["library-tracks"]))));
   if (only.has("scale")) {

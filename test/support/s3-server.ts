@@ -11,8 +11,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { packageRoot } from "../../src/paths.js";
 import type { Command, ReceivedRequest, Reply } from "./s3rver-process.js";
 
 export type { ReceivedRequest } from "./s3rver-process.js";
@@ -34,13 +34,13 @@ export interface S3TestServer {
   stop(): Promise<void>;
 }
 
-const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
-const serverProcess = fileURLToPath(new URL("./s3rver-process.ts", import.meta.url));
+// The TypeScript source, run by tsx, also when this file runs compiled (benchmarks under dist).
+const serverProcess = path.join(packageRoot, "test", "support", "s3rver-process.ts");
 
 export async function startS3Server(options: { honourIfMatch?: boolean } = {}): Promise<S3TestServer> {
   const directory = await fs.mkdtemp(path.join(os.tmpdir(), "verso-s3rver-"));
   const child = fork(serverProcess, [directory, options.honourIfMatch ? "honour-if-match" : "plain"], {
-    cwd: repositoryRoot,
+    cwd: packageRoot,
     execArgv: ["--openssl-legacy-provider", "--import", "tsx"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });

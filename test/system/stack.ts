@@ -218,3 +218,19 @@ export function songsPerSecond(
   const seconds = (Math.max(...ends) - Math.min(...starts)) / 1000;
   return objects.reduce((s, o) => s + o.songs, 0) / seconds;
 }
+
+/** Waits until every one of `objects` catalog objects is done or failed, and returns the census. */
+export async function allFinished(stack: Stack, objects: number) {
+  return waitFor(
+    "every object to finish",
+    async () => {
+      const census = await stack.census();
+      return census.objects.length === objects &&
+        census.objects.every((o) => o.status === "done" || o.status === "failed")
+        ? census
+        : undefined;
+    },
+    900_000,
+    1000,
+  );
+}

@@ -3,28 +3,21 @@
  * one embedder, on MariaDB + RabbitMQ + an S3 server + Memcached, then on PostgreSQL + Redis.
  * Five catalog objects (534 real songs) go into the bucket; one worker is killed with SIGKILL
  * midway; at the end every song is there exactly once with every passage, no job is stuck,
- * no object is left processing, and the api answers prompts. It also prints how fast two
- * workers ingest against one.
+ * no object is left processing, and the api answers prompts. How fast one worker and two
+ * ingest is a benchmark: `npm run bench -- --only scaled-out`.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { datasetFiles, expectedCatalog, songsPerSecond, startStack, waitFor, type Stack } from "./stack.js";
+import {
+  allFinished,
+  datasetFiles,
+  expectedCatalog,
+  songsPerSecond,
+  startStack,
+  waitFor,
+  type Stack,
+} from "./stack.js";
 
 const files = datasetFiles("Khalid", "CharliePuth", "BillieEilish", "CardiB", "SelenaGomez");
-
-async function allFinished(stack: Stack, objects: number) {
-  return waitFor(
-    "every object to finish",
-    async () => {
-      const census = await stack.census();
-      return census.objects.length === objects &&
-        census.objects.every((o) => o.status === "done" || o.status === "failed")
-        ? census
-        : undefined;
-    },
-    900_000,
-    1000,
-  );
-}
 
 describe.each([
   { dialect: "mariadb", cache: "memcached" },
@@ -99,41 +92,5 @@ describe.each([
       1000,
     );
     for (const result of answer.results) expect(expected.songs.has(result.song.id)).toBe(true);
-  }, 1_200_000);
-});
-
-describe("ingest throughput, scaled out", () => {
-  let stack: Stack | undefined;
-  afterEach(async () => {
-    await stack?.stop();
-    stack = undefined;
-  });
-
-  const smaller = datasetFiles("Khalid", "CharliePuth", "CardiB", "BillieEilish");
-
-  async function run(workers: number): Promise<number> {
-    stack = await startStack({ dialect: "mariadb", cache: "memcached" });
-    await stack.upload(smaller);
-    const embedder = await stack.start("embedder", "embedder");
-    await stack.ready(embedder);
-    const roles = [await stack.start("crawler", "crawler")];
-    for (let i = 1; i <= workers; i += 1) roles.push(await stack.start(`worker-${i}`, "worker"));
-    for (const p of roles) await stack.ready(p);
-    const census = await allFinished(stack, smaller.length);
-    expect(census.objects.every((o) => o.status === "done")).toBe(true);
-    const rate = songsPerSecond(census.objects);
-    await stack.stop();
-    stack = undefined;
-    return rate;
-  }
-
-  it("prints songs per second with one worker and with two (one embedder process)", async () => {
-    const one = await run(1);
-    const two = await run(2);
-    console.log(
-      `ingest, one embedder process: 1 worker ${one.toFixed(2)} songs/s, 2 workers ${two.toFixed(2)} songs/s (×${(two / one).toFixed(2)})`,
-    );
-    expect(one).toBeGreaterThan(0);
-    expect(two).toBeGreaterThan(0);
   }, 1_200_000);
 });

@@ -65,11 +65,25 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: SqlDialect)
     provider: { getMigrations: async () => migrationsFor(dialect) },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  const failed = results?.find((r) => r.status === "Error");
-  if (error || failed) {
+  for (let attempt = 1; ; attempt += 1) {
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === "Error");
+    if (!error && !failed) return;
+    if (attempt < OTHER_SCHEMA_RETRIES && schema && isAnotherSchemaDropped(error, schema)) continue;
     throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`, {
       cause: error,
     });
   }
+}
+
+/**
+ * The migrator reads the tables of every schema it may see; another installation's schema
+ * dropped during that read makes PostgreSQL report it missing (3F000, "schema … does not
+ * exist"). Nothing of ours failed, and the migration ran in one transaction: run it again.
+ */
+const OTHER_SCHEMA_RETRIES = 5;
+
+function isAnotherSchemaDropped(error: unknown, ours: string): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === "3F000" && typeof message === "string" && !message.includes(`"${ours}"`);
 }
