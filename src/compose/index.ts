@@ -18,6 +18,7 @@ import { CatalogService } from "../core/catalog/catalog-service.js";
 import { Crawler } from "../core/catalog/crawler.js";
 import { databaseOnly, type IndexWriter } from "../core/catalog/index-writer.js";
 import type { IngestObserver } from "../core/catalog/ingest/observer.js";
+import { ForegroundWork } from "../core/foreground-work.js";
 import { IngestRunner } from "../core/catalog/ingest/runner.js";
 import { PassageTexts } from "../core/catalog/ingest/passage-texts.js";
 import { IngestWorker } from "../core/catalog/ingest/worker.js";
@@ -68,7 +69,9 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
   const log = options.log ?? (() => {});
   const metrics = options.metrics ?? createMetrics();
   const shutdown = new AbortController();
-  const context: AdapterContext = { config, metrics, log, signal: shutdown.signal };
+  // One per process: its asks go before its ingest's steps and its index's inserts.
+  const foreground = new ForegroundWork();
+  const context: AdapterContext = { config, metrics, log, signal: shutdown.signal, background: foreground };
   const closers: (() => Promise<void>)[] = [];
   const onClose = (close: () => Promise<void>) => closers.push(close);
 
@@ -228,6 +231,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
       embedder: ingestEmbedder,
       passageTexts: new PassageTexts({ model: ingestEmbedder.model, translator: await translator() }),
       indexWriter: writer,
+      background: foreground,
       bucketFor,
       csvLimits: { maxRecordChars: config.csvMaxRecordChars, maxLyricsChars: config.lyricsMaxChars },
       observer: watcher,
@@ -265,6 +269,7 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
       cache: await cache(),
       cacheTtlSeconds: config.cacheTtlSeconds,
       catalogVersion: () => changeLog.catalogVersion(),
+      foreground,
       ...(options.ranking ? { ranking: options.ranking } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
       onTimings(t) {

@@ -3,6 +3,7 @@
  * (src/compose/schemes.ts). This is the only place that constructs an adapter; the
  * composition root asks it for what a role needs, when the role needs it.
  */
+import type { BackgroundTurns } from "../core/foreground-work.js";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createFolderBucket } from "../adapters/bucket/folder.js";
@@ -55,6 +56,8 @@ export interface AdapterContext {
   log: (message: string) => void;
   /** Aborted when the process shuts down: adapters that wait at start stop waiting. */
   signal: AbortSignal;
+  /** Where background work (the live index's inserts) lets the answers being made go first. */
+  background: BackgroundTurns;
 }
 
 /** An embedder with the load it can report, when it can (the worker pool's stats fit). */
@@ -84,8 +87,9 @@ function open({ config, log }: AdapterContext): SqlDatabase {
 const vectorIndexes: Factories<"vectors", Promise<VectorIndex>, { database: SqlDatabase }> = {
   // Beside a SQLite file, or in the data folder when the database is a server: each process
   // keeps its own copy, rebuilt or caught up from the database.
-  embedded: ({ config, log }, { database }) =>
+  embedded: ({ config, log, background }, { database }) =>
     createUsearchIndex({
+      background,
       directory:
         database.dialect === "sqlite" ? database.directory : path.resolve(config.dataDir, "vector-index"),
       quantization: config.vectorQuantization,

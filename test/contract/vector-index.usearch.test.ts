@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createUsearchIndex, type UsearchIndexOptions } from "../../src/adapters/vectors/usearch.js";
+import { ForegroundWork } from "../../src/core/foreground-work.js";
 import type { EmbeddingModel, VectorEntry } from "../../src/core/ports.js";
 import { randomUnitVector, seededRandom } from "../../bench/seeded-random.js";
 import { contractSong, describeVectorIndexContract } from "./vector-index.contract.js";
@@ -272,6 +273,29 @@ describe("usearch index persistence", () => {
     await index.reset(wide);
     await expect(interrupted).rejects.toThrow(/reset or closed/);
     expect(await index.size()).toBe(0);
+    await index.close();
+  });
+
+  it("holds a long upsert while an answer is being made, and goes on when it ends", async () => {
+    // A day's budget: only an answer being made can end the upsert's turn.
+    const foreground = new ForegroundWork(60_000);
+    const index = await createUsearchIndex({
+      directory: null,
+      upsertBudgetMs: 86_400_000,
+      background: foreground,
+    });
+    await index.reset(model);
+    let endAnswer = () => {};
+    const answering = foreground.during(() => new Promise<void>((resolve) => (endAnswer = resolve)));
+    const running = index.upsert(entries(100, 70));
+    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    const held = await index.size();
+    expect(held).toBeGreaterThan(0);
+    expect(held).toBeLessThan(100);
+    endAnswer();
+    await answering;
+    await running;
+    expect(await index.size()).toBe(100);
     await index.close();
   });
 

@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from "node:os";
 import path from "node:path";
+import { noForeground, type BackgroundTurns } from "../../core/foreground-work.js";
 
 export type UsearchQuantization = "f32" | "f16" | "bf16" | "i8";
 
@@ -91,6 +92,11 @@ export interface UsearchIndexOptions extends Partial<UsearchGraphOptions> {
   upsertBudgetMs?: number;
   /** Native threads for a batch upsert; default and maximum: the cores available. */
   threads?: number;
+  /**
+   * Where an upsert's turn ends between its slices: at once while an answer is being made,
+   * else when its time budget is spent; default: never waits for answers.
+   */
+  background?: BackgroundTurns;
   /** Where problems that do not fail a call are reported (a bad sidecar, a failed save). */
   warn?: (message: string) => void;
 }
@@ -104,6 +110,7 @@ export interface UsearchSettings {
   saveIntervalMs: number;
   upsertBudgetMs: number;
   threads: number;
+  background: BackgroundTurns;
   warn: (message: string) => void;
 }
 
@@ -140,6 +147,7 @@ export function usearchSettings(options: UsearchIndexOptions): UsearchSettings {
     saveIntervalMs: options.saveIntervalMs ?? 30_000,
     upsertBudgetMs: options.upsertBudgetMs ?? 25,
     threads: Math.min(cores, Math.max(1, Math.floor(options.threads ?? cores))),
+    background: options.background ?? noForeground,
     warn: options.warn ?? ((message) => console.warn(`[vector index] ${message}`)),
   };
 }

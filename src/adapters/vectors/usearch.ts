@@ -36,7 +36,6 @@
  * empties an answer the index could fill. The constants were chosen by measurement, see
  * USEARCH_FILTER_DEFAULTS.
  */
-import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { Index, MetricKind, ScalarKind } from "usearch";
 import { isRestrictive, type SongAttributes, type SongFilter } from "../../core/catalog/song-filter.js";
 import type {
@@ -179,11 +178,13 @@ class UsearchIndex implements UsearchVectorIndex {
     const batch = prepareEntries(entries, native.dimensions());
     // An HNSW insert costs ~0.5–4 ms of CPU (graph search at expansionAdd), all of it on the
     // event loop; a rebuild batch of 1,000 would stall every request for seconds. So insert in
-    // small slices and let the loop breathe whenever a time budget is spent.
+    // small slices and let the loop breathe whenever a time budget is spent, or at once while
+    // an answer is being made.
+    const { background, upsertBudgetMs } = this.#settings;
     let budgetStart = performance.now();
     for (let start = 0; start < batch.length; start += UPSERT_SLICE) {
-      if (performance.now() - budgetStart > this.#settings.upsertBudgetMs) {
-        await yieldToEventLoop();
+      if (start > 0 && (background.busy || performance.now() - budgetStart > upsertBudgetMs)) {
+        await background.turn();
         if (this.#native !== native || this.#closed) {
           throw new Error("the index was reset or closed while an upsert was running");
         }

@@ -14,6 +14,7 @@
  *
  * How each choice was made, with figures: docs/benchmarks.md (npm run eval).
  */
+import type { ForegroundWork } from "../foreground-work.js";
 import { normalizeSongFilter } from "../catalog/song-filter.js";
 import type { SongStore } from "../catalog/store.js";
 import { VersoError } from "../errors.js";
@@ -71,6 +72,8 @@ export interface SearchServiceDeps {
   translator?: Translator | undefined;
   /** One vector per song, for the "songs" ranking only (filled by `loadSongIndex`). */
   songIndex?: VectorIndex;
+  /** Where the process counts the answers being made, so that background work waits for them. */
+  foreground?: Pick<ForegroundWork, "during">;
   onTimings?(timings: AskTimings): void;
   onCache?(result: "hit" | "miss"): void;
 }
@@ -141,7 +144,9 @@ export class SearchService implements SongSearch {
     const key = this.answers.key(request, k, catalogVersion);
     const cached = await this.answers.get(key, request);
     if (cached) return cached;
-    const answer = await this.answer(request, parsed, k, catalogVersion);
+    const answer = this.deps.foreground
+      ? await this.deps.foreground.during(() => this.answer(request, parsed, k, catalogVersion))
+      : await this.answer(request, parsed, k, catalogVersion);
     this.answers.set(key, answer);
     return answer;
   }

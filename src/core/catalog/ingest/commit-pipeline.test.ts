@@ -6,6 +6,7 @@ import { CommitPipeline } from "./commit-pipeline.js";
 import type { EmbeddedCounts } from "./observer.js";
 import type { RowBatch } from "./row-batches.js";
 import { textHash } from "../vector-reuse.js";
+import { ForegroundWork } from "../../foreground-work.js";
 
 const batchOf = (songs: Record<string, string[]>): RowBatch => {
   const list = Object.entries(songs).map(([id, passages], i) => ({
@@ -26,7 +27,7 @@ const batchOf = (songs: Record<string, string[]>): RowBatch => {
   };
 };
 
-function setUp(parallelism = 1) {
+function setUp(parallelism = 1, background?: ForegroundWork) {
   const memory = passageVectorMemory();
   const commits: IngestBatch[] = [];
   const stub = stubEmbedder(parallelism);
@@ -44,6 +45,7 @@ function setUp(parallelism = 1) {
         },
         embedder: stub.embedder,
         indexWriter: databaseOnly,
+        ...(background ? { background } : {}),
         observer: { embedded: (counts) => embedded.push(counts) },
       },
       { object: catalogObject(), lease: { objectId: 1, token: "t" }, modelId },
@@ -129,5 +131,29 @@ describe("the commit pipeline", () => {
     expect(memory.lookups).toEqual([]);
     expect(stub.requests).toEqual([]);
     expect(commits[0]!.counts).toMatchObject({ passages: 0, reused: 0 });
+  });
+
+  it("neither embeds nor commits a batch while an answer is being made", async () => {
+    const foreground = new ForegroundWork(60_000);
+    const { stub, commits, pipeline } = setUp(1, foreground);
+    const run = pipeline(7);
+    let endAnswer = () => {};
+    const answering = foreground.during(() => new Promise<void>((resolve) => (endAnswer = resolve)));
+    const pushed = run.push(batchOf({ a: ["chorus"] }));
+    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(stub.requests).toEqual([]);
+    endAnswer();
+    await answering;
+    await pushed;
+    expect(stub.requests).toEqual([["chorus"]]);
+
+    const again = foreground.during(() => new Promise<void>((resolve) => (endAnswer = resolve)));
+    const drained = run.drain();
+    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(commits).toEqual([]);
+    endAnswer();
+    await again;
+    expect(await drained).toBe(true);
+    expect(commits).toHaveLength(1);
   });
 });

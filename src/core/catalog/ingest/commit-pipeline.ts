@@ -10,6 +10,7 @@
  * otherwise hold a shutdown past its deadline. The next run reads the rows after the last
  * commit again.
  */
+import type { BackgroundTurns } from "../../foreground-work.js";
 import type { Embedder } from "../../ports.js";
 import { meanVector } from "../../vectors.js";
 import type { IndexWriter } from "../index-writer.js";
@@ -25,6 +26,8 @@ export interface CommitPipelineDeps {
   /** What is embedded for each passage (its translation, for a song in another language); default: its text. */
   passageTexts?: Pick<PassageTexts, "of">;
   indexWriter: IndexWriter;
+  /** Where each batch's turn ends, before it is embedded and before it is committed. */
+  background?: BackgroundTurns;
   observer?: Pick<IngestObserver, "rows" | "progress" | "embedded">;
 }
 
@@ -80,6 +83,7 @@ export class CommitPipeline {
 
   /** Sends a batch to the embedder, committing the oldest ones beyond the bound; false when the lease was lost. */
   async push(batch: RowBatch): Promise<boolean> {
+    await this.deps.background?.turn();
     const vectors = this.embed(batch);
     const entry: BatchInFlight = { batch, vectors, settled: false };
     // Awaited in order by commitOldest; until then a rejection must not count as unhandled.
@@ -161,6 +165,7 @@ export class CommitPipeline {
   private async commitOldest(): Promise<boolean> {
     const { batch, vectors: pending } = this.inFlight.shift()!;
     const vectors = await pending;
+    await this.deps.background?.turn();
     const songs = withVectors(batch, vectors);
     const counts: RowCounts = {
       songs: songs.length,

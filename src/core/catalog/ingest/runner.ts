@@ -6,6 +6,7 @@
  * commit finds the lease lost.
  */
 import type { Readable } from "node:stream";
+import type { BackgroundTurns } from "../../foreground-work.js";
 import { readsSongs, type Bucket, type Embedder } from "../../ports.js";
 import {
   defaultCsvLimits,
@@ -29,6 +30,8 @@ export interface IngestRunnerDeps {
   /** What is embedded for each passage (see passage-texts.ts); default: its own text. */
   passageTexts?: Pick<PassageTexts, "of">;
   indexWriter: IndexWriter;
+  /** Where each batch's turn ends, so that answers being made go first (foreground-work.ts). */
+  background?: BackgroundTurns;
   /** The bucket a job's source names. */
   bucketFor(source: string): Bucket;
   chunking?: ChunkOptions;
