@@ -91,6 +91,21 @@ describe("usearch index persistence", () => {
     expect(await snapshots()).toHaveLength(1);
   });
 
+  it("counts a snapshot loaded at start as a save: the next commit waits for the interval", async () => {
+    const first = await open({ saveIntervalMs: 60_000 });
+    await first.reset(model);
+    await first.upsert(entries(10, 11));
+    await first.commit(1);
+    await first.close();
+
+    const reopened = await open({ saveIntervalMs: 60_000 });
+    await reopened.upsert(entries(10, 12, 100));
+    await reopened.commit(2);
+    expect(await sidecar()).toMatchObject({ stamp: { catalogVersion: 1 }, count: 10 });
+    await reopened.close();
+    expect(await sidecar()).toMatchObject({ stamp: { catalogVersion: 2 }, count: 20 });
+  });
+
   it("saves a throttled commit later on its own, unless changes came after it", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "performance"] });
     const index = await open({ saveIntervalMs: 1000 });
@@ -276,7 +291,7 @@ describe("usearch index persistence", () => {
     await index.close();
   });
 
-  it("holds a long upsert while an answer is being made, and goes on when it ends", async () => {
+  it("holds a long upsert or removal while an answer is being made, and goes on when it ends", async () => {
     // A day's budget: only an answer being made can end the upsert's turn.
     const foreground = new ForegroundWork(60_000);
     const index = await createUsearchIndex({
@@ -296,6 +311,17 @@ describe("usearch index persistence", () => {
     await answering;
     await running;
     expect(await index.size()).toBe(100);
+
+    const removing = foreground.during(() => new Promise<void>((resolve) => (endAnswer = resolve)));
+    const removal = index.remove(Array.from({ length: 100 }, (_, i) => i + 1));
+    for (let i = 0; i < 20; i += 1) await new Promise((resolve) => setImmediate(resolve));
+    const left = await index.size();
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThan(100);
+    endAnswer();
+    await removing;
+    await removal;
+    expect(await index.size()).toBe(0);
     await index.close();
   });
 

@@ -88,7 +88,7 @@ export interface UsearchIndexOptions extends Partial<UsearchGraphOptions> {
   fileName?: string;
   /** Least time between two saves while commits keep coming; default 30 s. */
   saveIntervalMs?: number;
-  /** Longest the event loop is held by one upsert before it yields to other work; default 25 ms. */
+  /** Longest the event loop is held by one upsert or removal before it yields to other work; default 25 ms. */
   upsertBudgetMs?: number;
   /** Native threads for a batch upsert; default and maximum: the cores available. */
   threads?: number;

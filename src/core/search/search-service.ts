@@ -135,6 +135,11 @@ export class SearchService implements SongSearch {
   }
 
   async ask(request: AskRequest): Promise<AskResult> {
+    const { foreground } = this.deps;
+    return foreground ? foreground.during(() => this.askNow(request)) : this.askNow(request);
+  }
+
+  private async askNow(request: AskRequest): Promise<AskResult> {
     const parsed = parsePrompt(request.prompt);
     const k = request.k ?? parsed.k ?? DEFAULT_K;
     if (!Number.isInteger(k) || k < MIN_K || k > MAX_K) {
@@ -144,9 +149,7 @@ export class SearchService implements SongSearch {
     const key = this.answers.key(request, k, catalogVersion);
     const cached = await this.answers.get(key, request);
     if (cached) return cached;
-    const answer = this.deps.foreground
-      ? await this.deps.foreground.during(() => this.answer(request, parsed, k, catalogVersion))
-      : await this.answer(request, parsed, k, catalogVersion);
+    const answer = await this.answer(request, parsed, k, catalogVersion);
     this.answers.set(key, answer);
     return answer;
   }
