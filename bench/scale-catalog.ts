@@ -57,12 +57,14 @@ export interface WrittenCatalog {
   songs: number;
   passages: number;
   objects: string[];
+  /** Moves the objects from `staging` into `bucket`, all at once. */
+  publish(): void;
 }
 
 /**
  * Writes songs until their passages (as the catalog cuts them) reach `passages`, `perObject`
- * songs an object, into `staging` first and then into `bucket` all at once, so a crawler sees
- * either the old generation or the new one whole.
+ * songs an object, into `staging`; `publish()` moves them into `bucket` all at once, so a
+ * crawler sees either the old generation or the new one whole.
  */
 export function writeCatalog(options: {
   fragments: Fragments;
@@ -111,6 +113,8 @@ export function writeCatalog(options: {
     fs.writeFileSync(path.join(staging, name), `${rows.join("\n")}\n`);
     objects.push(name);
   }
-  for (const name of objects) fs.renameSync(path.join(staging, name), path.join(bucket, name));
-  return { songs, passages, objects };
+  const publish = () => {
+    for (const name of objects) fs.renameSync(path.join(staging, name), path.join(bucket, name));
+  };
+  return { songs, passages, objects, publish };
 }

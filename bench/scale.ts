@@ -285,6 +285,13 @@ function askPhaseMeans(before: AskPhaseTotals, after: AskPhaseTotals): string {
 }
 
 /** /healthz every 50 ms and an ask every 500 ms, each on its own timer, until stopped. */
+/** What failed, with the cause fetch hides behind "fetch failed" (a reset connection, a timeout). */
+const failureOf = (error: unknown): string => {
+  const cause =
+    error instanceof Error ? (error.cause as { code?: string; message?: string } | undefined) : undefined;
+  return cause ? `${String(error)} (${cause.code ?? ""} ${cause.message ?? ""})` : String(error);
+};
+
 function probeDuring(server: Server, firstPrompt: number) {
   const healthz: number[] = [];
   const asks: number[] = [];
@@ -300,7 +307,7 @@ function probeDuring(server: Server, firstPrompt: number) {
       track(
         timed(`${server.base}/healthz`).then(
           ({ ms }) => void healthz.push(ms),
-          (error: unknown) => void failures.push(String(error)),
+          (error: unknown) => void failures.push(failureOf(error)),
         ),
       ),
     50,
@@ -310,7 +317,7 @@ function probeDuring(server: Server, firstPrompt: number) {
       track(
         ask(server, promptAt(next++)).then(
           ({ ms }) => void asks.push(ms),
-          (error: unknown) => void failures.push(String(error)),
+          (error: unknown) => void failures.push(failureOf(error)),
         ),
       ),
     500,
@@ -414,6 +421,7 @@ async function benchOneSize(
       staging,
       bucket,
     });
+    first.publish();
     log(
       `catalog: ${first.songs} songs, ${first.passages} passages in ${first.objects.length} objects, ` +
         `written in ${((performance.now() - began) / 1000).toFixed(1)} s`,
@@ -457,9 +465,8 @@ async function benchOneSize(
       let during: Partial<ScaleFigures> = {};
       if (n === 0) {
         const version = (await catalogStatus(server)).catalogVersion;
-        const phasesBefore = await askPhaseTotals(server);
-        const stop = probeDuring(server, prompt);
-        began = performance.now();
+        // Written before the probes start: writing a million passages holds this process's
+        // event loop for seconds, which would count against the server's answers.
         const second = writeCatalog({
           fragments,
           passages,
@@ -468,6 +475,10 @@ async function benchOneSize(
           staging,
           bucket,
         });
+        const phasesBefore = await askPhaseTotals(server);
+        const stop = probeDuring(server, prompt);
+        began = performance.now();
+        second.publish();
         const reingest = await Promise.race([
           waitForIngest(server, log, { objects: second.objects.length, since: version }),
           ...(window === undefined ? [] : [sleep(window * 1000).then(() => null)]),

@@ -362,6 +362,8 @@ export function composeVerso(config: Config, options: ComposeOptions = {}) {
     log,
     /** Aborted by close(): start-up waits (for the database, a remote embedder) give up. */
     signal: shutdown.signal,
+    /** The answers being made, which this process's ingest waits for (core/foreground-work.ts). */
+    foreground,
     database,
     cache,
     embedder,

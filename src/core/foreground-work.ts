@@ -27,13 +27,24 @@ export class ForegroundWork implements BackgroundTurns {
 
   /** Runs an answer as foreground work: background work waits while it runs. */
   async during<T>(answer: () => Promise<T>): Promise<T> {
-    this.#inFlight += 1;
+    const end = this.begin();
     try {
       return await answer();
     } finally {
+      end();
+    }
+  }
+
+  /** Foreground work begins (a request arrives); the function returned ends it, once. */
+  begin(): () => void {
+    this.#inFlight += 1;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
       this.#inFlight -= 1;
       if (this.#inFlight === 0) for (const wake of this.#waiting.splice(0)) wake();
-    }
+    };
   }
 
   async turn(): Promise<void> {

@@ -29,7 +29,7 @@ export async function apiRoutes(verso: Verso): Promise<FastifyPluginAsync[]> {
   ];
   return [
     // First, so that every later route sees the viewer and counts against the limits.
-    ...apiPlugins({ sessions: social.sessions, limits }),
+    ...apiPlugins({ sessions: social.sessions, limits, foreground: verso.foreground }),
     ...socialRoutes(social),
     searchRoutes(search),
     playlistRoutes(playlists),
