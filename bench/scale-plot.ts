@@ -96,7 +96,7 @@ function panelSvg(panel: Panel, entries: ScaleEntry[]): string {
   ];
   for (const v of xs) {
     parts.push(
-      `<text x="${x(v)}" y="${height - margin.bottom + 14}" text-anchor="middle">${v >= 1e6 ? `${v / 1e6}M` : `${Math.round(v / 1e3)}k`}</text>`,
+      `<text x="${x(v)}" y="${height - margin.bottom + 14}" text-anchor="middle">${v >= 1e6 ? `${Number((v / 1e6).toFixed(1))}M` : `${Math.round(v / 1e3)}k`}</text>`,
     );
   }
   for (const v of [bottom, (bottom + top) / 2, top]) {
