@@ -56,7 +56,7 @@ export interface AdapterContext {
   log: (message: string) => void;
   /** Aborted when the process shuts down: adapters that wait at start stop waiting. */
   signal: AbortSignal;
-  /** Where background work (the live index's inserts) lets the answers being made go first. */
+  /** Where background work (the live index's inserts and removals) lets the answers being made go first. */
   background: BackgroundTurns;
 }
 

@@ -93,8 +93,8 @@ export interface UsearchIndexOptions extends Partial<UsearchGraphOptions> {
   /** Native threads for a batch upsert; default and maximum: the cores available. */
   threads?: number;
   /**
-   * Where an upsert's turn ends between its slices: at once while an answer is being made,
-   * else when its time budget is spent; default: never waits for answers.
+   * Where an upsert's or a removal's turn ends between its slices: at once while an answer is
+   * being made, else when its time budget is spent; default: never waits for answers.
    */
   background?: BackgroundTurns;
   /** Where problems that do not fail a call are reported (a bad sidecar, a failed save). */
