@@ -22,6 +22,9 @@
  * library   a music folder: files/s of a scan with and without lyrics (tags only, no embedding),
  *           and a re-scan of an unchanged library of --library-tracks tracks (10,000; library.ts);
  *           not in the default list
+ * full-text  SQLite's full-text query of an ask over --full-text-songs songs (95000: the lyrics
+ *           of about a million passages), against the query it replaced, side by side, and
+ *           whether both answer the same (full-text.ts); not in the default list
  * scaled-out  ingest songs/s of the roles as separate processes on MariaDB, RabbitMQ, S3 and
  *           Memcached, one worker against two (scaled-out.ts); not in the default list
  * load      mixed traffic at saturation against a `verso serve` child process with its default
@@ -60,6 +63,7 @@ import { benchEmbedderModels } from "./embedder-models.js";
 import { benchPrompts } from "./prompts.js";
 import type { SqlDialect } from "../src/adapters/sql/database.js";
 import { benchCaches, benchRemoteEmbedder } from "./engines.js";
+import { benchFullText } from "./full-text.js";
 import { benchLibrary } from "./library.js";
 import { benchLoad } from "./load.js";
 import { benchScaledOut } from "./scaled-out.js";
@@ -269,6 +273,7 @@ async function main() {
       dialects: { type: "string", default: "sqlite,mariadb,postgres" },
       "load-seconds": { type: "string", default: "120" },
       "library-tracks": { type: "string", default: "10000" },
+      "full-text-songs": { type: "string", default: "95000" },
       "onnx-model": { type: "string", multiple: true, default: [] },
       passages: { type: "string", default: "100000" },
       quantization: { type: "string", default: "f32" },
@@ -324,6 +329,7 @@ async function main() {
   }
   if (only.has("scaled-out")) summary.push(...(await benchScaledOut(log)));
   if (only.has("load")) summary.push(...(await benchLoad(log, Number(values["load-seconds"]))));
+  if (only.has("full-text")) summary.push(...(await benchFullText(log, Number(values["full-text-songs"]))));
   if (only.has("library")) summary.push(...(await benchLibrary(log, Number(values["library-tracks"]))));
   if (only.has("scale")) {
     const quantizations = values.quantization.split(",") as ScaleQuantization[];

@@ -124,6 +124,30 @@ export function describeSongStoreContract(name: string, open: OpenCatalogStores)
       ).toEqual(["sea"]);
     });
 
+    it("answers the best songs with lyrics even when many better matches have none", async () => {
+      const { runs, songs } = fx.stores;
+      const { lease } = await fx.startedObject();
+      // Short texts of nothing but the word rank first, and none of them can be an answer.
+      const fragments = Array.from({ length: 12 }, (_, n) => ({
+        ...ingested(songRow(`fragment-${n}`, { title: "Sea", lyrics: "sea sea" }), []),
+        lyricsStatus: "fragment" as const,
+      }));
+      await runs.commitBatch(
+        await fx.batchOf(lease, [
+          ...fragments,
+          ingested(songRow("twice", { lyrics: "the sea and the sea again, the harbour lights" }), []),
+          ingested(songRow("once", { lyrics: "a long road far from the sea, a field of wheat and rye" }), []),
+          ingested(songRow("none", { lyrics: "a field of wheat" }), []),
+        ]),
+      );
+      for (const prefix of [false, true]) {
+        expect((await songs.searchLexical(["sea"], 2, undefined, { prefix })).map((h) => h.songId)).toEqual([
+          "twice",
+          "once",
+        ]);
+      }
+    });
+
     it("matches stems as the beginnings of words when asked, and only then", async () => {
       const { runs, songs } = fx.stores;
       const { lease } = await fx.startedObject();

@@ -2,7 +2,7 @@
  * The search service's use cases over in-memory stand-ins of its ports: a catalog of five songs,
  * an embedder that knows a few words, a cache in a map. No model, no database.
  */
-import { setImmediate as nextTurn } from "node:timers/promises";
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 // The exact adapter is a real, dependency-free index: more faithful here than a hand-written fake.
 // eslint-disable-next-line no-restricted-imports
@@ -210,6 +210,26 @@ describe("SearchService.ask", () => {
     expect(embedded).toEqual([{ texts: ["rain"], priority: "interactive" }]);
     expect(world.timings).toHaveLength(1);
     expect(world.timings[0]!.totalMs).toBeGreaterThanOrEqual(world.timings[0]!.embedMs);
+  });
+
+  it("asks the index for the nearest passages while the full text is still being searched", async () => {
+    const { store } = memorySongStore();
+    const { index, searches } = await passageIndex();
+    let indexAskedMeanwhile = false;
+    const slowFullText: SongStore = {
+      ...store,
+      async searchLexical(...args) {
+        // A full-text query at size takes longer than the prompt's embedding: it waits here
+        // until the index has been asked (a second at most).
+        for (let waited = 0; searches.length === 0 && waited < 1000; waited += 10) await sleep(10);
+        indexAskedMeanwhile ||= searches.length > 0;
+        return store.searchLexical(...args);
+      },
+    };
+    const { search } = await searchService({ store: slowFullText, index });
+    const answer = await search.ask({ prompt: "songs about rain", k: 3 });
+    expect(indexAskedMeanwhile).toBe(true);
+    expect(ids(answer)).toEqual(["rain-live", "lluvia", "sun"]);
   });
 
   it("applies a filter in both the vector index and the full text", async () => {

@@ -49,6 +49,7 @@ export { defaultTuning, type RankingTuning } from "./tuning.js";
 
 export interface AskTimings {
   embedMs: number;
+  /** The ranking once the prompt's vector and words are in (the index was asked as soon as the vector was). */
   indexMs: number;
   lexicalMs: number;
   totalMs: number;
@@ -87,6 +88,11 @@ interface Gathered {
   /** Passages of the songs the full text found first, with their vectors. */
   passages: PassageWithVector[];
   vector: Float32Array;
+  /**
+   * The songs of the passages nearest the prompt: asked of the index as soon as the vector is
+   * made, while the full text may still be searched (on the database's thread).
+   */
+  nearest: Promise<Candidate[]>;
   /** The words of the prompt (and of its translation) that carry meaning, searched in passages. */
   matchTerms: string[];
   /** How many of the prompt's own words carry meaning. */
@@ -186,7 +192,7 @@ export class SearchService implements SongSearch {
     const gathered = await this.gather(request, parsed, request.k ?? parsed.k ?? DEFAULT_K);
     return this.fitCandidatesOf(
       gathered,
-      await this.signals.all(gathered.vector, gathered.words, gathered.query),
+      await this.signals.all(gathered.vector, gathered.words, gathered.query, gathered.nearest),
     );
   }
 
@@ -245,6 +251,10 @@ export class SearchService implements SongSearch {
       this.deps.embedder.embed([text], { priority: "interactive" }),
     );
     embedding.catch(() => {});
+    const nearest = this.usesNearest()
+      ? embedding.then(([vector]) => this.signals.nearest(vector!, query))
+      : Promise.resolve([]);
+    nearest.catch(() => {});
     const tLexical = performance.now();
     const terms = await reading.terms();
     const words = await this.signals.ofWords({ terms, stems: () => reading.stems() }, query);
@@ -261,6 +271,7 @@ export class SearchService implements SongSearch {
       words,
       passages,
       vector,
+      nearest,
       matchTerms,
       contentCount: reading.contentTerms.length,
       language: reading.language,
@@ -269,7 +280,7 @@ export class SearchService implements SongSearch {
   }
 
   private async rank(gathered: Gathered): Promise<Candidate[]> {
-    const { vector, words, query } = gathered;
+    const { vector, words, query, nearest } = gathered;
     switch (this.ranking) {
       case "songs":
         if (!this.songIndex) throw new VersoError("INTERNAL", "the songs ranking needs a song index");
@@ -277,9 +288,9 @@ export class SearchService implements SongSearch {
       case "lexical":
         return words.lexical;
       case "passages":
-        return this.signals.passages(vector, this.tuning.passageCandidates, query.filter);
+        return nearest;
       case "hybrid": {
-        const signals = await this.signals.all(vector, words, query);
+        const signals = await this.signals.all(vector, words, query, nearest);
         const model = this.fitModel();
         if (!model) return fuse(signals, this.tuning);
         return (await this.fitCandidatesOf(gathered, signals))
@@ -302,6 +313,11 @@ export class SearchService implements SongSearch {
       contentCount: gathered.contentCount,
       depth: this.tuning.fusionDepth,
     });
+  }
+
+  /** Whether the ranking asks the index for the passages nearest the prompt. */
+  private usesNearest(): boolean {
+    return this.ranking === "hybrid" || this.ranking === "passages";
   }
 
   private ranksByFit(): boolean {

@@ -96,16 +96,22 @@ export class SearchSignals {
     return groupBySong(hits, this.deps.tuning.secondPassageWeight);
   }
 
-  /** Every signal of the hybrid ranking, with its weight. */
-  async all(vector: Float32Array, words: WordSignals, query: SignalQuery): Promise<Signal[]> {
+  /** The songs of the passages the hybrid ranking asks of the index. */
+  nearest(vector: Float32Array, query: SignalQuery): Promise<Candidate[]> {
+    return this.passages(vector, this.deps.tuning.passageCandidates, query.filter);
+  }
+
+  /** Every signal of the hybrid ranking, with its weight; `nearest` when already asked for. */
+  async all(
+    vector: Float32Array,
+    words: WordSignals,
+    query: SignalQuery,
+    nearest: Promise<Candidate[]> = this.nearest(vector, query),
+  ): Promise<Signal[]> {
     const { tuning } = this.deps;
     const lexicalWeight = query.otherLanguage ? tuning.otherLanguageLexicalWeight : tuning.lexicalWeight;
     const found: Signal[] = [
-      {
-        name: "passages",
-        candidates: await this.passages(vector, tuning.passageCandidates, query.filter),
-        weight: 1,
-      },
+      { name: "passages", candidates: await nearest, weight: 1 },
       { name: "lexical", candidates: words.lexical, weight: lexicalWeight },
       { name: "related", candidates: words.related, weight: tuning.relatedWeight },
       { name: "stemmed", candidates: words.stemmed, weight: tuning.stemmedWeight },

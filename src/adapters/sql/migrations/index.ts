@@ -14,6 +14,7 @@ import * as songOrigin from "./2026-12-06-0010-song-origin.js";
 import * as musicServerAccounts from "./2026-12-06-0011-music-server-accounts.js";
 import * as passageTextHash from "./2026-12-06-0012-passage-text-hash.js";
 import * as embeddedSongsIndex from "./2026-12-07-0013-embedded-songs-index.js";
+import * as songsFullTextLookup from "./2026-12-07-0014-songs-full-text-lookup.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations see the schema of their own time
 type AnyDb = Kysely<any>;
@@ -38,6 +39,7 @@ const migrations: Record<string, DialectMigration> = {
   "2026-12-06-0011-music-server-accounts": musicServerAccounts,
   "2026-12-06-0012-passage-text-hash": passageTextHash,
   "2026-12-07-0013-embedded-songs-index": embeddedSongsIndex,
+  "2026-12-07-0014-songs-full-text-lookup": songsFullTextLookup,
 };
 
 /** The same versioned migrations for every dialect; each writes its dialect's own SQL where it must. */
