@@ -1,5 +1,6 @@
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { setTimeout as sleep } from "node:timers/promises";
 import { createHandoverServer, requestTimeouts, type HandoverServer } from "./handover-server.js";
 
 let handover: HandoverServer | undefined;
@@ -58,5 +59,26 @@ describe("the process's HTTP server", () => {
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
     // Cut off long before the 100 bytes (30 s at this pace) were sent.
     expect(bytesSent).toBeLessThan(20);
+  });
+
+  it("answers a second request on a keep-alive connection left idle past Node's 5 s", async () => {
+    handover = createHandoverServer();
+    const mount = handover.mount();
+    mount.serverFactory((_request, response) => response.end("ok"), {});
+    mount.activate();
+    await handover.listen(0, "127.0.0.1");
+    const socket = net.connect((handover.server.address() as net.AddressInfo).port, "127.0.0.1");
+    let received = "";
+    let closed = false;
+    socket.on("data", (chunk) => (received += chunk.toString()));
+    socket.on("close", () => (closed = true));
+    const request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    socket.write(request);
+    await sleep(7_500);
+    socket.write(request);
+    await sleep(300);
+    socket.destroy();
+    expect(closed).toBe(false);
+    expect(received.match(/HTTP\/1\.1 200/g)).toHaveLength(2);
   });
 });

@@ -36,12 +36,23 @@ export interface HandoverServer {
  */
 export const requestTimeouts = { requestMs: 30_000, headersMs: 15_000, checkEveryMs: 2_000 };
 
+/**
+ * How long an idle keep-alive connection stays open: Fastify's own default (72 s), which this
+ * server, built outside Fastify, would otherwise lose for Node's 5 s. With 5 s, a request sent on
+ * a connection near its end could find it closed: after the loop had been held for a moment the
+ * server ran the expired timer before reading the request that had arrived, and the client
+ * saw "other side closed" (the scale bench, at 300,000 passages). Longer than the idle timeout
+ * of the load balancers in front of it (60 s is common), so they close first.
+ */
+export const keepAliveMs = 72_000;
+
 export function createHandoverServer(timeouts = requestTimeouts): HandoverServer {
   let current: Handler = (_request, response) => {
     response.writeHead(503, { "retry-after": "5", connection: "close" }).end();
   };
   const server = http.createServer(
     {
+      keepAliveTimeout: keepAliveMs,
       requestTimeout: timeouts.requestMs,
       headersTimeout: timeouts.headersMs,
       connectionsCheckingInterval: timeouts.checkEveryMs,
