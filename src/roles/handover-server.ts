@@ -38,11 +38,11 @@ export const requestTimeouts = { requestMs: 30_000, headersMs: 15_000, checkEver
 
 /**
  * How long an idle keep-alive connection stays open: Fastify's own default (72 s), which this
- * server, built outside Fastify, would otherwise lose for Node's 5 s. With 5 s, a request sent on
- * a connection near its end could find it closed: after the loop had been held for a moment the
- * server ran the expired timer before reading the request that had arrived, and the client
- * saw "other side closed" (the scale bench, at 300,000 passages). Longer than the idle timeout
- * of the load balancers in front of it (60 s is common), so they close first.
+ * server, built outside Fastify, would otherwise lose for Node's 5 s. With 5 s, a client that
+ * came back to a connection a little later than that (one whose own loop had been held for a few
+ * seconds: the scale bench, writing a catalog of 300,000 passages) sent its request as the server
+ * closed the connection, and saw "other side closed". Longer than the idle timeout of the load
+ * balancers in front of it (60 s is common), so they close first.
  */
 export const keepAliveMs = 72_000;
 
