@@ -1,3 +1,4 @@
+import { setTimeout } from "node:timers/promises";
 import { Migrator, sql, type Kysely, type Migration } from "kysely";
 import type { SqlDialect } from "../database.js";
 import type { Database } from "../schema/index.js";
@@ -71,7 +72,11 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: SqlDialect)
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === "Error");
     if (!error && !failed) return;
-    if (attempt < OTHER_SCHEMA_RETRIES && schema && isAnotherSchemaDropped(error, schema)) continue;
+    if (attempt < OTHER_SCHEMA_RETRIES && schema && isAnotherSchemaDropped(error, schema)) {
+      // Apart from the other installation's next create and drop, not in step with them.
+      await setTimeout(10 + Math.random() * 40);
+      continue;
+    }
     throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`, {
       cause: error,
     });
@@ -82,8 +87,10 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: SqlDialect)
  * The migrator reads the tables of every schema it may see; another installation's schema
  * dropped during that read makes PostgreSQL report it missing (3F000, "schema … does not
  * exist"). Nothing of ours failed, and the migration ran in one transaction: run it again.
+ * Five attempts were not always enough beside schemas created and dropped back to back on a
+ * loaded machine (2 of 20 migrations failed in a CI run).
  */
-const OTHER_SCHEMA_RETRIES = 5;
+const OTHER_SCHEMA_RETRIES = 20;
 
 function isAnotherSchemaDropped(error: unknown, ours: string): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
