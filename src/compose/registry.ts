@@ -27,7 +27,7 @@ import { createAmqpQueue } from "../adapters/queue/amqp-queue.js";
 import { createSqlQueue } from "../adapters/queue/sql-queue.js";
 import { createDatabase, type SqlDatabase } from "../adapters/sql/database.js";
 import { createSearchEngineIndex } from "../adapters/vectors/search-engine.js";
-import { createUsearchIndex } from "../adapters/vectors/usearch.js";
+import { createUsearchThreadIndex } from "../adapters/vectors/usearch-thread.js";
 import { fileUrlPath, type Config } from "../config.js";
 import type { IngestJob } from "../core/catalog/store.js";
 import { knownModel as knownEmbeddingModel, knownModels } from "../core/embedding-models.js";
@@ -86,9 +86,9 @@ function open({ config, log }: AdapterContext): SqlDatabase {
 
 const vectorIndexes: Factories<"vectors", Promise<VectorIndex>, { database: SqlDatabase }> = {
   // Beside a SQLite file, or in the data folder when the database is a server: each process
-  // keeps its own copy, rebuilt or caught up from the database.
+  // keeps its own copy, rebuilt or caught up from the database, in a thread of its own.
   embedded: ({ config, log, background }, { database }) =>
-    createUsearchIndex({
+    createUsearchThreadIndex({
       background,
       directory:
         database.dialect === "sqlite" ? database.directory : path.resolve(config.dataDir, "vector-index"),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ForegroundWork } from "./foreground-work.js";
+import { ForegroundWork, SharedForegroundTurns } from "./foreground-work.js";
 
 const turnsOfTheLoop = async (n: number) => {
   for (let i = 0; i < n; i += 1) await new Promise((resolve) => setImmediate(resolve));
@@ -47,5 +47,34 @@ describe("foreground work", () => {
     const foreground = new ForegroundWork(60_000);
     await expect(foreground.during(() => Promise.reject(new Error("no")))).rejects.toThrow("no");
     expect(foreground.busy).toBe(false);
+  });
+
+  it("shows the answers being made through shared memory, where another thread's turns wait on them", async () => {
+    const foreground = new ForegroundWork(60_000);
+    const elsewhere = new SharedForegroundTurns(foreground.shared);
+    const ends: (() => void)[] = [];
+    const answer = () => foreground.during(() => new Promise<void>((resolve) => ends.push(resolve)));
+    const answers = [answer(), answer()];
+    expect(elsewhere.busy).toBe(true);
+    let turned = false;
+    void elsewhere.turn().then(() => (turned = true));
+    ends[0]!();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(turned).toBe(false);
+    ends[1]!();
+    await Promise.all(answers);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(turned).toBe(true);
+    expect(elsewhere.busy).toBe(false);
+  });
+
+  it("bounds another thread's wait as its own", async () => {
+    const foreground = new ForegroundWork(20);
+    void foreground.during(() => new Promise(() => {}));
+    const elsewhere = new SharedForegroundTurns(foreground.shared);
+    const began = performance.now();
+    await elsewhere.turn();
+    expect(performance.now() - began).toBeGreaterThanOrEqual(15);
+    expect(elsewhere.busy).toBe(true);
   });
 });

@@ -13,16 +13,33 @@ export interface BackgroundTurns {
   readonly busy: boolean;
   /** Yields to the event loop, then waits while an answer is being made (bounded). */
   turn(): Promise<void>;
+  /**
+   * The answers being made, counted in shared memory, so that background work in another
+   * thread can see them (SharedForegroundTurns); absent where nothing is answered.
+   */
+  readonly shared?: SharedForeground;
+}
+
+/** What a thread needs to see another's answers: their count in shared memory, and the bound. */
+export interface SharedForeground {
+  /** One 32-bit cell: the answers in flight; notified when it falls to zero. */
+  counter: Int32Array;
+  maxWaitMs: number;
 }
 
 export class ForegroundWork implements BackgroundTurns {
-  #inFlight = 0;
+  /** The count lives in shared memory, so that a thread of background work can read it. */
+  readonly #inFlight = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   #waiting: (() => void)[] = [];
 
   constructor(private readonly maxWaitMs = 100) {}
 
   get busy(): boolean {
-    return this.#inFlight > 0;
+    return Atomics.load(this.#inFlight, 0) > 0;
+  }
+
+  get shared(): SharedForeground {
+    return { counter: this.#inFlight, maxWaitMs: this.maxWaitMs };
   }
 
   /** Runs an answer as foreground work: background work waits while it runs. */
@@ -37,13 +54,15 @@ export class ForegroundWork implements BackgroundTurns {
 
   /** Foreground work begins (a request arrives); the function returned ends it, once. */
   begin(): () => void {
-    this.#inFlight += 1;
+    Atomics.add(this.#inFlight, 0, 1);
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
-      this.#inFlight -= 1;
-      if (this.#inFlight === 0) for (const wake of this.#waiting.splice(0)) wake();
+      if (Atomics.sub(this.#inFlight, 0, 1) === 1) {
+        Atomics.notify(this.#inFlight, 0);
+        for (const wake of this.#waiting.splice(0)) wake();
+      }
     };
   }
 
@@ -61,6 +80,32 @@ export class ForegroundWork implements BackgroundTurns {
       }
       waiting.push(done);
     });
+  }
+}
+
+/**
+ * Background work in another thread than the answers' (the live index's): it sees their count
+ * in shared memory and waits on it, bounded as ForegroundWork's turns are.
+ */
+export class SharedForegroundTurns implements BackgroundTurns {
+  constructor(private readonly foreign: SharedForeground) {}
+
+  get busy(): boolean {
+    return Atomics.load(this.foreign.counter, 0) > 0;
+  }
+
+  async turn(): Promise<void> {
+    await nextTurnOfTheLoop();
+    const { counter, maxWaitMs } = this.foreign;
+    const until = performance.now() + maxWaitMs;
+    // The answering thread notifies when the count falls to zero; a wait on a count that has
+    // changed meanwhile ends at once, so look again until none is left or the bound is reached.
+    for (let left = maxWaitMs; left > 0; left = until - performance.now()) {
+      const count = Atomics.load(counter, 0);
+      if (count <= 0) return;
+      const waited = Atomics.waitAsync(counter, 0, count, left);
+      if (waited.async) await waited.value;
+    }
   }
 }
 

@@ -7,12 +7,13 @@
  * start, and must never claim a catalog version whose data it does not hold. So:
  *  - A snapshot is taken only at a clean point: a commit has happened and nothing was upserted,
  *    removed or reset since, so the graph is exactly what that commit described.
- *  - Saving costs a full write (~35 MB for 16k passages, gigabytes at a million) on the event
- *    loop, so a running ingest that commits every few hundred rows must not save each time: a
+ *  - Saving costs a full write (~35 MB for 16k passages, gigabytes at a million) on the calling
+ *    thread (served, that is the index's own: usearch-thread.ts), and searches wait for it, so
+ *    a running ingest that commits every few hundred rows must not save each time: a
  *    commit saves at once only when the last save is old enough; otherwise a trailing timer
  *    saves later, if the index is still at a clean point (else the next commit does). Old
  *    enough is `saveIntervalMs`, or a hundred times what the last save took if that is longer:
- *    saves never hold the loop more than 1 % of the time, however large the graph. A snapshot
+ *    saves never hold searches more than 1 % of the time, however large the graph. A snapshot
  *    loaded at start counts as a save as long as its load took. close()
  *    saves a clean, unsaved commit. What a crash loses is the commits since the last save: the
  *    sidecar then holds an older version, stale but true, and start-up catches up from the
@@ -185,7 +186,7 @@ class UsearchIndex implements UsearchVectorIndex {
     const native = this.#requireNative("upsert");
     const batch = prepareEntries(entries, native.dimensions());
     // An HNSW insert costs ~0.5–4 ms of CPU (graph search at expansionAdd), all of it on the
-    // event loop; a rebuild batch of 1,000 would stall every request for seconds.
+    // calling thread; a rebuild batch of 1,000 in one call would hold every search for seconds.
     await this.#inSlices(native, "an upsert", batch, UPSERT_SLICE, (slice) => this.#insert(native, slice));
   }
 
