@@ -137,8 +137,8 @@ describe("usearch index persistence", () => {
     await index.close();
   });
 
-  it("spaces saves by a hundred times what the last one took, however short the interval", async () => {
-    const index = await open({ saveIntervalMs: 0 });
+  it("spaces saves by saveSpacing times what the last one took, however short the interval", async () => {
+    const index = await open({ saveIntervalMs: 0, saveSpacing: 100 });
     await index.reset(model);
     await index.upsert(entries(200, 8));
     await index.commit(1);
@@ -153,6 +153,12 @@ describe("usearch index persistence", () => {
     }
     expect(await sidecar()).toMatchObject({ stamp: { catalogVersion: 2 }, count: 210 });
     await index.close();
+  });
+
+  it("refuses save and graph settings it cannot use", async () => {
+    await expect(open({ saveSpacing: -1 })).rejects.toThrow(/saveSpacing/);
+    await expect(open({ saveSpacing: Number.POSITIVE_INFINITY })).rejects.toThrow(/saveSpacing/);
+    await expect(open({ connectivity: 0 })).rejects.toThrow(/connectivity/);
   });
 
   it("flush() saves the last commit now", async () => {

@@ -88,6 +88,11 @@ export interface UsearchIndexOptions extends Partial<UsearchGraphOptions> {
   fileName?: string;
   /** Least time between two saves while commits keep coming; default 30 s. */
   saveIntervalMs?: number;
+  /**
+   * Saves are also spaced by this many times what the last one took; default 1,000. Searches
+   * wait while the graph is written, so a save may hold them 1 ÷ saveSpacing of the time.
+   */
+  saveSpacing?: number;
   /** Longest the event loop is held by one upsert or removal before it yields to other work; default 25 ms. */
   upsertBudgetMs?: number;
   /** Native threads for a batch upsert; default and maximum: the cores available. */
@@ -108,6 +113,7 @@ export interface UsearchSettings {
   directory: string | null;
   fileName: string;
   saveIntervalMs: number;
+  saveSpacing: number;
   upsertBudgetMs: number;
   threads: number;
   background: BackgroundTurns;
@@ -134,6 +140,12 @@ export function usearchSettings(options: UsearchIndexOptions): UsearchSettings {
   ) {
     throw new RangeError("usearch filter options need overfetch ≥ 1, widening > 1, 0 < wholeIndexShare ≤ 1");
   }
+  if (
+    options.saveSpacing !== undefined &&
+    !(options.saveSpacing >= 0 && Number.isFinite(options.saveSpacing))
+  ) {
+    throw new RangeError(`usearch saveSpacing must be a finite number ≥ 0, got ${options.saveSpacing}`);
+  }
   const fileName = options.fileName ?? "vectors.usearch";
   if (path.basename(fileName) !== fileName || !fileName) {
     throw new RangeError(`usearch fileName must be a bare file name, got ${fileName}`);
@@ -145,6 +157,7 @@ export function usearchSettings(options: UsearchIndexOptions): UsearchSettings {
     directory: options.directory === null ? null : path.resolve(options.directory),
     fileName,
     saveIntervalMs: options.saveIntervalMs ?? 30_000,
+    saveSpacing: options.saveSpacing ?? 1000,
     upsertBudgetMs: options.upsertBudgetMs ?? 25,
     threads: Math.min(cores, Math.max(1, Math.floor(options.threads ?? cores))),
     background: options.background ?? noForeground,

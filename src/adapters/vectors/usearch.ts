@@ -12,8 +12,9 @@
  *    a running ingest that commits every few hundred rows must not save each time: a
  *    commit saves at once only when the last save is old enough; otherwise a trailing timer
  *    saves later, if the index is still at a clean point (else the next commit does). Old
- *    enough is `saveIntervalMs`, or a hundred times what the last save took if that is longer:
- *    saves never hold searches more than 1 % of the time, however large the graph. A snapshot
+ *    enough is `saveIntervalMs`, or `saveSpacing` (1,000) times what the last save took if that
+ *    is longer: saves hold searches 0.1 % of the time at most, however large the graph, below
+ *    what an ask's p99 sees (at 1 %, an ask in a hundred waited for a whole save). A snapshot
  *    loaded at start counts as a save as long as its load took. close()
  *    saves a clean, unsaved commit. What a crash loses is the commits since the last save: the
  *    sidecar then holds an older version, stale but true, and start-up catches up from the
@@ -95,8 +96,6 @@ const REMOVE_SLICE = 16;
  * none. From a thousand nodes on the graph has the links to absorb it (0 of 40 at 1,000).
  */
 const SEQUENTIAL_BELOW = 1024;
-/** Saves are spaced by at least this many times what the last one took (see "When it saves"). */
-const SAVE_SPACING = 100;
 
 export async function createUsearchIndex(options: UsearchIndexOptions): Promise<UsearchVectorIndex> {
   const index = new UsearchIndex(options);
@@ -379,7 +378,7 @@ class UsearchIndex implements UsearchVectorIndex {
   }
 
   #saveInterval(): number {
-    return Math.max(this.#settings.saveIntervalMs, this.#lastSaveMs * SAVE_SPACING);
+    return Math.max(this.#settings.saveIntervalMs, this.#lastSaveMs * this.#settings.saveSpacing);
   }
 
   /** Saves run one at a time, so generations are switched and deleted in order. */
