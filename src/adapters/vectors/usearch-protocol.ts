@@ -1,6 +1,7 @@
 /** What crosses between the live index's thread (usearch.worker.ts) and its caller (usearch-thread.ts). */
 import type { SharedForeground } from "../../core/foreground-work.js";
 import type { EmbeddingModel, VectorEntry, VectorSearchOptions } from "../../core/ports.js";
+import type { DescribedError } from "../thread-errors.js";
 import type { UsearchIndexOptions } from "./usearch-options.js";
 
 /** The index's options that can cross a thread: every one but the callbacks. */
@@ -22,12 +23,6 @@ export type UsearchCall =
   | { method: "commit"; catalogVersion: number };
 
 export type UsearchRequest = UsearchCall & { id: number };
-
-export interface DescribedError {
-  name: string;
-  message: string;
-  code?: string;
-}
 
 /** Id 0 answers the thread's start: the index is open (its snapshot loaded), or why not. */
 export type UsearchReply =

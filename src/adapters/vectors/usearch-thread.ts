@@ -18,9 +18,10 @@ import type {
   VectorSearchOptions,
 } from "../../core/ports.js";
 import { startThread } from "../thread-entry.js";
+import { errorFromThread } from "../thread-errors.js";
 import type { UsearchVectorIndex } from "./usearch.js";
 import type { UsearchIndexOptions } from "./usearch-options.js";
-import type { DescribedError, UsearchCall, UsearchReply, UsearchThreadData } from "./usearch-protocol.js";
+import type { UsearchCall, UsearchReply, UsearchThreadData } from "./usearch-protocol.js";
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -53,7 +54,7 @@ class UsearchThreadIndex implements UsearchVectorIndex {
       this.#pending.delete(reply.id);
       // Idle, the thread does not keep the process alive: a finished command exits.
       if (this.#pending.size === 0 && !this.#closed) this.#worker.unref();
-      if ("error" in reply) pending.reject(toError(reply.error));
+      if ("error" in reply) pending.reject(errorFromThread(reply.error));
       else pending.resolve(reply.value);
     });
     const fail = (error: Error) => {
@@ -128,13 +129,4 @@ class UsearchThreadIndex implements UsearchVectorIndex {
       }
     });
   }
-}
-
-const errorTypes: Record<string, new (message: string) => Error> = { RangeError, TypeError };
-
-function toError(described: DescribedError): Error {
-  const error = new (errorTypes[described.name] ?? Error)(described.message);
-  if (!(described.name in errorTypes)) error.name = described.name;
-  if (described.code !== undefined) Object.assign(error, { code: described.code });
-  return error;
 }

@@ -5,28 +5,14 @@
  * removal ends its turn between slices, so a search sent meanwhile is answered between two.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { describeError } from "../thread-errors.js";
 import { SharedForegroundTurns } from "../../core/foreground-work.js";
 import { createUsearchIndex, type UsearchVectorIndex } from "./usearch.js";
-import type {
-  DescribedError,
-  UsearchCall,
-  UsearchReply,
-  UsearchRequest,
-  UsearchThreadData,
-} from "./usearch-protocol.js";
+import type { UsearchCall, UsearchReply, UsearchRequest, UsearchThreadData } from "./usearch-protocol.js";
 
 const { options, foreground } = workerData as UsearchThreadData;
 const port = parentPort!;
 const reply = (message: UsearchReply) => port.postMessage(message);
-
-function describe(error: unknown): DescribedError {
-  const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
-  return {
-    name: typeof name === "string" ? name : "Error",
-    message: typeof message === "string" ? message : String(error),
-    ...(typeof code === "string" ? { code } : {}),
-  };
-}
 
 function call(index: UsearchVectorIndex, request: UsearchCall): Promise<unknown> | unknown {
   switch (request.method) {
@@ -60,7 +46,7 @@ try {
   });
   reply({ id: 0, value: null });
 } catch (error) {
-  reply({ id: 0, error: describe(error) });
+  reply({ id: 0, error: describeError(error) });
   process.exit(1);
 }
 
@@ -69,7 +55,7 @@ port.on("message", (request: UsearchRequest) => {
     try {
       reply({ id: request.id, value: await call(index, request) });
     } catch (error) {
-      reply({ id: request.id, error: describe(error) });
+      reply({ id: request.id, error: describeError(error) });
     }
     if (request.method === "close") port.close();
   })();

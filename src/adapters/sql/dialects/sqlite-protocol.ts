@@ -1,3 +1,5 @@
+import type { DescribedError } from "../../thread-errors.js";
+
 /** Messages between the embedded database's thread (sqlite.worker.ts) and its driver (sqlite-thread.ts). */
 
 export interface SqliteThreadData {
@@ -17,15 +19,9 @@ export type SqliteRequest =
     }
   | { id: number; close: true };
 
-export interface SqliteError {
-  name: string;
-  message: string;
-  code?: string;
-}
-
 export type SqliteReply =
   | { id: number; ready: true; reads: boolean }
   | { id: number; rows: unknown[] }
   | { id: number; changes: number; lastInsertRowid: bigint }
   | { id: number; closed: true }
-  | { id: number; error: SqliteError };
+  | { id: number; error: DescribedError };

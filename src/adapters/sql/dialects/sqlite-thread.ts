@@ -26,6 +26,7 @@ import {
   type QueryResult,
 } from "kysely";
 import { startThread } from "../../thread-entry.js";
+import { errorFromThread } from "../../thread-errors.js";
 import type { SqliteReply, SqliteRequest, SqliteThreadData } from "./sqlite-protocol.js";
 
 /** SQL written out that only reads: a SELECT (a WITH may end in a write, so it is not one). */
@@ -70,7 +71,7 @@ class SqliteThread {
 
   async ready(): Promise<void> {
     const reply = await this.#opened;
-    if ("error" in reply) throw toError(reply.error);
+    if ("error" in reply) throw errorFromThread(reply.error);
     if ("ready" in reply) this.reads = reply.reads;
   }
 
@@ -96,13 +97,6 @@ class SqliteThread {
     await this.request({ close: true });
     await exited;
   }
-}
-
-function toError(described: { name: string; message: string; code?: string }): Error {
-  const error = new Error(described.message);
-  error.name = described.name;
-  if (described.code !== undefined) Object.assign(error, { code: described.code });
-  return error;
 }
 
 /** BLOBs cross the thread as Uint8Array; better-sqlite3 answers them as Buffer, and so does this. */
@@ -157,7 +151,7 @@ class SqliteThreadDriver implements Driver {
 
   async execute<R>(query: CompiledQuery, read: boolean): Promise<QueryResult<R>> {
     const reply = await this.thread.request({ sql: query.sql, parameters: query.parameters, read });
-    if ("error" in reply) throw toError(reply.error);
+    if ("error" in reply) throw errorFromThread(reply.error);
     if ("rows" in reply) return { rows: asBuffers(reply.rows) as R[] };
     if ("changes" in reply)
       return { numAffectedRows: BigInt(reply.changes), insertId: reply.lastInsertRowid, rows: [] };

@@ -6,6 +6,7 @@
  * two statements of a long ingest transaction.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { describeError } from "../../thread-errors.js";
 import { openSqlite, withStatementCache, type CachedSqlite } from "./sqlite-connection.js";
 import type { SqliteReply, SqliteRequest, SqliteThreadData } from "./sqlite-protocol.js";
 
@@ -20,17 +21,8 @@ try {
   if (file !== ":memory:") reader = withStatementCache(openSqlite(file, { readOnly: true }));
   port.postMessage({ id: 0, ready: true, reads: reader !== null } satisfies SqliteReply);
 } catch (error) {
-  port.postMessage({ id: 0, error: describe(error) } satisfies SqliteReply);
+  port.postMessage({ id: 0, error: describeError(error) } satisfies SqliteReply);
   process.exit(1);
-}
-
-function describe(error: unknown): { name: string; message: string; code?: string } {
-  const { name, message, code } = error as { name?: unknown; message?: unknown; code?: unknown };
-  return {
-    name: typeof name === "string" ? name : "Error",
-    message: typeof message === "string" ? message : String(error),
-    ...(typeof code === "string" ? { code } : {}),
-  };
 }
 
 function run(request: Extract<SqliteRequest, { sql: string }>): SqliteReply {
@@ -53,7 +45,7 @@ port.on("message", (request: SqliteRequest) => {
   try {
     reply = run(request);
   } catch (error) {
-    reply = { id: request.id, error: describe(error) };
+    reply = { id: request.id, error: describeError(error) };
   }
   port.postMessage(reply);
 });
