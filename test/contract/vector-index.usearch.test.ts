@@ -63,6 +63,7 @@ describe("usearch index persistence", () => {
   const sidecar = async () =>
     JSON.parse(await readFile(path.join(directory, "vectors.usearch.json"), "utf8"));
   const snapshots = async () => (await readdir(directory)).filter((name) => name.endsWith(".usearch")).sort();
+  const graphFiles = (written: { graphs: { file: string }[] }) => written.graphs.map((graph) => graph.file);
 
   beforeEach(async () => {
     directory = await tempDirectory();
@@ -87,8 +88,10 @@ describe("usearch index persistence", () => {
     expect(await sidecar()).toMatchObject({ stamp: { catalogVersion: 1 }, count: 10 });
 
     await index.close();
-    expect(await sidecar()).toMatchObject({ stamp: { catalogVersion: 2 }, count: 20 });
-    expect(await snapshots()).toHaveLength(1);
+    const written = await sidecar();
+    expect(written).toMatchObject({ stamp: { catalogVersion: 2 }, count: 20 });
+    // One generation: a graph file for each language, and nothing of the first save left.
+    expect(await snapshots()).toEqual(written.graphs.map((graph: { file: string }) => graph.file).sort());
   });
 
   it("counts a snapshot loaded at start as a save: the next commit waits for the interval", async () => {
@@ -234,8 +237,10 @@ describe("usearch index persistence", () => {
     await reopened.close();
   });
 
-  it("keeps one snapshot file and removes leftovers of crashed saves", async () => {
-    await writeFile(path.join(directory, "vectors.abc123-0badf00d.usearch"), "half written");
+  it("keeps one snapshot generation and removes leftovers of crashed saves and earlier formats", async () => {
+    await writeFile(path.join(directory, "vectors.abc123-0badf00d.usearch"), "format 2's graph");
+    await writeFile(path.join(directory, "vectors.abc123-0badf00e.2.usearch"), "half written");
+    await writeFile(path.join(directory, "vectors.abc123-0badf00e.songs.json"), "half written");
     await writeFile(path.join(directory, "vectors.usearch.json.tmp-12345678"), "{");
     await writeFile(path.join(directory, "unrelated.usearch"), "someone else's");
     const index = await open();
@@ -249,7 +254,7 @@ describe("usearch index persistence", () => {
     const names = (await readdir(directory)).sort();
     const written = await sidecar();
     expect(names.filter((name) => name.startsWith("vectors."))).toEqual(
-      [written.file, written.songs.file, "vectors.usearch.json"].sort(),
+      [...graphFiles(written), written.songs.file, "vectors.usearch.json"].sort(),
     );
     expect(names).toContain("unrelated.usearch");
   });
@@ -259,7 +264,7 @@ describe("usearch index persistence", () => {
     await index.reset(model);
     await index.commit(9);
     await index.close();
-    expect(await sidecar()).toMatchObject({ file: null, count: 0 });
+    expect(await sidecar()).toMatchObject({ graphs: [], songs: null, count: 0 });
     const reopened = await open();
     expect(await reopened.stamp()).toEqual({ model: model.name, dimension: 16, catalogVersion: 9 });
     await reopened.upsert(entries(2, 30));
@@ -331,7 +336,7 @@ describe("usearch index persistence", () => {
     await index.close();
   });
 
-  it("saves the song attributes beside the graph, as one generation named by the sidecar", async () => {
+  it("saves a graph per language and the song attributes beside them, as one generation named by the sidecar", async () => {
     const index = await open();
     await index.reset(model);
     const all = entries(40, 50);
@@ -340,14 +345,22 @@ describe("usearch index persistence", () => {
     await index.close();
 
     const written = await sidecar();
-    expect(written.format).toBe(2);
-    const generation = /^vectors\.(.+)\.usearch$/.exec(written.file)![1];
-    expect(written.songs.file).toBe(`vectors.${generation}.songs.json`);
+    expect(written.format).toBe(3);
+    const generation = /^vectors\.(.+)\.songs\.json$/.exec(written.songs.file)![1];
+    const perLanguage = new Map<string | null, number>();
+    for (const entry of all)
+      perLanguage.set(entry.song.language, (perLanguage.get(entry.song.language) ?? 0) + 1);
+    expect(perLanguage.size).toBe(4); // en, es, fr and unknown
+    expect(written.graphs).toHaveLength(perLanguage.size);
+    written.graphs.forEach((graph: { language: string | null; file: string; count: number }, n: number) => {
+      expect(graph.file).toBe(`vectors.${generation}.${n}.usearch`);
+      expect(graph.count).toBe(perLanguage.get(graph.language));
+    });
     const songsBytes = await readFile(path.join(directory, written.songs.file));
     expect(written.songs.bytes).toBe(songsBytes.length);
     expect(written.songs.sha256).toBe(createHash("sha256").update(songsBytes).digest("hex"));
     expect((await readdir(directory)).sort()).toEqual(
-      [written.file, written.songs.file, "vectors.usearch.json"].sort(),
+      [...graphFiles(written), written.songs.file, "vectors.usearch.json"].sort(),
     );
 
     const reopened = await open();
@@ -358,19 +371,56 @@ describe("usearch index persistence", () => {
     await reopened.close();
   });
 
-  it("ignores a sidecar of the format without song attributes, so start-up rebuilds", async () => {
+  it("ignores a sidecar of an earlier format (no song attributes, one graph for every language), so start-up rebuilds", async () => {
     const index = await open();
     await index.reset(model);
     await index.upsert(entries(10, 51));
     await index.commit(1);
     await index.close();
-    const { songs: _songs, ...older } = await sidecar();
-    await writeFile(path.join(directory, "vectors.usearch.json"), JSON.stringify({ ...older, format: 1 }));
+    const current = await sidecar();
+    const [first] = current.graphs;
+    const { graphs: _graphs, songs, ...common } = current;
+    const formats = [
+      { ...common, format: 1, file: first.file, bytes: first.bytes, sha256: first.sha256 },
+      { ...common, format: 2, file: first.file, bytes: first.bytes, sha256: first.sha256, songs },
+    ];
+    for (const older of formats) {
+      await writeFile(path.join(directory, "vectors.usearch.json"), JSON.stringify(older));
+      const reopened = await open();
+      expect(await reopened.stamp()).toBeNull();
+      expect(await reopened.size()).toBe(0);
+      expect(warnings.at(-1)).toMatch(new RegExp(`earlier format ${older.format}`));
+      await reopened.close();
+    }
+  });
 
+  it("moves a passage to the graph of its song's new language, and loads what it saved", async () => {
+    const index = await open();
+    await index.reset(model);
+    const all = entries(12, 53);
+    await index.upsert(all);
+    const moved = all.find((entry) => entry.song.language === "en")!;
+    await index.upsert([{ ...moved, song: { ...moved.song, language: "fr" } }]);
+    await index.commit(1);
+    const inEnglish = await index.search(moved.vector, 12, { filter: { language: "en" } });
+    const inFrench = await index.search(moved.vector, 12, { filter: { language: "fr" } });
+    expect(inEnglish.map((hit) => hit.id)).not.toContain(moved.id);
+    expect(inFrench[0]).toMatchObject({ id: moved.id });
+    await index.close();
+
+    const counts = Object.fromEntries(
+      (await sidecar()).graphs.map((graph: { language: string | null; count: number }) => [
+        String(graph.language),
+        graph.count,
+      ]),
+    );
+    const count = (language: string | null) => all.filter((entry) => entry.song.language === language).length;
+    expect(counts).toEqual({ en: count("en") - 1, es: count("es"), fr: count("fr") + 1, null: count(null) });
     const reopened = await open();
-    expect(await reopened.stamp()).toBeNull();
-    expect(await reopened.size()).toBe(0);
-    expect(warnings.join("\n")).toMatch(/unknown format 1/);
+    expect(await reopened.size()).toBe(12);
+    expect((await reopened.search(moved.vector, 1, { filter: { language: "fr" } }))[0]).toMatchObject({
+      id: moved.id,
+    });
     await reopened.close();
   });
 
@@ -381,20 +431,24 @@ describe("usearch index persistence", () => {
     await index.commit(1);
     await index.close();
     const written = await sidecar();
-    const graphPath = path.join(directory, written.file);
+    const graphPaths = graphFiles(written).map((file) => path.join(directory, file));
     const songsPath = path.join(directory, written.songs.file);
-    const graph = await readFile(graphPath);
+    const graphs = await Promise.all(graphPaths.map((file) => readFile(file)));
     const original = await readFile(songsPath);
+    const layOutGraphs = () => Promise.all(graphPaths.map((file, n) => writeFile(file, graphs[n]!)));
     // A failed load clears the files the sidecar named, so every case lays them out anew.
     const reopenIsEmpty = async (songs: Buffer | null, sidecarContent: object = written) => {
-      await writeFile(graphPath, graph);
+      await layOutGraphs();
       if (songs === null) await rm(songsPath, { force: true });
       else await writeFile(songsPath, songs);
       await writeFile(path.join(directory, "vectors.usearch.json"), JSON.stringify(sidecarContent));
+      const before = warnings.length;
       const reopened = await open();
+      const opening = warnings.slice(before).join("\n");
       expect(await reopened.stamp()).toBeNull();
       expect(await reopened.size()).toBe(0);
       await reopened.close();
+      return opening;
     };
 
     await reopenIsEmpty(original.subarray(0, original.length - 5));
@@ -413,11 +467,23 @@ describe("usearch index persistence", () => {
       bytes: short.length,
       sha256: createHash("sha256").update(short).digest("hex"),
     };
-    await reopenIsEmpty(short, { ...written, songs });
-    expect(warnings.join("\n")).toMatch(/does not match/);
+    expect(await reopenIsEmpty(short, { ...written, songs })).toMatch(/does not match/);
+
+    // Intact files, but two graphs named by the sidecar as each other's language.
+    const swapped = written.graphs.map(
+      (graph: { language: string | null }, n: number, all: typeof written.graphs) => ({
+        ...graph,
+        language: all[(n + 1) % all.length].language,
+      }),
+    );
+    expect(await reopenIsEmpty(original, { ...written, graphs: swapped })).toMatch(/does not match/);
+
+    // A graph file the sidecar names outside the snapshot's generation is not opened.
+    const stranger = [{ ...written.graphs[0], file: "../vectors.usearch" }, ...written.graphs.slice(1)];
+    expect(await reopenIsEmpty(original, { ...written, graphs: stranger })).toMatch(/unexpected files/);
 
     // The same files again, untouched, load: the cases above failed for their damage alone.
-    await writeFile(graphPath, graph);
+    await layOutGraphs();
     await writeFile(songsPath, original);
     await writeFile(path.join(directory, "vectors.usearch.json"), JSON.stringify(written));
     const intact = await open();

@@ -19,6 +19,8 @@ export interface FilterMatch {
   /** 1 at the slot of every accepted record. */
   readonly accepted: Uint8Array;
   readonly passages: number;
+  /** The same passages counted by their song's language. */
+  readonly passagesByLanguage: ReadonlyMap<string | null, number>;
 }
 
 /** Filters remembered per generation of the table: a prompt's filter is usually asked again. */
@@ -93,13 +95,16 @@ export class SongAttributeTable {
     if (known) return known;
     const accepted = new Uint8Array(this.#records.length);
     let passages = 0;
+    const passagesByLanguage = new Map<string | null, number>();
     this.#records.forEach((record, slot) => {
       if (record !== null && matchesSongFilter(record, filter)) {
         accepted[slot] = 1;
-        passages += this.#passages[slot]!;
+        const count = this.#passages[slot]!;
+        passages += count;
+        passagesByLanguage.set(record.language, (passagesByLanguage.get(record.language) ?? 0) + count);
       }
     });
-    const found = { accepted, passages };
+    const found = { accepted, passages, passagesByLanguage };
     if (this.#matches.size >= REMEMBERED_FILTERS) this.#matches.delete(this.#matches.keys().next().value!);
     this.#matches.set(key, found);
     return found;

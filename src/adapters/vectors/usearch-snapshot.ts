@@ -2,10 +2,11 @@
  * The snapshot of the embedded index on disk: what is written beside the database, and how it
  * is read back and checked. The one rule: a sidecar on disk never claims a catalog version whose
  * data the files it names do not hold. So:
- *  - Every snapshot goes to new files of its own generation: the graph `<stem>.<generation><ext>`
- *    and the passages' song attributes `<stem>.<generation>.songs.json`, captured in the same
- *    synchronous step. The sidecar `<fileName>.json`, written to a temporary name, fsynced and
- *    renamed, is the single commit point and names both. A crash at any moment leaves either
+ *  - Every snapshot goes to new files of its own generation: a graph per song language
+ *    (usearch-graphs.ts) `<stem>.<generation>.<n><ext>` and the passages' song attributes
+ *    `<stem>.<generation>.songs.json`, captured in the same synchronous step. The sidecar
+ *    `<fileName>.json`, written to a temporary name, fsynced and renamed, is the single commit
+ *    point and names them all, each graph with its language. A crash at any moment leaves either
  *    the old sidecar with its untouched old files or the new sidecar with its complete new ones.
  *    Old generations are deleted only after the switch.
  *  - The sidecar records the index's stamp, and the graph parameters (connectivity, expansion
@@ -14,13 +15,16 @@
  *  - The sidecar records each file's length and SHA-256, checked before loading: usearch 2.25.3
  *    crashes the whole process (SIGSEGV / abort) on a truncated or corrupted file, which would
  *    otherwise turn one bad disk write into a crash loop at every start. The songs file must
- *    hold exactly the graph's keys, or neither is loaded.
- *  - A sidecar of the format before song attributes existed is ignored, so start-up rebuilds.
+ *    hold exactly the graphs' keys, each passage in the graph of its song's language, or none
+ *    is loaded.
+ *  - A sidecar of an earlier format (1: no song attributes; 2: one graph for every language) is
+ *    ignored, so start-up rebuilds the graphs from the vectors the catalog stores.
  */
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Index } from "usearch";
+import type { GraphLanguage, LanguageGraphs } from "./usearch-graphs.js";
 import type { IndexStamp } from "../../core/ports.js";
 import {
   fileSha256,
@@ -37,29 +41,34 @@ import { SongAttributeTable } from "./song-attribute-table.js";
 import type { UsearchGraphOptions, UsearchQuantization } from "./usearch-options.js";
 import { parseSongs, serializeSongs, type PassageSongs } from "./usearch-songs-file.js";
 
-/** 2: the snapshot carries the passages' song attributes (format 1 did not; it is rebuilt). */
-const SIDECAR_FORMAT = 2;
+/** 3: a graph per song language (2 had one graph; 1 no song attributes). */
+const SIDECAR_FORMAT = 3;
 const SONGS_SUFFIX = ".songs.json";
 const GENERATION = /^[0-9a-z]+-[0-9a-f]{8}$/;
+
+interface SnapshotFile {
+  /** A file of the snapshot's generation in the same directory. */
+  file: string;
+  bytes: number;
+  sha256: string;
+}
 
 interface Sidecar {
   format: typeof SIDECAR_FORMAT;
   stamp: IndexStamp;
-  /** The snapshot file in the same directory; null for an empty index (nothing to load). */
-  file: string | null;
-  bytes: number;
-  sha256: string | null;
-  /** The song attributes of the same generation; null exactly when file is null. */
-  songs: { file: string; bytes: number; sha256: string } | null;
+  /** Every graph that holds a passage; none for an empty index (nothing to load). */
+  graphs: (SnapshotFile & { language: GraphLanguage; count: number })[];
+  /** The song attributes of the same generation; null exactly when there is no graph. */
+  songs: SnapshotFile | null;
   count: number;
   graph: { metric: "cos"; connectivity: number; expansionAdd: number; quantization: UsearchQuantization };
   savedAt: string;
 }
 
-/** What a snapshot holds: the graph at a commit, its passages' songs, and the commit's stamp. */
+/** What a snapshot holds: the graphs at a commit, their passages' songs, and the commit's stamp. */
 export interface Snapshot extends PassageSongs {
   stamp: IndexStamp;
-  native: Index;
+  graphs: Map<GraphLanguage, Index>;
 }
 
 export interface UsearchSnapshotsDeps {
@@ -109,56 +118,60 @@ export class UsearchSnapshots {
     ) {
       return problem("it was built with other graph parameters");
     }
-    if (sidecar.file !== null && this.#songsFileOf(sidecar.file) !== sidecar.songs?.file) {
-      return problem(`it names unexpected files ${sidecar.file}, ${sidecar.songs?.file ?? "no songs file"}`);
+    const generation = sidecar.songs === null ? null : this.#generationOf(sidecar.songs.file, SONGS_SUFFIX);
+    const strangers = sidecar.graphs.filter((entry, n) => entry.file !== this.#graphFile(generation, n));
+    if (generation === null ? sidecar.graphs.length > 0 : strangers.length > 0) {
+      const named = [...sidecar.graphs.map((entry) => entry.file), sidecar.songs?.file ?? "no songs file"];
+      return problem(`it names unexpected files ${named.join(", ")}`);
     }
-    if (sidecar.file === null || sidecar.songs === null) {
+    if (sidecar.songs === null) {
       if (sidecar.count !== 0) return problem("it names no snapshot for a non-empty index");
       this.#currentFiles = [];
       const songs = { table: new SongAttributeTable(), songOf: new Map<number, number>() };
-      return { stamp: sidecar.stamp, native: this.deps.newNative(sidecar.stamp.dimension), ...songs };
+      return { stamp: sidecar.stamp, graphs: new Map(), ...songs };
     }
 
-    let native: Index;
+    let graphs: Map<GraphLanguage, Index>;
     let songs: PassageSongs;
     try {
-      ({ native, songs } = await this.#readFiles(sidecar, sidecar.file, sidecar.songs));
+      ({ graphs, songs } = await this.#readFiles(sidecar, sidecar.songs));
     } catch (error) {
-      return problem(`its snapshot ${sidecar.file} cannot be loaded (${messageOf(error)})`);
+      return problem(`its snapshot cannot be loaded (${messageOf(error)})`);
     }
-    if (
-      native.dimensions() !== sidecar.stamp.dimension ||
-      native.size() !== sidecar.count ||
-      songs.songOf.size !== sidecar.count ||
-      !holdsEveryKey(native, songs.songOf)
-    ) {
-      return problem(`its snapshot ${sidecar.file} does not match it`);
+    if (songs.songOf.size !== sidecar.count || !holdsEveryPassage(sidecar, graphs, songs)) {
+      return problem(`its snapshot ${sidecar.songs.file} does not match its graphs`);
     }
-    this.#currentFiles = [sidecar.file, sidecar.songs.file];
-    return { stamp: sidecar.stamp, native, ...songs };
+    this.#currentFiles = [...sidecar.graphs.map((entry) => entry.file), sidecar.songs.file];
+    return { stamp: sidecar.stamp, graphs, ...songs };
   }
 
   /**
-   * Writes the graph and its songs as a new generation and switches the sidecar to it. Both are
-   * captured before the first await, so they cannot change in between. Answers whether the
+   * Writes the graphs and their songs as a new generation and switches the sidecar to it. All
+   * are captured before the first await, so they cannot change in between. Answers whether the
    * snapshot was saved; a failure is reported, its files removed, and the old snapshot stays.
    */
-  async save(stamp: IndexStamp, native: Index | null, songs: PassageSongs): Promise<boolean> {
+  async save(stamp: IndexStamp, graphs: LanguageGraphs | null, songs: PassageSongs): Promise<boolean> {
     const { directory } = this.deps;
-    const count = native?.size() ?? 0;
-    const files = count > 0 ? this.#newGeneration() : null;
+    const held = graphs === null ? [] : [...graphs.nonEmpty()];
+    const generation = held.length > 0 ? this.#newGeneration() : null;
+    const written: string[] = [];
     try {
-      let graphFile: Pick<Sidecar, "bytes" | "sha256"> = { bytes: 0, sha256: null };
+      const graphFiles: Sidecar["graphs"] = [];
       let songsFile: Sidecar["songs"] = null;
-      if (files !== null) {
-        const target = path.join(directory, files.graph);
-        native!.save(target);
+      if (generation !== null) {
         const songsText = serializeSongs(songs.table, songs.songOf);
-        await writeFileDurably(path.join(directory, files.songs), songsText);
-        await syncFile(target);
-        graphFile = { bytes: (await stat(target)).size, sha256: await fileSha256(target) };
+        const names = held.map((_, n) => this.#graphFile(generation, n));
+        written.push(...names, `${this.#stem}.${generation}${SONGS_SUFFIX}`);
+        held.forEach(([, native], n) => native.save(path.join(directory, names[n]!)));
+        await writeFileDurably(path.join(directory, written.at(-1)!), songsText);
+        for (const [n, [language, native]] of held.entries()) {
+          const target = path.join(directory, names[n]!);
+          await syncFile(target);
+          const [bytes, sha256] = [(await stat(target)).size, await fileSha256(target)];
+          graphFiles.push({ language, file: names[n]!, bytes, sha256, count: native.size() });
+        }
         songsFile = {
-          file: files.songs,
+          file: written.at(-1)!,
           bytes: Buffer.byteLength(songsText, "utf8"),
           sha256: sha256Of(songsText),
         };
@@ -166,10 +179,9 @@ export class UsearchSnapshots {
       const sidecar: Sidecar = {
         format: SIDECAR_FORMAT,
         stamp: { ...stamp },
-        file: files?.graph ?? null,
-        ...graphFile,
+        graphs: graphFiles,
         songs: songsFile,
-        count,
+        count: songs.songOf.size,
         graph: {
           metric: "cos",
           connectivity: this.deps.graph.connectivity,
@@ -181,11 +193,11 @@ export class UsearchSnapshots {
       await writeFileAtomically(this.#sidecarPath, `${JSON.stringify(sidecar, null, 2)}\n`);
     } catch (error) {
       this.deps.warn(`saving the index failed, it will be retried: ${messageOf(error)}`);
-      if (files !== null) await this.#remove([files.graph, files.songs]);
+      await this.#remove(written);
       return false;
     }
     const previous = this.#currentFiles;
-    this.#currentFiles = files === null ? [] : [files.graph, files.songs];
+    this.#currentFiles = written;
     await this.#remove(previous.filter((name) => !this.#currentFiles.includes(name)));
     return true;
   }
@@ -202,18 +214,24 @@ export class UsearchSnapshots {
 
   async #readFiles(
     sidecar: Sidecar,
-    graphName: string,
-    songsEntry: NonNullable<Sidecar["songs"]>,
-  ): Promise<{ native: Index; songs: PassageSongs }> {
-    const file = path.join(this.deps.directory, graphName);
-    const songsFile = path.join(this.deps.directory, songsEntry.file);
-    await verifyFile(file, sidecar.bytes, sidecar.sha256!);
-    const songsBytes = await readFile(songsFile);
-    verifyBytes(path.basename(songsFile), songsBytes, songsEntry.bytes, songsEntry.sha256);
+    songsEntry: SnapshotFile,
+  ): Promise<{ graphs: Map<GraphLanguage, Index>; songs: PassageSongs }> {
+    for (const entry of sidecar.graphs) {
+      await verifyFile(path.join(this.deps.directory, entry.file), entry.bytes, entry.sha256);
+    }
+    const songsBytes = await readFile(path.join(this.deps.directory, songsEntry.file));
+    verifyBytes(songsEntry.file, songsBytes, songsEntry.bytes, songsEntry.sha256);
     const songs = parseSongs(songsBytes.toString("utf8"));
-    const native = this.deps.newNative(sidecar.stamp.dimension);
-    native.load(file);
-    return { native, songs };
+    const graphs = new Map<GraphLanguage, Index>();
+    for (const entry of sidecar.graphs) {
+      const native = this.deps.newNative(sidecar.stamp.dimension);
+      native.load(path.join(this.deps.directory, entry.file));
+      if (native.dimensions() !== sidecar.stamp.dimension || native.size() !== entry.count) {
+        throw new Error(`${entry.file} does not hold what the sidecar says`);
+      }
+      graphs.set(entry.language, native);
+    }
+    return { graphs, songs };
   }
 
   async #remove(names: readonly string[]): Promise<void> {
@@ -232,31 +250,38 @@ export class UsearchSnapshots {
     return { stem: this.deps.fileName.slice(0, this.deps.fileName.length - ext.length), ext };
   }
 
-  /** A file of some snapshot generation: `<stem>.<generation><ext>` or `<stem>.<generation>.songs.json`. */
+  get #stem(): string {
+    return this.#nameParts.stem;
+  }
+
+  /** The n-th graph file of a generation: `<stem>.<generation>.<n><ext>`. */
+  #graphFile(generation: string | null, n: number): string {
+    return `${this.#stem}.${generation}.${n}${this.#nameParts.ext}`;
+  }
+
+  /** The generation of a snapshot file name with this ending, or null when it is not one. */
+  #generationOf(name: string, ending: string): string | null {
+    const prefix = `${this.#stem}.`;
+    if (!name.startsWith(prefix) || !name.endsWith(ending)) return null;
+    const generation = name.slice(prefix.length, name.length - ending.length);
+    return GENERATION.test(generation) ? generation : null;
+  }
+
+  /**
+   * A file of some snapshot generation: a graph `<stem>.<generation>.<n><ext>` (or, of format
+   * 2, `<stem>.<generation><ext>`) or song attributes `<stem>.<generation>.songs.json`.
+   */
   #isSnapshotName(name: string): boolean {
-    const { stem, ext } = this.#nameParts;
-    if (!name.startsWith(`${stem}.`)) return false;
-    const rest = name.slice(stem.length + 1);
-    const generation = rest.endsWith(SONGS_SUFFIX)
-      ? rest.slice(0, -SONGS_SUFFIX.length)
-      : rest.endsWith(ext)
-        ? rest.slice(0, rest.length - ext.length)
-        : null;
-    return generation !== null && GENERATION.test(generation);
+    const { ext } = this.#nameParts;
+    if (this.#generationOf(name, SONGS_SUFFIX) !== null || this.#generationOf(name, ext) !== null)
+      return true;
+    if (!name.endsWith(ext)) return false;
+    const numbered = /\.[0-9]+$/.exec(name.slice(0, name.length - ext.length));
+    return numbered !== null && this.#generationOf(name.slice(0, numbered.index) + ext, ext) !== null;
   }
 
-  #newGeneration(): { graph: string; songs: string } {
-    const { stem, ext } = this.#nameParts;
-    const generation = `${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
-    return { graph: `${stem}.${generation}${ext}`, songs: `${stem}.${generation}${SONGS_SUFFIX}` };
-  }
-
-  /** The songs file that belongs with a graph file, or null when the name is not a graph file's. */
-  #songsFileOf(graphFile: string): string | null {
-    const { stem, ext } = this.#nameParts;
-    if (!graphFile.startsWith(`${stem}.`) || !graphFile.endsWith(ext)) return null;
-    const generation = graphFile.slice(stem.length + 1, graphFile.length - ext.length);
-    return GENERATION.test(generation) ? `${stem}.${generation}${SONGS_SUFFIX}` : null;
+  #newGeneration(): string {
+    return `${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
   }
 }
 
@@ -266,6 +291,11 @@ function parseSidecar(value: unknown): Sidecar {
   };
   if (typeof value !== "object" || value === null) fail("not an object");
   const record = value as Record<string, unknown>;
+  if (record.format === 1 || record.format === 2) {
+    fail(
+      `it is of an earlier format ${record.format}, ${record.format === 1 ? "without song attributes" : "one graph for every language"}`,
+    );
+  }
   if (record.format !== SIDECAR_FORMAT) fail(`unknown format ${String(record.format)}`);
   const stamp = record.stamp as Record<string, unknown> | null | undefined;
   if (
@@ -278,18 +308,27 @@ function parseSidecar(value: unknown): Sidecar {
   ) {
     fail("malformed stamp");
   }
-  if (record.file !== null && typeof record.file !== "string") fail("malformed file");
-  if (!Number.isInteger(record.bytes) || (record.file !== null && typeof record.sha256 !== "string")) {
-    fail("malformed checksum");
+  const isFile = (entry: Record<string, unknown>) =>
+    typeof entry.file === "string" && Number.isInteger(entry.bytes) && typeof entry.sha256 === "string";
+  const graphs = record.graphs;
+  if (
+    !Array.isArray(graphs) ||
+    !graphs.every(
+      (entry: Record<string, unknown> | null) =>
+        typeof entry === "object" &&
+        entry !== null &&
+        isFile(entry) &&
+        (entry.language === null || typeof entry.language === "string") &&
+        Number.isInteger(entry.count),
+    ) ||
+    new Set(graphs.map((entry: { language: GraphLanguage }) => entry.language)).size !== graphs.length
+  ) {
+    fail("malformed graphs");
   }
   const songs = record.songs as Record<string, unknown> | null | undefined;
   if (
-    (record.file === null) !== (songs === null) ||
-    (songs !== null &&
-      (typeof songs !== "object" ||
-        typeof songs.file !== "string" ||
-        !Number.isInteger(songs.bytes) ||
-        typeof songs.sha256 !== "string"))
+    ((graphs as unknown[]).length === 0) !== (songs === null) ||
+    (songs !== null && (typeof songs !== "object" || !isFile(songs)))
   ) {
     fail("malformed songs");
   }
@@ -299,10 +338,27 @@ function parseSidecar(value: unknown): Sidecar {
   return value as Sidecar;
 }
 
-function holdsEveryKey(native: Index, songOf: ReadonlyMap<number, number>): boolean {
-  if (songOf.size === 0) return true;
-  const found = native.contains(BigUint64Array.from(songOf.keys(), (id) => BigInt(id)));
-  return (Array.isArray(found) ? found : [found]).every(Boolean);
+/** Every passage of the songs file is in the graph of its song's language, and no graph holds more. */
+function holdsEveryPassage(
+  sidecar: Sidecar,
+  graphs: ReadonlyMap<GraphLanguage, Index>,
+  songs: PassageSongs,
+): boolean {
+  const keys = new Map<GraphLanguage, bigint[]>();
+  for (const [id, slot] of songs.songOf) {
+    const language = songs.table.attributes(slot).language;
+    const list = keys.get(language);
+    if (list === undefined) keys.set(language, [BigInt(id)]);
+    else list.push(BigInt(id));
+  }
+  if (keys.size !== graphs.size) return false;
+  for (const [language, ids] of keys) {
+    const graph = graphs.get(language);
+    if (graph === undefined || graph.size() !== ids.length) return false;
+    const found = graph.contains(BigUint64Array.from(ids));
+    if (!(Array.isArray(found) ? found : [found]).every(Boolean)) return false;
+  }
+  return true;
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

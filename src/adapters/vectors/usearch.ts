@@ -1,7 +1,7 @@
 /**
- * Vector index port, embedded: an HNSW graph (usearch) in memory, persisted beside the database
- * as a snapshot (usearch-snapshot.ts: the graph, its passages' song attributes, and a sidecar
- * holding its IndexStamp).
+ * Vector index port, embedded: HNSW graphs (usearch), one per song language, in memory,
+ * persisted beside the database as a snapshot (usearch-snapshot.ts: the graphs, their passages'
+ * song attributes, and a sidecar holding its IndexStamp).
  *
  * When it saves. The SQL database is the source of truth; the snapshot only saves a rebuild at
  * start, and must never claim a catalog version whose data it does not hold. So:
@@ -31,16 +31,17 @@
  * for every call. Capacity growth itself is handled by the binding: an add that would overflow
  * reserves the next power of two first.
  *
- * Filtered search. usearch 2.25's JavaScript binding has no predicate search, so a filtered
- * search asks the graph for more neighbours than it needs and keeps those of matching songs.
- * How many more comes from the filter's selectivity, known exactly from the attributes held
- * here; when too few match (a filter correlated with the query's region, such as a language
- * the prompt is not in) it asks again for more, up to the whole index, so a filter never
- * empties an answer the index could fill. The constants were chosen by measurement, see
- * USEARCH_FILTER_DEFAULTS.
+ * Filtered search. Each song language has a graph of its own (usearch-graphs.ts): a language
+ * filter searches its graph alone, and a search without one asks every graph and keeps the best.
+ * usearch 2.25's JavaScript binding has no predicate search, so any other filter asks each
+ * graph searched for more neighbours than it needs and keeps those of matching songs. How many
+ * more comes from the filter's selectivity in that graph, known exactly from the attributes
+ * held here; when too few match (a filter correlated with the query's region) it asks again for
+ * more, up to the whole graph, so a filter never empties an answer the index could fill. The
+ * constants were chosen by measurement, see USEARCH_FILTER_DEFAULTS.
  */
 import { Index, MetricKind, ScalarKind } from "usearch";
-import { isRestrictive, type SongAttributes, type SongFilter } from "../../core/catalog/song-filter.js";
+import { isRestrictive, type SongAttributes } from "../../core/catalog/song-filter.js";
 import type {
   EmbeddingModel,
   IndexStamp,
@@ -58,6 +59,7 @@ import {
   wantedHits,
 } from "./common.js";
 import { SongAttributeTable } from "./song-attribute-table.js";
+import { LanguageGraphs, type GraphLanguage } from "./usearch-graphs.js";
 import {
   usearchSettings,
   type UsearchIndexOptions,
@@ -108,14 +110,16 @@ class UsearchIndex implements UsearchVectorIndex {
   /** Null while the index lives in memory only. */
   readonly #snapshots: UsearchSnapshots | null;
 
-  #native: Index | null = null;
-  /** The song attributes of every passage in #native: a record per song, a slot per passage. */
+  #graphs: LanguageGraphs | null = null;
+  /** The song attributes of every passage in #graphs: a record per song, a slot per passage. */
   #songs = new SongAttributeTable();
   #songOf = new Map<number, number>();
   #model: EmbeddingModel | null = null;
   #committed: IndexStamp | null = null;
   /** Bumped by every upsert, remove and reset; equal to #mutationsAtCommit at a clean point. */
   #mutations = 0;
+  /** Bumped by every reset: a slice of a long upsert must not land in the graphs of another model. */
+  #resets = 0;
   #mutationsAtCommit = -1;
   /** Bumped by every commit; equal to #savedCommits when the last commit is on disk. */
   #commits = 0;
@@ -151,7 +155,7 @@ class UsearchIndex implements UsearchVectorIndex {
       // the first commit after a start (often of a long re-ingest) must not stall to save it again.
       this.#lastSaveAt = performance.now();
       this.#lastSaveMs = this.#lastSaveAt - loadStart;
-      this.#native = snapshot.native;
+      this.#graphs = new LanguageGraphs(() => this.#newNative(snapshot.stamp.dimension), snapshot.graphs);
       this.#songs = snapshot.table;
       this.#songOf = snapshot.songOf;
       this.#model = { name: snapshot.stamp.model, dimension: snapshot.stamp.dimension };
@@ -172,9 +176,10 @@ class UsearchIndex implements UsearchVectorIndex {
       throw new RangeError(`model ${model.name} has an invalid dimension ${model.dimension}`);
     }
     this.#mutations++;
+    this.#resets++;
     this.#model = { name: model.name, dimension: model.dimension };
     this.#committed = null;
-    this.#native = this.#newNative(model.dimension);
+    this.#graphs = new LanguageGraphs(() => this.#newNative(model.dimension));
     this.#songs = new SongAttributeTable();
     this.#songOf = new Map();
   }
@@ -182,11 +187,11 @@ class UsearchIndex implements UsearchVectorIndex {
   async upsert(entries: readonly VectorEntry[]): Promise<void> {
     this.#assertOpen();
     if (entries.length === 0) return;
-    const native = this.#requireNative("upsert");
-    const batch = prepareEntries(entries, native.dimensions());
+    const graphs = this.#requireGraphs("upsert");
+    const batch = prepareEntries(entries, this.#model!.dimension);
     // An HNSW insert costs ~0.5–4 ms of CPU (graph search at expansionAdd), all of it on the
     // calling thread; a rebuild batch of 1,000 in one call would hold every search for seconds.
-    await this.#inSlices(native, "an upsert", batch, UPSERT_SLICE, (slice) => this.#insert(native, slice));
+    await this.#inSlices("an upsert", batch, UPSERT_SLICE, (slice) => this.#insert(graphs, slice));
   }
 
   /**
@@ -194,18 +199,18 @@ class UsearchIndex implements UsearchVectorIndex {
    * time budget is spent, or at once while an answer is being made.
    */
   async #inSlices<T>(
-    native: Index,
     what: string,
     items: readonly T[],
     size: number,
     step: (slice: readonly T[]) => void,
   ): Promise<void> {
     const { background, upsertBudgetMs } = this.#settings;
+    const resets = this.#resets;
     let budgetStart = performance.now();
     for (let start = 0; start < items.length; start += size) {
       if (start > 0 && (background.busy || performance.now() - budgetStart > upsertBudgetMs)) {
         await background.turn();
-        if (this.#native !== native || this.#closed) {
+        if (this.#resets !== resets || this.#closed) {
           throw new Error(`the index was reset or closed while ${what} was running`);
         }
         budgetStart = performance.now();
@@ -214,15 +219,26 @@ class UsearchIndex implements UsearchVectorIndex {
     }
   }
 
-  #insert(native: Index, slice: readonly VectorEntry[]): void {
-    const dimension = native.dimensions();
-    const keys = BigUint64Array.from(slice, (entry) => BigInt(entry.id));
-    const matrix = new Float32Array(slice.length * dimension);
-    slice.forEach((entry, i) => matrix.set(entry.vector, i * dimension));
+  #insert(graphs: LanguageGraphs, slice: readonly VectorEntry[]): void {
     this.#mutations++;
-    // usearch refuses a key it already holds, so a replacement is a removal then an insertion;
-    // the removed node's slot is reused by the insertion.
-    if (native.size() > 0) native.remove(keys);
+    // usearch refuses a key it already holds, so a replacement is a removal then an insertion
+    // (into the graph of the passage's language now, which may be another one).
+    this.#removeFromGraphs(slice.map((entry) => entry.id));
+    const byLanguage = new Map<GraphLanguage, VectorEntry[]>();
+    for (const entry of slice) {
+      const group = byLanguage.get(entry.song.language);
+      if (group === undefined) byLanguage.set(entry.song.language, [entry]);
+      else group.push(entry);
+    }
+    for (const [language, group] of byLanguage) this.#add(graphs.graphOf(language), group);
+    for (const { id, song } of slice) this.#assignSong(id, song);
+  }
+
+  #add(native: Index, entries: readonly VectorEntry[]): void {
+    const dimension = native.dimensions();
+    const keys = BigUint64Array.from(entries, (entry) => BigInt(entry.id));
+    const matrix = new Float32Array(entries.length * dimension);
+    entries.forEach((entry, i) => matrix.set(entry.vector, i * dimension));
     if (native.size() >= SEQUENTIAL_BELOW) native.add(keys, matrix, this.#settings.threads);
     else {
       // One key per call rather than one thread: a call that grows the capacity sizes the
@@ -235,7 +251,21 @@ class UsearchIndex implements UsearchVectorIndex {
         );
       }
     }
-    for (const { id, song } of slice) this.#assignSong(id, song);
+  }
+
+  /** Takes passages out of the graphs that hold them; their song records stay. */
+  #removeFromGraphs(ids: readonly number[]): void {
+    const byGraph = new Map<Index, bigint[]>();
+    for (const id of ids) {
+      const slot = this.#songOf.get(id);
+      if (slot === undefined) continue;
+      const graph = this.#graphs?.get(this.#songs.attributes(slot).language);
+      if (graph === undefined) continue;
+      const keys = byGraph.get(graph);
+      if (keys === undefined) byGraph.set(graph, [BigInt(id)]);
+      else keys.push(BigInt(id));
+    }
+    for (const [graph, keys] of byGraph) graph.remove(BigUint64Array.from(keys));
   }
 
   /** Acquired before the old record is released, so a passage that keeps its song keeps its record. */
@@ -249,12 +279,11 @@ class UsearchIndex implements UsearchVectorIndex {
   async remove(ids: readonly number[]): Promise<void> {
     this.#assertOpen();
     for (const id of ids) assertId(id);
-    const native = this.#native;
-    if (ids.length === 0 || native === null || native.size() === 0) return;
+    if (ids.length === 0 || this.#songOf.size === 0) return;
     // Removing a node relinks its neighbours: ~0.35 ms each at 50,000 nodes of 512 dimensions.
-    await this.#inSlices(native, "a removal", ids, REMOVE_SLICE, (slice) => {
+    await this.#inSlices("a removal", ids, REMOVE_SLICE, (slice) => {
       this.#mutations++;
-      native.remove(BigUint64Array.from(slice, (id) => BigInt(id)));
+      this.#removeFromGraphs(slice);
       for (const id of slice) {
         const slot = this.#songOf.get(id);
         if (slot === undefined) continue;
@@ -266,15 +295,30 @@ class UsearchIndex implements UsearchVectorIndex {
 
   async search(vector: Float32Array, k: number, options: VectorSearchOptions = {}): Promise<VectorHit[]> {
     this.#assertOpen();
-    const native = this.#native;
-    const wanted = wantedHits(k, native?.size() ?? 0);
+    const graphs = this.#graphs;
+    const wanted = wantedHits(k, this.#songOf.size);
     const filter = options.filter;
     assertSongFilter(filter);
-    if (native === null) return [];
-    assertVector(vector, native.dimensions(), "query");
+    if (graphs === null) return [];
+    assertVector(vector, this.#model!.dimension, "query");
     if (wanted === 0) return [];
-    if (isRestrictive(filter)) return this.#searchFiltered(native, vector, wanted, filter);
-    return this.#nearest(native, vector, wanted, null, wanted);
+    const match = isRestrictive(filter) ? this.#songs.match(filter) : null;
+    const searched: [GraphLanguage, Index][] = [];
+    if (filter?.language === undefined) searched.push(...graphs.nonEmpty());
+    else {
+      const language = filter.language.toLowerCase();
+      const graph = graphs.get(language);
+      if (graph !== undefined) searched.push([language, graph]);
+    }
+    const hits: VectorHit[] = [];
+    for (const [language, graph] of searched) {
+      const passages = match === null ? graph.size() : (match.passagesByLanguage.get(language) ?? 0);
+      if (passages > 0)
+        hits.push(...this.#searchGraph(graph, vector, wanted, match?.accepted ?? null, passages));
+    }
+    if (searched.length === 1) return hits;
+    // Sorting is stable: hits of equal score keep each graph's order.
+    return hits.sort((a, b) => b.score - a.score).slice(0, wanted);
   }
 
   /**
@@ -302,11 +346,20 @@ class UsearchIndex implements UsearchVectorIndex {
     return hits;
   }
 
-  #searchFiltered(native: Index, vector: Float32Array, wanted: number, filter: SongFilter): VectorHit[] {
-    const { accepted, passages } = this.#songs.match(filter);
+  /**
+   * Up to `wanted` nearest hits of one graph among its passages of accepted song records, of
+   * which it holds `passages` (all of them when `accepted` is null).
+   */
+  #searchGraph(
+    native: Index,
+    vector: Float32Array,
+    wanted: number,
+    accepted: Uint8Array | null,
+    passages: number,
+  ): VectorHit[] {
     const target = Math.min(wanted, passages);
-    if (target === 0) return [];
     const total = native.size();
+    if (accepted === null || passages >= total) return this.#nearest(native, vector, target, null, target);
     const { overfetch, widening, wholeIndexShare } = this.#settings.filter;
     const firstFetch = Math.ceil(((target * total) / passages) * overfetch);
     const capped = (wanted: number) => (wanted >= total * wholeIndexShare ? total : wanted);
@@ -324,7 +377,7 @@ class UsearchIndex implements UsearchVectorIndex {
 
   async size(): Promise<number> {
     this.#assertOpen();
-    return this.#native?.size() ?? 0;
+    return this.#songOf.size;
   }
 
   async commit(catalogVersion: number): Promise<void> {
@@ -359,7 +412,7 @@ class UsearchIndex implements UsearchVectorIndex {
       );
     }
     this.#closed = true;
-    this.#native = null;
+    this.#graphs = null;
     this.#songs = new SongAttributeTable();
     this.#songOf = new Map();
   }
@@ -394,7 +447,7 @@ class UsearchIndex implements UsearchVectorIndex {
     if (stamp === null || this.#mutations !== this.#mutationsAtCommit) return;
     const commits = this.#commits;
     this.#lastSaveAt = performance.now();
-    const saved = await this.#snapshots.save(stamp, this.#native, {
+    const saved = await this.#snapshots.save(stamp, this.#graphs, {
       table: this.#songs,
       songOf: this.#songOf,
     });
@@ -416,10 +469,10 @@ class UsearchIndex implements UsearchVectorIndex {
     });
   }
 
-  #requireNative(operation: string): Index {
-    if (this.#native === null)
+  #requireGraphs(operation: string): LanguageGraphs {
+    if (this.#graphs === null)
       throw new Error(`${operation} before reset: the index does not know its model`);
-    return this.#native;
+    return this.#graphs;
   }
 
   #assertOpen(): void {
