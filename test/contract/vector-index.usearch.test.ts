@@ -394,6 +394,27 @@ describe("usearch index persistence", () => {
     }
   });
 
+  it("loads a snapshot of graphs that most of their passages have left", async () => {
+    // usearch 2.25.3 corrupted the heap loading a graph saved with more removed nodes than live
+    // ones (an abort at the next allocation): the graph of a language most songs moved out of.
+    const index = await open();
+    await index.reset(model);
+    const all = entries(240, 54);
+    await index.upsert(all);
+    await index.commit(1);
+    await index.remove(all.slice(0, 180).map((entry) => entry.id));
+    await index.commit(2);
+    await index.close();
+    for (let round = 0; round < 3; round++) {
+      const reopened = await open();
+      expect(await reopened.stamp()).toMatchObject({ catalogVersion: 2 });
+      expect(await reopened.size()).toBe(60);
+      const kept = all[200]!;
+      expect((await reopened.search(kept.vector, 1))[0]).toMatchObject({ id: kept.id });
+      await reopened.close();
+    }
+  });
+
   it("moves a passage to the graph of its song's new language, and loads what it saved", async () => {
     const index = await open();
     await index.reset(model);

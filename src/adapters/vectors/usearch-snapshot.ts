@@ -12,7 +12,7 @@
  *  - The sidecar records the index's stamp, and the graph parameters (connectivity, expansion
  *    at build, quantization): one of other parameters than the configured ones is not loaded,
  *    so a tuning change rebuilds the graph.
- *  - The sidecar records each file's length and SHA-256, checked before loading: usearch 2.25.3
+ *  - The sidecar records each file's length and SHA-256, checked before loading: usearch (2.25.3)
  *    crashes the whole process (SIGSEGV / abort) on a truncated or corrupted file, which would
  *    otherwise turn one bad disk write into a crash loop at every start. The songs file must
  *    hold exactly the graphs' keys, each passage in the graph of its song's language, or none

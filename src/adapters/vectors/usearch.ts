@@ -33,7 +33,7 @@
  *
  * Filtered search. Each song language has a graph of its own (usearch-graphs.ts): a language
  * filter searches its graph alone, and a search without one asks every graph and keeps the best.
- * usearch 2.25's JavaScript binding has no predicate search, so any other filter asks each
+ * usearch's JavaScript binding (2.26) has no predicate search, so any other filter asks each
  * graph searched for more neighbours than it needs and keeps those of matching songs. How many
  * more comes from the filter's selectivity in that graph, known exactly from the attributes
  * held here; when too few match (a filter correlated with the query's region) it asks again for
