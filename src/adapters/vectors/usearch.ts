@@ -31,17 +31,11 @@
  * for every call. Capacity growth itself is handled by the binding: an add that would overflow
  * reserves the next power of two first.
  *
- * Filtered search. Each song language has a graph of its own (usearch-graphs.ts): a language
- * filter searches its graph alone, and a search without one asks every graph and keeps the best.
- * usearch's JavaScript binding (2.26) has no predicate search, so any other filter asks each
- * graph searched for more neighbours than it needs and keeps those of matching songs. How many
- * more comes from the filter's selectivity in that graph, known exactly from the attributes
- * held here; when too few match (a filter correlated with the query's region) it asks again for
- * more, up to the whole graph, so a filter never empties an answer the index could fill. The
- * constants were chosen by measurement, see USEARCH_FILTER_DEFAULTS.
+ * Search. Each song language has a graph of its own (usearch-graphs.ts); how a search, with a
+ * filter or without, goes through them is usearch-search.ts.
  */
 import { Index, MetricKind, ScalarKind } from "usearch";
-import { isRestrictive, type SongAttributes } from "../../core/catalog/song-filter.js";
+import type { SongAttributes } from "../../core/catalog/song-filter.js";
 import type {
   EmbeddingModel,
   IndexStamp,
@@ -50,16 +44,10 @@ import type {
   VectorIndex,
   VectorSearchOptions,
 } from "../../core/ports.js";
-import {
-  assertId,
-  assertSongFilter,
-  assertVector,
-  clampScore,
-  prepareEntries,
-  wantedHits,
-} from "./common.js";
+import { assertId, assertSongFilter, assertVector, prepareEntries, wantedHits } from "./common.js";
 import { SongAttributeTable } from "./song-attribute-table.js";
 import { LanguageGraphs, type GraphLanguage } from "./usearch-graphs.js";
+import { searchGraphs } from "./usearch-search.js";
 import {
   usearchSettings,
   type UsearchIndexOptions,
@@ -295,84 +283,17 @@ class UsearchIndex implements UsearchVectorIndex {
 
   async search(vector: Float32Array, k: number, options: VectorSearchOptions = {}): Promise<VectorHit[]> {
     this.#assertOpen();
-    const graphs = this.#graphs;
     const wanted = wantedHits(k, this.#songOf.size);
-    const filter = options.filter;
-    assertSongFilter(filter);
-    if (graphs === null) return [];
+    assertSongFilter(options.filter);
+    if (this.#graphs === null) return [];
     assertVector(vector, this.#model!.dimension, "query");
     if (wanted === 0) return [];
-    const match = isRestrictive(filter) ? this.#songs.match(filter) : null;
-    const searched: [GraphLanguage, Index][] = [];
-    if (filter?.language === undefined) searched.push(...graphs.nonEmpty());
-    else {
-      const language = filter.language.toLowerCase();
-      const graph = graphs.get(language);
-      if (graph !== undefined) searched.push([language, graph]);
-    }
-    const hits: VectorHit[] = [];
-    for (const [language, graph] of searched) {
-      const passages = match === null ? graph.size() : (match.passagesByLanguage.get(language) ?? 0);
-      if (passages > 0)
-        hits.push(...this.#searchGraph(graph, vector, wanted, match?.accepted ?? null, passages));
-    }
-    if (searched.length === 1) return hits;
-    // Sorting is stable: hits of equal score keep each graph's order.
-    return hits.sort((a, b) => b.score - a.score).slice(0, wanted);
-  }
-
-  /**
-   * Asks the graph for `fetch` neighbours and keeps up to `wanted` of those whose song record is
-   * accepted (all when `accepted` is null), nearest first.
-   */
-  #nearest(
-    native: Index,
-    vector: Float32Array,
-    fetch: number,
-    accepted: Uint8Array | null,
-    wanted: number,
-  ): VectorHit[] {
-    // One query is one task, which usearch runs on the calling thread: no thread is spawned.
-    const matches = native.search(vector, fetch, 1);
-    const hits: VectorHit[] = [];
-    for (let i = 0; i < matches.keys.length && hits.length < wanted; i++) {
-      const id = Number(matches.keys[i]!);
-      const slot = this.#songOf.get(id);
-      if (slot === undefined || (accepted !== null && accepted[slot] !== 1)) continue;
-      // cos distance = 1 − cosine similarity.
-      const score = clampScore(1 - matches.distances[i]!);
-      hits.push({ id, songId: this.#songs.attributes(slot).songId, score });
-    }
-    return hits;
-  }
-
-  /**
-   * Up to `wanted` nearest hits of one graph among its passages of accepted song records, of
-   * which it holds `passages` (all of them when `accepted` is null).
-   */
-  #searchGraph(
-    native: Index,
-    vector: Float32Array,
-    wanted: number,
-    accepted: Uint8Array | null,
-    passages: number,
-  ): VectorHit[] {
-    const target = Math.min(wanted, passages);
-    const total = native.size();
-    if (accepted === null || passages >= total) return this.#nearest(native, vector, target, null, target);
-    const { overfetch, widening, wholeIndexShare } = this.#settings.filter;
-    const firstFetch = Math.ceil(((target * total) / passages) * overfetch);
-    const capped = (wanted: number) => (wanted >= total * wholeIndexShare ? total : wanted);
-    let fetch = capped(Math.max(target, firstFetch));
-    for (;;) {
-      const hits = this.#nearest(native, vector, fetch, accepted, target);
-      if (hits.length >= target || fetch >= total) return hits;
-      // The share of matches among the neighbours just fetched says how far this query's region
-      // is from the global selectivity (a language the prompt is not in has almost none nearby).
-      const local = hits.length / fetch;
-      const estimate = local > 0 ? Math.ceil((target / local) * overfetch) : 0;
-      fetch = capped(Math.min(total, Math.max(Math.ceil(fetch * widening), estimate)));
-    }
+    return searchGraphs(
+      { graphs: this.#graphs, songs: this.#songs, songOf: this.#songOf, filter: this.#settings.filter },
+      vector,
+      wanted,
+      options.filter,
+    );
   }
 
   async size(): Promise<number> {
