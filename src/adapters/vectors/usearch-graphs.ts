@@ -27,13 +27,6 @@ export class LanguageGraphs {
     this.#graphs = new Map(graphs);
   }
 
-  /** Passages in every graph. */
-  get size(): number {
-    let size = 0;
-    for (const graph of this.#graphs.values()) size += graph.size();
-    return size;
-  }
-
   get(language: GraphLanguage): Index | undefined {
     return this.#graphs.get(language);
   }

@@ -161,9 +161,10 @@ export class UsearchSnapshots {
       if (generation !== null) {
         const songsText = serializeSongs(songs.table, songs.songOf);
         const names = held.map((_, n) => this.#graphFile(generation, n));
-        written.push(...names, `${this.#stem}.${generation}${SONGS_SUFFIX}`);
+        const songsName = `${this.#stem}.${generation}${SONGS_SUFFIX}`;
+        written.push(...names, songsName);
         held.forEach(([, native], n) => native.save(path.join(directory, names[n]!)));
-        await writeFileDurably(path.join(directory, written.at(-1)!), songsText);
+        await writeFileDurably(path.join(directory, songsName), songsText);
         for (const [n, [language, native]] of held.entries()) {
           const target = path.join(directory, names[n]!);
           await syncFile(target);
@@ -171,7 +172,7 @@ export class UsearchSnapshots {
           graphFiles.push({ language, file: names[n]!, bytes, sha256, count: native.size() });
         }
         songsFile = {
-          file: written.at(-1)!,
+          file: songsName,
           bytes: Buffer.byteLength(songsText, "utf8"),
           sha256: sha256Of(songsText),
         };
