@@ -14,12 +14,12 @@ import { createReadStream, existsSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import type { PoolEmbedder } from "../src/adapters/embedder/pool.js";
 import { createUseLiteEmbedder, type UseLiteOptions } from "../src/adapters/embedder/use-lite.js";
 import { readCatalogCsv } from "../src/core/catalog/csv.js";
 import { defaultChunking, judgeLyrics, toPassages } from "../src/core/catalog/lyrics.js";
 import { sharedDir } from "../src/paths.js";
+import { readOptions } from "./command-line.js";
 
 /** Adapter settings a measurement may vary; the adapter's defaults otherwise. */
 export type EmbedderTuning = Pick<UseLiteOptions, "interactiveWorker" | "maxBatch" | "subBatch" | "bulkNice">;
@@ -291,7 +291,7 @@ function shuffle<T>(items: T[], seed: number): T[] {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = readOptions("npx tsx bench/embedder.ts", {
     options: {
       threads: { type: "string" },
       texts: { type: "string", default: "512" },

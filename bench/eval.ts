@@ -22,7 +22,6 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { composeVerso, type Verso } from "../src/compose/index.js";
 import { loadConfig } from "../src/config.js";
 import { oneSongOneResult } from "../src/core/search/one-song-one-result.js";
@@ -50,6 +49,7 @@ import type { FitModel } from "../src/core/search/fit-model.js";
 import { mean, readJudgments, scoreRanking, type Judgments } from "./judged-set.js";
 import { seededRandom } from "./seeded-random.js";
 import { writeFitModel } from "./fit-model-file.js";
+import { readOptions } from "./command-line.js";
 
 /** Where an answer's fit changes: its best song's score (the expected grade taken to 0..1). */
 const fitThresholds = { strong: 0.5, weak: 0.25 };
@@ -169,7 +169,7 @@ async function fitPrompts(verso: Verso, judgments: Judgments): Promise<FitPrompt
 }
 
 async function main() {
-  const { values } = parseArgs({
+  const { values } = readOptions("npm run eval --", {
     options: {
       sets: { type: "string", default: "2k,demo" },
       folds: { type: "string", default: "5" },

@@ -15,13 +15,13 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { composeVerso } from "../src/compose/index.js";
 import { loadConfig } from "../src/config.js";
 import { packageRoot, sharedDir } from "../src/paths.js";
 import { ingestOnce } from "../src/roles/ingest-once.js";
 import { promptLanguage } from "../src/core/search/prompt-language.js";
 import { evaluationSearch, referenceFusion, type Variant } from "./eval-variants.js";
+import { readOptions } from "./command-line.js";
 
 /** The rankings a pool can be made of; the first four are the blind pools' (`--rankings`). */
 const poolRankings: Variant[] = [
@@ -43,7 +43,7 @@ function readTsv(file: string): string[][] {
 }
 
 async function main() {
-  const { values } = parseArgs({
+  const { values } = readOptions("npm run pool --", {
     options: {
       queries: { type: "string" },
       judgments: { type: "string" },

@@ -41,7 +41,6 @@ import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { composeVerso, type Verso } from "../src/compose/index.js";
 import { readCatalogCsv } from "../src/core/catalog/csv.js";
 import { judgeLyrics, toPassages } from "../src/core/catalog/lyrics.js";
@@ -70,6 +69,7 @@ import { benchScaledOut } from "./scaled-out.js";
 import { benchScale, scaleQuantizations, type ScaleQuantization } from "./scale.js";
 import { runSocialBench } from "./social.js";
 import { measureRecall } from "./vectors.js";
+import { readOptions } from "./command-line.js";
 
 const log = (line: string) => console.log(line);
 const ms = (p: Percentiles) => `p50 ${p.p50.toFixed(1)} ms · p99 ${p.p99.toFixed(1)} ms`;
@@ -261,7 +261,7 @@ async function social(dialects: SqlDialect[]) {
 }
 
 async function main() {
-  const { values } = parseArgs({
+  const { values } = readOptions("npm run bench --", {
     options: {
       only: { type: "string", default: "pipeline,reuse,ask,recall,social,caches,remote-embedder" },
       dataset: {

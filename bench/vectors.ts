@@ -26,7 +26,6 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { createExactIndex } from "../src/adapters/vectors/exact.js";
 import {
   USEARCH_GRAPH_DEFAULTS,
@@ -44,6 +43,7 @@ import {
 import type { EmbeddingModel, VectorHit, VectorIndex } from "../src/core/ports.js";
 import { normalizeInPlace } from "../src/core/vectors.js";
 import { fillGaussian, seededRandom } from "./seeded-random.js";
+import { readOptions } from "./command-line.js";
 
 export interface RecallOptions {
   vectors: Float32Array[];
@@ -565,7 +565,7 @@ function parseSweep(text: string) {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const { values } = readOptions("npx tsx bench/vectors.ts", {
     options: {
       sizes: { type: "string", default: "16000,100000" },
       kinds: { type: "string", default: "random,clustered" },
